@@ -1,0 +1,113 @@
+/* main.c - the program's entry: podinit or podctl, chosen by argv[0].
+ *
+ * This is the boundary where diagnostics are printed and exit statuses
+ * chosen; everything below returns errors instead. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../supervisor/diag.h"
+#include "../supervisor/emit.h"
+#include "../supervisor/manifest.h"
+
+#ifndef PODINIT_VERSION
+#define PODINIT_VERSION "0.1.0"
+#endif
+
+static int usage(FILE *out, int rc)
+{
+	fputs("usage: podinit [-o yaml|json] -n FILE...   validate manifests, print them normalised\n"
+	      "       podinit --version\n",
+	      out);
+	return rc;
+}
+
+/* -n: validate each file; print the objects of valid files, the errors of
+ * invalid ones. Exit 0 only when every file is valid. */
+static int check_files(char **files, int n, enum emit_format fmt)
+{
+	struct diag_list *dl = malloc(sizeof *dl);
+	if (!dl) {
+		fputs("podinit: out of memory\n", stderr);
+		return 1;
+	}
+	int bad = 0;
+	bool first = true;
+	for (int i = 0; i < n; i++) {
+		struct mf_file mf;
+		diag_init(dl, files[i]);
+		int rc = mf_load(files[i], &mf, dl);
+		diag_print(dl, stderr);
+		if (rc) {
+			bad = 1;
+		} else {
+			for (unsigned j = 0; j < mf.n; j++) {
+				struct emit e;
+				if (fmt == EMIT_YAML && !first)
+					fputs("---\n", stdout);
+				first = false;
+				emit_init(&e, stdout, fmt);
+				mf_emit(&e, &mf.objs[j]);
+				emit_finish(&e);
+			}
+		}
+		mf_free(&mf);
+	}
+	free(dl);
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "podinit: cannot write output: %s\n", strerror(errno));
+		return 1;
+	}
+	return bad;
+}
+
+static int podinit_main(int argc, char **argv)
+{
+	enum emit_format fmt = EMIT_YAML;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--version")) {
+			printf("podinit %s\n", PODINIT_VERSION);
+			return 0;
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			return usage(stdout, 0);
+		} else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
+			if (!strcmp(argv[i + 1], "json"))
+				fmt = EMIT_JSON;
+			else if (strcmp(argv[i + 1], "yaml"))
+				return usage(stderr, 2);
+			i++;
+		} else if (!strcmp(argv[i], "-n")) {
+			if (i + 1 >= argc)
+				return usage(stderr, 2);
+			return check_files(argv + i + 1, argc - i - 1, fmt);
+		} else {
+			fprintf(stderr, "podinit: unknown option %s\n", argv[i]);
+			return usage(stderr, 2);
+		}
+	}
+	fputs("podinit: the supervisor is not built yet; only -n is available\n", stderr);
+	return 2;
+}
+
+static int podctl_main(int argc, char **argv)
+{
+	if (argc == 2 && !strcmp(argv[1], "version")) {
+		printf("podctl %s\n", PODINIT_VERSION);
+		return 0;
+	}
+	if (argc < 2) {
+		fputs("usage: podctl COMMAND [ARGS]\n", stderr);
+		return 2;
+	}
+	fprintf(stderr, "podctl: %s: the control socket is not available in this build\n", argv[1]);
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	const char *base = strrchr(argv[0], '/');
+	base = base ? base + 1 : argv[0];
+	if (!strcmp(base, "podctl"))
+		return podctl_main(argc, argv);
+	return podinit_main(argc, argv);
+}

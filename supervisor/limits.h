@@ -1,0 +1,28 @@
+/* limits.h - every bound podinit places on input, in one place.
+ *
+ * PID 1 must never exhaust memory because of what it reads, so each parser
+ * and table is sized from these numbers and refuses input beyond them with
+ * a clear error instead of growing. */
+#ifndef PODINIT_LIMITS_H
+#define PODINIT_LIMITS_H
+
+/* Manifests */
+#define LIM_MANIFEST_BYTES   (1024 * 1024) /* one manifest file */
+#define LIM_YAML_NODES       40000         /* nodes in one file, before aliases */
+#define LIM_YAML_DEPTH       48            /* nesting of maps and sequences */
+#define LIM_YAML_SCALAR      (256 * 1024)  /* one scalar (ConfigMap values) */
+#define LIM_YAML_ANCHORS     256           /* anchors in one document */
+#define LIM_YAML_VISITS      60000         /* nodes decoded from one document, aliases expanded */
+#define LIM_DOCUMENTS        256           /* documents in one file */
+#define LIM_ARENA_BYTES      (16 * 1024 * 1024) /* decoded objects of one file */
+#define LIM_DIAGS            100           /* errors and warnings kept per check */
+#define LIM_DIAG_TEXT        480           /* one diagnostic line */
+#define LIM_PATH_TEXT        256           /* a field path such as spec.containers[0].image */
+
+/* Kubernetes' own bounds */
+#define LIM_DNS_LABEL        63
+#define LIM_DNS_SUBDOMAIN    253
+#define LIM_ANNOTATIONS      (256 * 1024)  /* total size of a pod's annotations */
+#define LIM_CONFIG_DATA      (1024 * 1024) /* a ConfigMap's or Secret's data */
+
+#endif
