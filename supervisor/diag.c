@@ -12,6 +12,8 @@ void diag_init(struct diag_list *dl, const char *file)
 }
 
 static void add(struct diag_list *dl, enum diag_level level, unsigned line, unsigned col,
+		const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+static void add(struct diag_list *dl, enum diag_level level, unsigned line, unsigned col,
 		const char *fmt, va_list ap)
 {
 	if (level == DIAG_ERROR)

@@ -195,8 +195,9 @@ static int check_dup_keys(struct dec *d, const struct yt_node *n)
 	int rc = 0;
 	for (unsigned i = 1; i < count; i++)
 		if (!strcmp(keys[i]->s, keys[i - 1]->s)) {
-			const struct yt_node *k =
-				keys[i]->line > keys[i - 1]->line ? keys[i] : keys[i - 1];
+			const struct yt_node *a = keys[i], *b = keys[i - 1];
+			bool a_later = a->line != b->line ? a->line > b->line : a->col > b->col;
+			const struct yt_node *k = a_later ? a : b;
 			rc = ERR(d, k, "%s: duplicate key \"%s\"", d->path, k->s);
 		}
 	free(keys);
@@ -224,6 +225,7 @@ static int dec_map(struct dec *d, const struct mf_field *f, const struct yt_node
 	if (n->n && !kv)
 		return ERR(d, n, "manifest too large for memory limit");
 	l->v = kv;
+	l->n = 0;
 	for (unsigned i = 0; i + 1 < n->n; i += 2) {
 		const struct yt_node *k = n->kids[i], *v = n->kids[i + 1];
 		if (key_scalar(d, k) || !visit(d, v)) {
@@ -254,6 +256,7 @@ static int dec_list(struct dec *d, const struct mf_field *f, const struct yt_nod
 	if (n->kind != YT_SEQ)
 		return ERR(d, n, "%s: expected a list, got %s", d->path, yt_type_name(n));
 	size_t esize = f->type == FT_LIST ? f->sub->size : sizeof(struct mf_val);
+	l->n = 0;
 	l->v = n->n ? arena_alloc(d->a, n->n * esize) : NULL;
 	if (n->n && !l->v)
 		return ERR(d, n, "manifest too large for memory limit");
@@ -272,8 +275,7 @@ static int dec_list(struct dec *d, const struct mf_field *f, const struct yt_nod
 			ef.type = f->type == FT_STRS ? FT_STR : FT_INT;
 			r = dec_scalar(d, &ef, item, dst);
 		}
-		if (!r)
-			l->n++;
+		l->n++; /* even when invalid: a slot is never decoded into twice */
 		rc = rc ? rc : r;
 		pop(d, old);
 	}

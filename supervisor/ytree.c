@@ -325,8 +325,12 @@ static int run(struct loader *L, yaml_parser_t *p, struct yt_file *out)
 			if (out->ndocs >= LIM_DOCUMENTS)
 				rc = diag_error(L->dl, (unsigned)ev.start_mark.line + 1, 1,
 						"more than %d documents in one file", LIM_DOCUMENTS);
-			else
-				out->docs[out->ndocs++] = L->root;
+			else /* an empty document comes as a null scalar */
+				out->docs[out->ndocs++] =
+					L->root && L->root->kind == YT_SCALAR &&
+							L->root->type == YS_NULL
+						? NULL
+						: L->root;
 			break;
 		case YAML_SCALAR_EVENT:
 			rc = on_scalar(L, &ev);

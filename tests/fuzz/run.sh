@@ -1,0 +1,28 @@
+#!/bin/bash
+# Runs each libFuzzer target for a bounded time, seeded with the golden
+# manifests. A crash, leak or sanitizer report fails the target; the
+# reproducer is kept under build/test/fuzz/crashes/.
+# Usage: tests/fuzz/run.sh SECONDS BINARY...
+secs=$1; shift
+top=$(cd "$(dirname "$0")/../.." && pwd)
+pass=0 fail=0
+for bin in "$@"; do
+	name=$(basename "$bin")
+	corpus=$top/build/test/fuzz/corpus-$name
+	crashes=$top/build/test/fuzz/crashes
+	mkdir -p "$corpus" "$crashes"
+	cp "$top"/tests/manifests/*.yaml "$top"/tests/fuzz/regressions/* "$corpus"/ 2>/dev/null
+	log=$top/build/test/fuzz/$name.log
+	if "$bin" -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=1024 \
+		-artifact_prefix="$crashes/" -print_final_stats=1 "$corpus" >"$log" 2>&1; then
+		runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$')
+		echo "ok - $name (${runs:-?} inputs in ${secs}s)"
+		pass=$((pass + 1))
+	else
+		echo "not ok - $name"
+		grep -E 'ERROR|SUMMARY|Test unit written|==[0-9]+==' "$log" | head -20 | sed 's/^/    /'
+		fail=$((fail + 1))
+	fi
+done
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
