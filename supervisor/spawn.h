@@ -1,0 +1,80 @@
+/* spawn.h - start one container process: namespaces, root filesystem,
+ * mounts, credentials, capabilities, exec.
+ *
+ * The parent prepares every string and array in a struct spawn_req; the
+ * child runs only system calls on it (no allocation, no stdio) and reports
+ * a failure as {step, errno} over a close-on-exec pipe, so EOF on that
+ * pipe means exec succeeded. The child waits on a second pipe until the
+ * parent has put it into its cgroups (spawn_release). */
+#ifndef PODINIT_SPAWN_H
+#define PODINIT_SPAWN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+enum spawn_mount_flags {
+	SPM_RDONLY = 1,  /* read-only bind */
+	SPM_FILE = 2,    /* the source is a file: the target is created as a file */
+	SPM_OPTIONAL = 4 /* skip when the target cannot be created (read-only root) */
+};
+
+struct spawn_mount {
+	const char *src; /* host path */
+	const char *dst; /* absolute path inside the container */
+	unsigned flags;
+};
+
+struct spawn_req {
+	int netns, ipcns, utsns; /* the pod's namespaces to join, -1 = keep the host's */
+	const char *lower;       /* image root directory */
+	const char *stage;       /* empty host directory for the container's tmpfs */
+	bool read_only_root;
+	bool privileged;
+	bool no_new_privs;
+	const struct spawn_mount *mounts;
+	unsigned nmounts;
+	char *const *argv;
+	char *const *envp;
+	const char *path;        /* PATH of the container's environment, for argv[0] */
+	const char *workdir;
+	uid_t uid;
+	gid_t gid;
+	const gid_t *groups;
+	unsigned ngroups;
+	uint64_t caps;           /* capability bits kept (ignored when privileged) */
+	unsigned last_cap;       /* /proc/sys/kernel/cap_last_cap */
+	int out_fd;              /* stdout and stderr; stdin is /dev/null */
+	int cgroup_fd;           /* cgroup v2 directory for CLONE_INTO_CGROUP, or -1 */
+};
+
+struct spawn_proc {
+	pid_t pid;
+	int err_fd;  /* read end: {step, errno} on failure, EOF after exec */
+	int sync_fd; /* write end: one byte releases the child */
+};
+
+enum spawn_step {
+	SPAWN_OK, SPAWN_SYNC, SPAWN_STDIO, SPAWN_SETNS, SPAWN_MOUNT_PRIVATE, SPAWN_STAGE,
+	SPAWN_ROOTFS, SPAWN_PROC, SPAWN_SYS, SPAWN_DEV, SPAWN_VOLUME, SPAWN_WORKDIR,
+	SPAWN_PIVOT, SPAWN_RLIMIT, SPAWN_USER, SPAWN_CAPS, SPAWN_NO_NEW_PRIVS, SPAWN_CHDIR,
+	SPAWN_EXEC, SPAWN_NSTEPS
+};
+
+struct spawn_error {
+	int32_t step, err, index; /* index: which mount, for SPAWN_VOLUME */
+};
+
+/* Clones the child into new mount and PID namespaces (and the cgroup of
+ * req->cgroup_fd when given); it waits until spawn_release. 0 or -errno. */
+int spawn_start(const struct spawn_req *req, struct spawn_proc *out);
+int spawn_release(struct spawn_proc *p);
+/* Reads the child's report once err_fd is readable: 0 = exec done, 1 =
+ * failure filled in, -EAGAIN = nothing yet. Closes err_fd when done. */
+int spawn_result(struct spawn_proc *p, struct spawn_error *e);
+const char *spawn_step_name(int step);
+
+/* Kubernetes' default capability set, as containerd and CRI-O grant it. */
+uint64_t spawn_default_caps(void);
+
+#endif
