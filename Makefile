@@ -103,6 +103,8 @@ fuzz: $(FUZZ_BINS)
 boards:
 	for b in $(BOARDS); do $(MAKE) --no-print-directory BOARD=$$b || exit 1; done
 	tests/boards/run.sh $(BOARDS)
+	RUNNER=qemu-aarch64-static tests/golden.sh build/qemu-virt-arm64/podinit
+	RUNNER=qemu-arm-static tests/golden.sh build/qemu-virt-armv7/podinit
 
 # Every layer runs even when an earlier one fails; the last line sums them.
 check:

@@ -33,6 +33,18 @@ static int check_files(char **files, int n, enum emit_format fmt)
 	}
 	int bad = 0;
 	bool first = true;
+	/* JSON: one document, a List as kubectl prints several objects */
+	struct emit list;
+	if (fmt == EMIT_JSON) {
+		emit_init(&list, stdout, fmt);
+		emit_map(&list);
+		emit_key(&list, "apiVersion");
+		emit_str(&list, "v1");
+		emit_key(&list, "kind");
+		emit_str(&list, "List");
+		emit_key(&list, "items");
+		emit_list(&list);
+	}
 	for (int i = 0; i < n; i++) {
 		struct mf_file mf;
 		diag_init(dl, files[i]);
@@ -43,7 +55,11 @@ static int check_files(char **files, int n, enum emit_format fmt)
 		} else {
 			for (unsigned j = 0; j < mf.n; j++) {
 				struct emit e;
-				if (fmt == EMIT_YAML && !first)
+				if (fmt == EMIT_JSON) {
+					mf_emit(&list, &mf.objs[j]);
+					continue;
+				}
+				if (!first)
 					fputs("---\n", stdout);
 				first = false;
 				emit_init(&e, stdout, fmt);
@@ -54,6 +70,11 @@ static int check_files(char **files, int n, enum emit_format fmt)
 		mf_free(&mf);
 	}
 	free(dl);
+	if (fmt == EMIT_JSON) {
+		emit_end(&list);
+		emit_end(&list);
+		emit_finish(&list);
+	}
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "podinit: cannot write output: %s\n", strerror(errno));
 		return 1;

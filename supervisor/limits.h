@@ -19,6 +19,16 @@
 #define LIM_DIAG_TEXT        480           /* one diagnostic line */
 #define LIM_PATH_TEXT        256           /* a field path such as spec.containers[0].image */
 
+/* Supervisor */
+#define LIM_MANIFEST_FILES   128           /* *.yaml files in the manifests directory */
+#define LIM_PODS             128           /* pods running at once */
+#define LIM_TIMERS           2048          /* armed deadlines at once */
+#define LIM_CTL_CLIENTS      16            /* control connections at once */
+#define LIM_CTL_REQUEST      (LIM_MANIFEST_BYTES + 4096) /* one request, apply included */
+#define LIM_CTL_OUTPUT       (512 * 1024)  /* queued output to one client */
+#define LIM_LOG_BYTES        (64 * 1024)   /* default log ring per container instance */
+#define LIM_ARGS             1024          /* argv or env entries of one container */
+
 /* Kubernetes' own bounds */
 #define LIM_DNS_LABEL        63
 #define LIM_DNS_SUBDOMAIN    253

@@ -151,6 +151,13 @@ static void emit_val(struct emit *e, const struct mf_field *f, const struct mf_v
 		qty_format_millis(v->i, buf, sizeof buf);
 		emit_str(e, buf);
 		break;
+	case FT_QTY: /* whole units with a binary suffix when exact, else "m" */
+		if (v->i % 1000 == 0)
+			qty_format_bytes(v->i / 1000, buf, sizeof buf);
+		else
+			qty_format_millis(v->i, buf, sizeof buf);
+		emit_str(e, buf);
+		break;
 	case FT_INTSTR:
 		if (v->s)
 			emit_str(e, v->s);

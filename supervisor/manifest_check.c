@@ -57,6 +57,9 @@ static void sub(char *out, size_t len, const char *base, const char *fmt, ...)
 	va_end(ap);
 }
 
+static void sub(char *out, size_t len, const char *base, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 bool mf_is_sidecar(const struct mf_container *c)
 {
 	return c->restart_policy.set && c->restart_policy.s && !strcmp(c->restart_policy.s, "Always");
@@ -75,7 +78,7 @@ static void check_port_ref(struct chk *c, const struct mf_container *ctr, const 
 			   const char *path)
 {
 	if (port->set && port->s && !has_port_name(ctr, port->s))
-		fail(c, AT(*port), "%s.port: container has no port named \"%s\"", path, port->s);
+		fail(c, AT(*port), "%s: container has no port named \"%s\"", path, port->s);
 }
 
 static void check_exec(struct chk *c, const struct mf_exec *e, const char *path)
@@ -89,13 +92,17 @@ static void check_http(struct chk *c, const struct mf_container *ctr, struct mf_
 {
 	if (!h->node.set)
 		return;
+	if (h->path.set && !h->path.s[0])
+		h->path.set = false; /* "" is unset, as in Kubernetes */
 	def_str(&h->path, "/");
 	def_str(&h->scheme, "HTTP");
 	if (h->scheme.i == 1 && h->scheme.line)
 		fail(c, AT(h->scheme), "%s.httpGet.scheme: HTTPS is not supported by podinit", path);
 	if (h->path.s[0] != '/')
 		fail(c, AT(h->path), "%s.httpGet.path: must start with '/'", path);
-	check_port_ref(c, ctr, &h->port, path);
+	char p[LIM_PATH_TEXT];
+	sub(p, sizeof p, path, ".httpGet.port");
+	check_port_ref(c, ctr, &h->port, p);
 }
 
 static void check_probe(struct chk *c, const struct mf_container *ctr, struct mf_probe *p,
@@ -109,8 +116,11 @@ static void check_probe(struct chk *c, const struct mf_container *ctr, struct mf
 		     handlers ? "" : " (none given)");
 	check_exec(c, &p->exec, path);
 	check_http(c, ctr, &p->http, path);
-	if (p->tcp.node.set)
-		check_port_ref(c, ctr, &p->tcp.port, path);
+	if (p->tcp.node.set) {
+		char tp[LIM_PATH_TEXT];
+		sub(tp, sizeof tp, path, ".tcpSocket.port");
+		check_port_ref(c, ctr, &p->tcp.port, tp);
+	}
 	if (!readiness && p->success.set && p->success.i != 1)
 		fail(c, AT(p->success), "%s.successThreshold: must be 1 for liveness and startup probes",
 		     path);
@@ -184,7 +194,7 @@ static void check_env(struct chk *c, const struct mf_pod_spec *s, struct mf_env 
 						"requests.memory", "limits.ephemeral-storage",
 						"requests.ephemeral-storage", NULL};
 	struct mf_env_source *f = &e->from;
-	if (e->value.set && f->node.set)
+	if (e->value.set && e->value.s[0] && f->node.set)
 		fail(c, AT(f->node), "%s.valueFrom: may not be specified when value is not empty", path);
 	if (!f->node.set)
 		return;
@@ -200,8 +210,16 @@ static void check_env(struct chk *c, const struct mf_pod_spec *s, struct mf_env 
 		/* metadata.labels['key'] and metadata.annotations['key'] */
 		if (!strncmp(fp->s, "metadata.labels['", 17) ||
 		    !strncmp(fp->s, "metadata.annotations['", 22)) {
+			const char *open = strchr(fp->s, '[') + 2;
 			size_t l = strlen(fp->s);
-			ok = l > 2 && !strcmp(fp->s + l - 2, "']");
+			char key[LIM_DNS_SUBDOMAIN + 80];
+			size_t kl = l >= 2 && fp->s + l - 2 >= open ? (size_t)(fp->s + l - 2 - open) : 0;
+			ok = l > 2 && !strcmp(fp->s + l - 2, "']") && kl < sizeof key;
+			if (ok) {
+				memcpy(key, open, kl);
+				key[kl] = 0;
+				ok = !name_label_key(key);
+			}
 		}
 		if (!ok)
 			fail(c, AT(*fp), "%s.valueFrom.fieldRef.fieldPath: unsupported value \"%s\"", path,
@@ -286,15 +304,21 @@ static void check_ports(struct chk *c, const struct mf_pod_spec *s, struct mf_co
 			const char *path)
 {
 	struct mf_port *p = ctr->ports.v;
+	bool host_net = s->host_network.set && s->host_network.i;
 	for (uint32_t i = 0; i < ctr->ports.n; i++) {
 		def_str(&p[i].protocol, "TCP");
+		if (p[i].host_port.set && p[i].host_port.i == 0)
+			p[i].host_port.set = false; /* 0 is unset, as in Kubernetes */
+		if (host_net && !p[i].host_port.set) { /* the defaulting of hostNetwork pods */
+			p[i].host_port.i = p[i].container_port.i;
+			p[i].host_port.set = true;
+		}
 		if (p[i].name.set)
 			for (uint32_t j = 0; j < i; j++)
 				if (p[j].name.set && !strcmp(p[i].name.s, p[j].name.s))
 					fail(c, AT(p[i].name), "%s.ports[%u].name: duplicate name \"%s\"",
 					     path, i, p[i].name.s);
-		if (s->host_network.set && s->host_network.i && p[i].host_port.set &&
-		    p[i].host_port.i != p[i].container_port.i)
+		if (host_net && p[i].host_port.i != p[i].container_port.i)
 			fail(c, AT(p[i].host_port),
 			     "%s.ports[%u].hostPort: must match containerPort when hostNetwork is true",
 			     path, i);
@@ -309,6 +333,10 @@ static void check_container(struct chk *c, struct mf_pod_spec *s, struct mf_cont
 	if (!is_init && ctr->restart_policy.set)
 		fail(c, AT(ctr->restart_policy),
 		     "%s.restartPolicy: may only be set on init containers (native sidecars)", path);
+	else if (is_init && ctr->restart_policy.set && !sidecar)
+		fail(c, AT(ctr->restart_policy),
+		     "%s.restartPolicy: unsupported value \"%s\": init containers support only \"Always\"",
+		     path, ctr->restart_policy.s);
 	if (is_init && !sidecar) {
 		static const char *const what[] = {"livenessProbe", "readinessProbe", "startupProbe",
 						   "lifecycle"};
@@ -385,6 +413,35 @@ static void check_volumes(struct chk *c, struct mf_pod_spec *s)
 	}
 }
 
+/* A hostPort/protocol may be used once in the whole pod. */
+static void check_host_ports(struct chk *c, const struct mf_pod_spec *s)
+{
+	const struct mf_list *lists[2] = {&s->init_containers, &s->containers};
+	static const char *const names[2] = {"initContainers", "containers"};
+	const struct mf_port *seen[64];
+	unsigned n = 0;
+	for (int l = 0; l < 2; l++) {
+		const struct mf_container *ctr = lists[l]->v;
+		for (uint32_t i = 0; i < lists[l]->n; i++) {
+			const struct mf_port *p = ctr[i].ports.v;
+			for (uint32_t k = 0; k < ctr[i].ports.n; k++) {
+				if (!p[k].host_port.set)
+					continue;
+				for (unsigned j = 0; j < n; j++)
+					if (seen[j]->host_port.i == p[k].host_port.i &&
+					    !strcmp(seen[j]->protocol.s, p[k].protocol.s)) {
+						fail(c, AT(p[k].host_port),
+						     "spec.%s[%u].ports[%u].hostPort: duplicate host port %lld/%s",
+						     names[l], i, k, (long long)p[k].host_port.i, p[k].protocol.s);
+						break;
+					}
+				if (n < 64)
+					seen[n++] = &p[k];
+			}
+		}
+	}
+}
+
 static void check_containers(struct chk *c, struct mf_pod_spec *s)
 {
 	struct mf_list *lists[2] = {&s->init_containers, &s->containers};
@@ -400,12 +457,16 @@ static void check_containers(struct chk *c, struct mf_pod_spec *s)
 				const struct mf_container *o = lists[l2]->v;
 				uint32_t end = l2 == l ? i : lists[l2]->n;
 				for (uint32_t j = 0; j < end; j++)
-					if (!strcmp(o[j].name.s, ctr[i].name.s))
+					if (!strcmp(o[j].name.s, ctr[i].name.s)) {
 						fail(c, AT(ctr[i].name), "%s.name: duplicate container name \"%s\"",
 						     p, ctr[i].name.s);
+						l2 = l + 1; /* once per container */
+						break;
+					}
 			}
 		}
 	}
+	check_host_ports(c, s);
 	if (!s->containers.n)
 		fail(c, s->containers.set ? s->containers.line : s->node.line,
 		     s->containers.set ? s->containers.col : s->node.col,
@@ -454,6 +515,8 @@ static void check_service(struct chk *c, struct mf_service *svc)
 		     "spec.ports: a Service needs at least one port");
 	for (uint32_t i = 0; i < s->ports.n; i++) {
 		def_str(&p[i].protocol, "TCP");
+		if (p[i].node_port.set && p[i].node_port.i == 0)
+			p[i].node_port.set = false;
 		if (!p[i].target_port.set) {
 			p[i].target_port.i = p[i].port.i;
 			p[i].target_port.set = true;
@@ -468,6 +531,10 @@ static void check_service(struct chk *c, struct mf_service *svc)
 			if (p[i].name.set && p[j].name.set && !strcmp(p[i].name.s, p[j].name.s))
 				fail(c, AT(p[i].name), "spec.ports[%u].name: duplicate name \"%s\"", i,
 				     p[i].name.s);
+			if (p[i].node_port.set && p[j].node_port.set &&
+			    p[i].node_port.i == p[j].node_port.i && !strcmp(p[i].protocol.s, p[j].protocol.s))
+				fail(c, AT(p[i].node_port), "spec.ports[%u].nodePort: duplicate nodePort %lld/%s", i,
+				     (long long)p[i].node_port.i, p[i].protocol.s);
 			if (p[i].port.i == p[j].port.i && !strcmp(p[i].protocol.s, p[j].protocol.s))
 				fail(c, AT(p[i].port), "spec.ports[%u].port: duplicate port %lld/%s", i,
 				     (long long)p[i].port.i, p[i].protocol.s);
@@ -479,6 +546,10 @@ static bool base64_ok(const char *s)
 {
 	size_t n = 0, pad = 0;
 	for (; *s; s++, n++) {
+		if (*s == '\n' || *s == '\r' || *s == ' ' || *s == '\t') {
+			n--;
+			continue;
+		}
 		if (*s == '=') {
 			pad++;
 			continue;

@@ -95,8 +95,15 @@ static int dec_int(struct dec *d, const struct mf_field *f, const struct yt_node
 {
 	if (want_type(d, n, YS_INT, "an integer"))
 		return -EINVAL;
-	if (!yt_int(n, &v->i))
+	bool octal = (f->flags & FF_OCTAL) && n->s[0] == '0' && n->s[1] >= '0' && n->s[1] <= '7';
+	if (octal) { /* 0644: octal, as YAML 1.1 and so Kubernetes read it */
+		char *end;
+		v->i = (int64_t)strtoll(n->s, &end, 8);
+		if (*end)
+			return ERR(d, n, "%s: invalid octal number %s", d->path, n->s);
+	} else if (!yt_int(n, &v->i)) {
 		return ERR(d, n, "%s: integer %s out of range", d->path, n->s);
+	}
 	mark(v, n);
 	return check_range(d, f, n, v->i);
 }
@@ -126,7 +133,7 @@ static int dec_quantity(struct dec *d, const struct mf_field *f, const struct yt
 {
 	if (n->kind != YT_SCALAR || (n->type != YS_STR && n->type != YS_INT && n->type != YS_FLOAT))
 		return ERR(d, n, "%s: expected a quantity, got %s", d->path, yt_type_name(n));
-	if (!qty_parse(n->s, f->type == FT_CPU ? 1000 : 1, &v->i))
+	if (!qty_parse(n->s, f->type == FT_MEM ? 1 : 1000, &v->i))
 		return ERR(d, n, "%s: invalid quantity \"%s\"", d->path, n->s);
 	v->s = n->s;
 	mark(v, n);
@@ -154,6 +161,7 @@ static int dec_scalar(struct dec *d, const struct mf_field *f, const struct yt_n
 		return 0;
 	case FT_MEM:
 	case FT_CPU:
+	case FT_QTY:
 		return dec_quantity(d, f, n, v);
 	case FT_INTSTR:
 		if (n->kind == YT_SCALAR && n->type == YS_STR) {
@@ -329,12 +337,14 @@ static int dec_obj(struct dec *d, const struct mf_schema *s, const struct yt_nod
 	node->line = n->line;
 	node->col = n->col;
 	node->set = true;
-	uint64_t seen = 0;
+	uint64_t seen = 0, present = 0;
 	int rc = 0;
+	bool bad_key = false;
 	for (unsigned i = 0; i + 1 < n->n; i += 2) {
 		const struct yt_node *k = n->kids[i], *v = n->kids[i + 1];
 		if (key_scalar(d, k) || !visit(d, v)) {
 			rc = -EINVAL;
+			bad_key = true; /* what it held is unknown: no "missing" errors */
 			if (d->over)
 				return rc;
 			continue;
@@ -353,8 +363,11 @@ static int dec_obj(struct dec *d, const struct mf_schema *s, const struct yt_nod
 		if (fi < 64 && (seen & (1ULL << fi)))
 			r = ERR(d, k, "%s: duplicate field \"%s\"", d->path, k->s);
 		else {
-			if (fi < 64 && !(v->kind == YT_SCALAR && v->type == YS_NULL))
+			if (fi < 64) {
 				seen |= 1ULL << fi;
+				if (!(v->kind == YT_SCALAR && v->type == YS_NULL))
+					present |= 1ULL << fi;
+			}
 			r = dec_field(d, f, k, v, dst);
 		}
 		pop(d, old);
@@ -362,8 +375,8 @@ static int dec_obj(struct dec *d, const struct mf_schema *s, const struct yt_nod
 		if (d->over)
 			return rc;
 	}
-	for (unsigned fi = 0; s->fields[fi].name && fi < 64; fi++)
-		if ((s->fields[fi].flags & FF_REQUIRED) && !(seen & (1ULL << fi)))
+	for (unsigned fi = 0; !bad_key && s->fields[fi].name && fi < 64; fi++)
+		if ((s->fields[fi].flags & FF_REQUIRED) && !(present & (1ULL << fi)))
 			rc = ERR(d, n, "%s%smissing required field \"%s\"", d->path,
 				 d->plen ? ": " : "", s->fields[fi].name);
 	return rc;
@@ -397,7 +410,11 @@ static const struct mf_schema *doc_schema(struct dec *d, const struct yt_node *r
 		ERR(d, kv ? kv : root, "missing or invalid \"kind\"");
 		return NULL;
 	}
-	if (!av || av->kind != YT_SCALAR || av->type != YS_STR || strcmp(av->s, "v1")) {
+	if (!av) {
+		ERR(d, root, "missing required field \"apiVersion\"");
+		return NULL;
+	}
+	if (av->kind != YT_SCALAR || av->type != YS_STR || strcmp(av->s, "v1")) {
 		ERR(d, av ? av : root, "apiVersion: unsupported value%s%s%s: podinit reads apiVersion \"v1\"",
 		    av && av->kind == YT_SCALAR ? " \"" : "", av && av->kind == YT_SCALAR ? av->s : "",
 		    av && av->kind == YT_SCALAR ? "\"" : "");

@@ -19,7 +19,6 @@
 #define ID RANGE(0, I32MAX)
 
 static const char *const restart_policies[] = {"Always", "OnFailure", "Never", NULL};
-static const char *const ctr_restart_policies[] = {"Always", NULL};
 static const char *const protocols[] = {"TCP", "UDP", "SCTP", NULL};
 static const char *const schemes[] = {"HTTP", "HTTPS", NULL};
 static const char *const svc_types[] = {"ClusterIP", "NodePort", "LoadBalancer", NULL};
@@ -116,7 +115,7 @@ SCHEMA(resources_s, "resources", struct mf_resources, resources_f);
 static const struct mf_field port_f[] = {
 	F("name", FT_STR, struct mf_port, name, .check = name_port),
 	F("containerPort", FT_INT, struct mf_port, container_port, .flags = FF_REQUIRED, PORT),
-	F("hostPort", FT_INT, struct mf_port, host_port, PORT),
+	F("hostPort", FT_INT, struct mf_port, host_port, RANGE(0, 65535)),
 	F("protocol", FT_ENUM, struct mf_port, protocol, .enums = protocols),
 	IGN("hostIP"), END};
 SCHEMA(port_s, "port", struct mf_port, port_f);
@@ -147,7 +146,7 @@ SCHEMA(field_ref_s, "fieldRef", struct mf_field_ref, field_ref_f);
 static const struct mf_field res_ref_f[] = {
 	F("containerName", FT_STR, struct mf_res_ref, container),
 	F("resource", FT_STR, struct mf_res_ref, resource, .flags = FF_REQUIRED),
-	F("divisor", FT_MEM, struct mf_res_ref, divisor), END};
+	F("divisor", FT_QTY, struct mf_res_ref, divisor), END};
 SCHEMA(res_ref_s, "resourceFieldRef", struct mf_res_ref, res_ref_f);
 
 static const struct mf_field env_source_f[] = {
@@ -216,7 +215,8 @@ SCHEMA(pod_sec_s, "securityContext", struct mf_pod_security, pod_sec_f);
 static const struct mf_field container_f[] = {
 	F("name", FT_STR, struct mf_container, name, .flags = FF_REQUIRED,
 	  .check = name_dns_label),
-	F("image", FT_STR, struct mf_container, image, .flags = FF_REQUIRED),
+	F("image", FT_STR, struct mf_container, image, .flags = FF_REQUIRED,
+	  .check = name_nonempty),
 	F("command", FT_STRS, struct mf_container, command),
 	F("args", FT_STRS, struct mf_container, args),
 	F("workingDir", FT_STR, struct mf_container, working_dir, .check = name_abs_path),
@@ -225,7 +225,7 @@ static const struct mf_field container_f[] = {
 	F("env", FT_LIST, struct mf_container, env, .sub = &env_s),
 	F("resources", FT_OBJ, struct mf_container, resources, .sub = &resources_s),
 	F("restartPolicy", FT_ENUM, struct mf_container, restart_policy,
-	  .enums = ctr_restart_policies),
+	  .enums = restart_policies),
 	F("volumeMounts", FT_LIST, struct mf_container, mounts, .sub = &mount_s),
 	F("livenessProbe", FT_OBJ, struct mf_container, liveness, .sub = &probe_s),
 	F("readinessProbe", FT_OBJ, struct mf_container, readiness, .sub = &probe_s),
@@ -242,7 +242,7 @@ SCHEMA(container_s, "container", struct mf_container, container_f);
 static const struct mf_field key_path_f[] = {
 	F("key", FT_STR, struct mf_key_path, key, .flags = FF_REQUIRED, .check = name_config_key),
 	F("path", FT_STR, struct mf_key_path, path, .flags = FF_REQUIRED, .check = name_rel_path),
-	F("mode", FT_INT, struct mf_key_path, mode, RANGE(0, 0777)), END};
+	F("mode", FT_INT, struct mf_key_path, mode, .flags = FF_OCTAL, RANGE(0, 0777)), END};
 SCHEMA(key_path_s, "items", struct mf_key_path, key_path_f);
 
 static const struct mf_field empty_dir_f[] = {
@@ -259,7 +259,7 @@ static const struct mf_field cm_vol_f[] = {
 	F("name", FT_STR, struct mf_config_vol, name, .flags = FF_REQUIRED,
 	  .check = name_dns_subdomain),
 	F("items", FT_LIST, struct mf_config_vol, items, .sub = &key_path_s),
-	F("defaultMode", FT_INT, struct mf_config_vol, default_mode, RANGE(0, 0777)),
+	F("defaultMode", FT_INT, struct mf_config_vol, default_mode, .flags = FF_OCTAL, RANGE(0, 0777)),
 	F("optional", FT_BOOL, struct mf_config_vol, optional), END};
 SCHEMA(cm_vol_s, "configMap", struct mf_config_vol, cm_vol_f);
 
@@ -267,7 +267,7 @@ static const struct mf_field secret_vol_f[] = {
 	F("secretName", FT_STR, struct mf_config_vol, name, .flags = FF_REQUIRED,
 	  .check = name_dns_subdomain),
 	F("items", FT_LIST, struct mf_config_vol, items, .sub = &key_path_s),
-	F("defaultMode", FT_INT, struct mf_config_vol, default_mode, RANGE(0, 0777)),
+	F("defaultMode", FT_INT, struct mf_config_vol, default_mode, .flags = FF_OCTAL, RANGE(0, 0777)),
 	F("optional", FT_BOOL, struct mf_config_vol, optional), END};
 SCHEMA(secret_vol_s, "secret", struct mf_config_vol, secret_vol_f);
 
@@ -326,7 +326,7 @@ static const struct mf_field svc_port_f[] = {
 	F("protocol", FT_ENUM, struct mf_svc_port, protocol, .enums = protocols),
 	F("port", FT_INT, struct mf_svc_port, port, .flags = FF_REQUIRED, PORT),
 	F("targetPort", FT_INTSTR, struct mf_svc_port, target_port, PORT, .check = name_port),
-	F("nodePort", FT_INT, struct mf_svc_port, node_port, PORT),
+	F("nodePort", FT_INT, struct mf_svc_port, node_port, RANGE(0, 65535)),
 	IGN("appProtocol"), END};
 SCHEMA(svc_port_s, "port", struct mf_svc_port, svc_port_f);
 

@@ -16,6 +16,7 @@ enum mf_ftype {
 	FT_BOOL,        /* .i 0 or 1 */
 	FT_MEM,         /* quantity in bytes: .i, text in .s */
 	FT_CPU,         /* quantity in millicores */
+	FT_QTY,         /* any quantity, in thousandths (resourceFieldRef divisor) */
 	FT_INTSTR,      /* port number (.i) or name (.s) */
 	FT_ENUM,        /* .s one of enums[], .i its index */
 	FT_OBJ,         /* embedded struct described by sub */
@@ -27,7 +28,10 @@ enum mf_ftype {
 	FT_UNSUPPORTED, /* a Kubernetes field podinit cannot honour: an error */
 };
 
-enum { FF_REQUIRED = 1 };
+enum {
+	FF_REQUIRED = 1,
+	FF_OCTAL = 2, /* a leading 0 means octal, as in YAML 1.1: file modes */
+};
 
 struct mf_schema;
 

@@ -170,6 +170,11 @@ const char *name_rel_path(const char *s)
 	return NULL;
 }
 
+const char *name_nonempty(const char *s)
+{
+	return *s ? NULL : "must not be empty";
+}
+
 const char *name_capability(const char *s)
 {
 	char full[64] = "cap_";

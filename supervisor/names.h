@@ -15,6 +15,7 @@ const char *name_env(const char *s);           /* environment variable name */
 const char *name_config_key(const char *s);    /* key of ConfigMap/Secret data */
 const char *name_abs_path(const char *s);      /* mountPath, hostPath */
 const char *name_rel_path(const char *s);      /* subPath, items[].path: no "..", not absolute */
-const char *name_capability(const char *s);    /* NET_ADMIN, with or without CAP_ */
+const char *name_capability(const char *s);
+const char *name_nonempty(const char *s);    /* NET_ADMIN, with or without CAP_ */
 
 #endif

@@ -29,6 +29,7 @@ struct loader {
 	struct anchor anchors[LIM_YAML_ANCHORS];
 	unsigned nanchors;
 	struct yt_node *root;
+	const char *buf; /* the input, to place reader errors given as offsets */
 };
 
 static bool is_digits(const char *s, const char *set)
@@ -301,6 +302,19 @@ static int syntax_error(struct loader *L, const yaml_parser_t *p)
 	const yaml_mark_t *m = &p->problem_mark;
 	if (p->error == YAML_MEMORY_ERROR)
 		return diag_error(L->dl, 0, 0, "out of memory while reading YAML");
+	if (p->error == YAML_READER_ERROR) {
+		/* reader errors (bad UTF-8, control characters) come as a byte offset */
+		unsigned line = 1, col = 1;
+		for (size_t i = 0; i < p->problem_offset; i++) {
+			if (L->buf[i] == '\n') {
+				line++;
+				col = 1;
+			} else if (((unsigned char)L->buf[i] & 0xc0) != 0x80) {
+				col++;
+			}
+		}
+		return diag_error(L->dl, line, col, "YAML syntax error: %s", p->problem);
+	}
 	if (p->context)
 		return diag_error(L->dl, (unsigned)m->line + 1, (unsigned)m->column + 1,
 				  "YAML syntax error: %s %s", p->problem, p->context);
@@ -380,6 +394,7 @@ int yt_load(const char *buf, size_t len, struct arena *a, struct diag_list *dl,
 	L->a = a;
 	L->dl = dl;
 	L->kids = kids;
+	L->buf = buf;
 	if (!yaml_parser_initialize(&p))
 		goto out_free;
 	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
