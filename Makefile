@@ -40,11 +40,14 @@ endif
 CFLAGS := $(BASE_CFLAGS) $(OPT) $(DEPS_CFLAGS) $(EXTRA_CFLAGS)
 OBJS := $(SRCS:%.c=$(OUT)/obj/%.o)
 
-.PHONY: all deps check clean boards unit golden asan fuzz demo
+.PHONY: all deps host-deps check clean boards unit golden asan fuzz demo
 all: $(OUT)/podinit $(OUT)/podctl
 
 deps:
 	$(TOP)/boards/deps.sh
+
+# what the host build and tests need (make check runs this first)
+host-deps: $(DEPS_STAMP)
 
 $(OUT)/obj/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)

@@ -15,7 +15,7 @@ total_pass=0 total_fail=0
 summary=()
 
 # Host dependencies first: a fresh machine has none of them.
-if ! make --no-print-directory build/deps/.stamp-host >"$logs/deps.log" 2>&1; then
+if ! make --no-print-directory host-deps >"$logs/deps.log" 2>&1; then
 	tail -20 "$logs/deps.log"
 	echo "0 passed, 1 failed"
 	exit 1
