@@ -8,7 +8,9 @@
 #include <string.h>
 #include "../supervisor/diag.h"
 #include "../supervisor/emit.h"
+#include "../supervisor/ctl.h"
 #include "../supervisor/manifest.h"
+#include "../supervisor/sv.h"
 
 #ifndef PODINIT_VERSION
 #define PODINIT_VERSION "0.1.0"
@@ -17,6 +19,9 @@
 static int usage(FILE *out, int rc)
 {
 	fputs("usage: podinit [-o yaml|json] -n FILE...   validate manifests, print them normalised\n"
+	      "       podinit [--manifests DIR] [--images DIR] [--data DIR] [--run DIR]\n"
+	      "               [--console DEV|none] [--board NAME] [--backoff I,C,R]\n"
+	      "               [--log-size SIZE] [--ctl-group GID]\n"
 	      "       podinit --version\n",
 	      out);
 	return rc;
@@ -85,7 +90,7 @@ static int check_files(char **files, int n, enum emit_format fmt)
 static int podinit_main(int argc, char **argv)
 {
 	enum emit_format fmt = EMIT_YAML;
-	for (int i = 1; i < argc; i++) {
+	for (int i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != '-'; i++) {
 		if (!strcmp(argv[i], "--version")) {
 			printf("podinit %s\n", PODINIT_VERSION);
 			return 0;
@@ -106,22 +111,24 @@ static int podinit_main(int argc, char **argv)
 			return usage(stderr, 2);
 		}
 	}
-	fputs("podinit: the supervisor is not built yet; only -n is available\n", stderr);
-	return 2;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--version")) {
+			printf("podinit %s\n", PODINIT_VERSION);
+			return 0;
+		}
+		if (!strcmp(argv[i], "--help"))
+			return usage(stdout, 0);
+	}
+	struct sv_config cfg;
+	int rc = sv_parse_args(&cfg, argc, argv, NULL);
+	if (rc)
+		return rc;
+	return sv_main(&cfg);
 }
 
 static int podctl_main(int argc, char **argv)
 {
-	if (argc == 2 && !strcmp(argv[1], "version")) {
-		printf("podctl %s\n", PODINIT_VERSION);
-		return 0;
-	}
-	if (argc < 2) {
-		fputs("usage: podctl COMMAND [ARGS]\n", stderr);
-		return 2;
-	}
-	fprintf(stderr, "podctl: %s: the control socket is not available in this build\n", argv[1]);
-	return 1;
+	return ctl_client_main(argc, argv);
 }
 
 int main(int argc, char **argv)

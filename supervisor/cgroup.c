@@ -499,7 +499,7 @@ int cg_stats(struct cg *g, struct cg_stats *st)
 int cg_destroy(struct cg *g)
 {
 	/* v1: not one hierarchy removed while another still holds processes */
-	if (g->sys->nh > 1 && cg_populated(g))
+	if (g->sys->nh > 1 && procs_fd(g) >= 0 && cg_populated(g))
 		return -EBUSY;
 	int err = 0;
 	for (unsigned h = 0; h < g->sys->nh; h++) {

@@ -222,6 +222,11 @@ static void emit_obj(struct emit *e, const struct mf_schema *s, const void *base
 	emit_end(e);
 }
 
+void mf_emit_pod_spec(struct emit *e, const struct mf_pod *p)
+{
+	emit_obj(e, &mf_schema_pod_spec, &p->spec);
+}
+
 void mf_emit(struct emit *e, const struct mf_object *o)
 {
 	static const struct mf_schema *const schemas[] = {&mf_schema_pod, &mf_schema_service,

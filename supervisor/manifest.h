@@ -290,6 +290,8 @@ void mf_free(struct mf_file *f);
 
 /* Writes one object, normalised, as YAML or JSON. */
 void mf_emit(struct emit *e, const struct mf_object *o);
+/* Writes a Pod's spec alone (for status output). */
+void mf_emit_pod_spec(struct emit *e, const struct mf_pod *p);
 
 const char *mf_kind_name(enum mf_kind k);
 /* A sidecar is an init container with restartPolicy Always. */

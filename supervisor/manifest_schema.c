@@ -310,13 +310,13 @@ static const struct mf_field pod_spec_f[] = {
 	UNSUP("ephemeralContainers", "ephemeralContainers are not supported by podinit"),
 	UNSUP("resources", "pod-level resources are not supported by podinit; set them per container"),
 	END};
-SCHEMA(pod_spec_s, "spec", struct mf_pod_spec, pod_spec_f);
+const struct mf_schema mf_schema_pod_spec = {"spec", sizeof(struct mf_pod_spec), pod_spec_f};
 
 static const struct mf_field pod_f[] = {
 	F("apiVersion", FT_STR, struct mf_pod, api_version, .flags = FF_REQUIRED),
 	F("kind", FT_STR, struct mf_pod, kind, .flags = FF_REQUIRED),
 	F("metadata", FT_OBJ, struct mf_pod, meta, .flags = FF_REQUIRED, .sub = &meta_s),
-	F("spec", FT_OBJ, struct mf_pod, spec, .flags = FF_REQUIRED, .sub = &pod_spec_s),
+	F("spec", FT_OBJ, struct mf_pod, spec, .flags = FF_REQUIRED, .sub = &mf_schema_pod_spec),
 	IGN("status"), END};
 const struct mf_schema mf_schema_pod = {"Pod", sizeof(struct mf_pod), pod_f};
 

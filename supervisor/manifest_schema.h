@@ -54,6 +54,6 @@ struct mf_schema {
 };
 
 extern const struct mf_schema mf_schema_pod, mf_schema_service, mf_schema_configmap,
-	mf_schema_secret;
+	mf_schema_secret, mf_schema_pod_spec;
 
 #endif

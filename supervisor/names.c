@@ -1,7 +1,10 @@
 /* names.c - name syntax as Kubernetes' apimachinery validation defines it. */
 #include "names.h"
 
+#include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/capability.h>
@@ -175,6 +178,20 @@ const char *name_nonempty(const char *s)
 	return *s ? NULL : "must not be empty";
 }
 
+int names_capability_number(const char *s)
+{
+	char full[64] = "cap_";
+	cap_value_t v;
+	if (!strncasecmp(s, "CAP_", 4))
+		s += 4;
+	size_t n = strlen(s);
+	if (!n || n >= sizeof full - 5 || (s[0] >= '0' && s[0] <= '9'))
+		return -1;
+	for (size_t i = 0; i <= n; i++)
+		full[4 + i] = (char)((s[i] >= 'A' && s[i] <= 'Z') ? s[i] | 0x20 : s[i]);
+	return cap_from_name(full, &v) == 0 ? (int)v : -1;
+}
+
 const char *name_capability(const char *s)
 {
 	char full[64] = "cap_";
@@ -196,4 +213,13 @@ const char *name_capability(const char *s)
 	if (full[4] >= '0' && full[4] <= '9')
 		return "is not a Linux capability";
 	return NULL;
+}
+
+int pathf(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }

@@ -21,6 +21,7 @@ enum spawn_mount_flags {
 
 struct spawn_mount {
 	const char *src; /* host path */
+	const char *sub; /* NULL, or a path below src resolved inside it (subPath) */
 	const char *dst; /* absolute path inside the container */
 	unsigned flags;
 };

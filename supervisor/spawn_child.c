@@ -14,6 +14,7 @@
 #include <linux/capability.h>
 #include <linux/openat2.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -286,6 +287,12 @@ _Noreturn void spawn_child(const struct spawn_req *req, int sync_fd, int err_fd)
 	if (read(sync_fd, &go, 1) != 1)
 		_exit(127); /* the parent gave up on us */
 	close(sync_fd);
+	/* the supervisor blocks the signals it reads from a signalfd; the mask
+	 * survives exec, so a container would never see its SIGTERM */
+	sigset_t none;
+	sigemptyset(&none);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
+		die(err_fd, SPAWN_STDIO, errno, -1);
 	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(req->out_fd, 1) < 0 ||
 	    dup2(req->out_fd, 2) < 0 || setsid() < 0)
@@ -311,9 +318,24 @@ _Noreturn void spawn_child(const struct spawn_req *req, int sync_fd, int err_fd)
 	for (unsigned i = 0; i < req->nmounts; i++) {
 		const struct spawn_mount *m = &req->mounts[i];
 		unsigned long fl = MS_BIND | MS_REC | (m->flags & SPM_RDONLY ? MS_RDONLY : 0);
-		if (mount_in(root, m->dst, m->src, NULL, fl, NULL, m->flags & SPM_FILE) < 0 &&
+		char src[64];
+		int sfd = -1;
+		if (m->sub) {
+			/* resolved here, in this mount namespace, and never outside
+			 * the volume: a symlink in a subPath cannot lead out */
+			int vfd = open(m->src, O_PATH | O_DIRECTORY | O_CLOEXEC);
+			sfd = vfd < 0 ? -1 : open_in_root(vfd, m->sub, O_PATH, 0);
+			if (vfd >= 0)
+				close(vfd);
+			if (sfd < 0)
+				die(err_fd, SPAWN_VOLUME, errno, (int)i);
+			snprintf(src, sizeof src, "/proc/self/fd/%d", sfd);
+		}
+		if (mount_in(root, m->dst, m->sub ? src : m->src, NULL, fl, NULL, m->flags & SPM_FILE) < 0 &&
 		    !(m->flags & SPM_OPTIONAL))
 			die(err_fd, SPAWN_VOLUME, errno, (int)i);
+		if (sfd >= 0)
+			close(sfd);
 	}
 	int wd = make_path(root, req->workdir, false);
 	if (wd < 0 && !req->read_only_root)

@@ -47,7 +47,7 @@ void gen_unref(struct gen *g);
 /* Walks every object of every file, in file name order. */
 #define STORE_FOREACH(s, f, o)                                                       \
 	for (unsigned f##_i = 0; f##_i < (s)->n; f##_i++)                              \
-		for (struct store_file *f = &(s)->files[f##_i]; f; f = NULL)             \
+		for (const struct store_file *f = &(s)->files[f##_i]; f; f = NULL)             \
 			for (unsigned o##_i = 0; f->gen && o##_i < f->gen->file.n; o##_i++) \
 				for (const struct mf_object *o = &f->gen->file.objs[o##_i]; o; o = NULL)
 

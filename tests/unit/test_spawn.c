@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -58,7 +59,7 @@ static int run(const char *script, bool ro, uid_t uid, struct spawn_error *err, 
 	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
 	char *argv[] = {"sh", "-c", (char *)script, NULL};
 	char *envp[] = {"PATH=/bin", NULL};
-	struct spawn_mount mounts[] = {{vol, "/data/vol", SPM_RDONLY}};
+	struct spawn_mount mounts[] = {{vol, NULL, "/data/vol", SPM_RDONLY}};
 	struct spawn_req req = {
 		.netns = -1, .ipcns = -1, .utsns = -1, .lower = image, .stage = stage,
 		.read_only_root = ro, .no_new_privs = true, .mounts = mounts, .nmounts = 1,
@@ -100,13 +101,20 @@ static void isolated_process(void **state)
 	NEED_ROOT();
 	char out[8192];
 	struct spawn_error e;
-	int rc = run("echo pid=$$; grep -E '^Cap(Bnd|Eff)|NoNewPrivs' /proc/self/status; "
+	/* as in the supervisor, whose signalfd needs SIGTERM blocked */
+	sigset_t term, old;
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigprocmask(SIG_BLOCK, &term, &old);
+	int rc = run("echo pid=$$; grep -E '^(Cap(Bnd|Eff)|NoNewPrivs|SigBlk)' /proc/self/status; "
 		     "cat /data/vol/greeting; pwd; ls /dev | tr '\\n' ' '; echo; "
 		     "touch /data/vol/x 2>/dev/null && echo vol-writable || echo vol-readonly; "
 		     "touch /newfile && echo root-writable; ls /proc | grep -c '^[0-9]'",
 		     false, 0, &e, out, sizeof out);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	assert_int_equal(rc, 0);
 	assert_non_null(strstr(out, "pid=1\n"));
+	assert_non_null(strstr(out, "SigBlk:\t0000000000000000"));
 	/* containerd's 14 default capabilities: 0x00000000a80425fb */
 	assert_non_null(strstr(out, "CapBnd:\t00000000a80425fb"));
 	assert_non_null(strstr(out, "CapEff:\t00000000a80425fb"));

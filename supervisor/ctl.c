@@ -1,0 +1,306 @@
+/* ctl.c - the control socket server: accept, peer credentials, bounded
+ * requests with a deadline, framed non-blocking output.
+ *
+ * A client is freed only after the loop pass (ctl_flush), so a callback
+ * never frees a watch that another event of the same batch still names. */
+#include "ctl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include "limits.h"
+#include "sv.h"
+
+#define REQUEST_NS (5 * 1000000000ULL) /* a request must arrive within this */
+#define HEADER_MAX 32
+
+static void client_drop(struct ctl_client *cl)
+{
+	if (cl->dead)
+		return;
+	cl->dead = true;
+	loop_del(&cl->sv->loop, &cl->w);
+	if (loop_timer_armed(&cl->timer))
+		loop_timer_cancel(&cl->sv->loop, &cl->timer);
+	close(cl->w.fd);
+	cl->w.fd = -1;
+}
+
+static void flush_out(struct ctl_client *cl)
+{
+	while (!cl->dead && cl->out_off < cl->out_len) {
+		ssize_t n = send(cl->w.fd, cl->out + cl->out_off, cl->out_len - cl->out_off,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN) {
+			loop_mod(&cl->sv->loop, &cl->w, EPOLLIN | EPOLLOUT);
+			return;
+		}
+		if (n < 0) {
+			client_drop(cl);
+			return;
+		}
+		cl->out_off += (size_t)n;
+	}
+	cl->out_len = cl->out_off = 0;
+	if (cl->dead)
+		return;
+	loop_mod(&cl->sv->loop, &cl->w, EPOLLIN);
+	if (cl->closing)
+		client_drop(cl);
+}
+
+void ctl_write(struct ctl_client *cl, char stream, const char *data, size_t len)
+{
+	if (cl->dead)
+		return;
+	size_t need = cl->out_len + 5 + len;
+	if (need > LIM_CTL_OUTPUT) {
+		/* a client that does not read is dropped, never waited for */
+		client_drop(cl);
+		return;
+	}
+	char *p = realloc(cl->out, need);
+	if (!p) {
+		client_drop(cl);
+		return;
+	}
+	cl->out = p;
+	p += cl->out_len;
+	p[0] = stream;
+	p[1] = (char)(len >> 24);
+	p[2] = (char)(len >> 16);
+	p[3] = (char)(len >> 8);
+	p[4] = (char)len;
+	memcpy(p + 5, data, len);
+	cl->out_len = need;
+}
+
+void ctl_printf(struct ctl_client *cl, char stream, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	ctl_write(cl, stream, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+}
+
+void ctl_exit(struct ctl_client *cl, int code)
+{
+	char c = (char)code;
+	ctl_write(cl, 'x', &c, 1);
+	cl->follow = CF_NONE;
+	cl->closing = true;
+	flush_out(cl);
+}
+
+static void run_request(struct ctl_client *cl)
+{
+	char *argv[64];
+	int argc = 0;
+	for (size_t off = 0; off < cl->in_need && argc < 63;) {
+		argv[argc++] = cl->in + off;
+		off += strnlen(cl->in + off, cl->in_need - off) + 1;
+	}
+	argv[argc] = NULL;
+	if (loop_timer_armed(&cl->timer))
+		loop_timer_cancel(&cl->sv->loop, &cl->timer);
+	ctl_run(cl, argc, argv);
+	free(cl->in);
+	cl->in = NULL;
+	flush_out(cl);
+}
+
+static void on_timeout(struct loop *l, struct loop_timer *t)
+{
+	struct ctl_client *cl = (struct ctl_client *)((char *)t - offsetof(struct ctl_client, timer));
+	(void)l;
+	if (cl->follow == CF_WAIT) {
+		ctl_printf(cl, '2', "timed out waiting for every pod to be healthy\n");
+		ctl_exit(cl, 1);
+		return;
+	}
+	ctl_printf(cl, '2', "request not received in time\n");
+	ctl_exit(cl, 2);
+}
+
+static void on_client(struct loop *l, struct loop_watch *w, uint32_t events)
+{
+	struct ctl_client *cl = (struct ctl_client *)((char *)w - offsetof(struct ctl_client, w));
+	(void)l;
+	if (cl->dead)
+		return;
+	if (events & EPOLLOUT)
+		flush_out(cl);
+	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)) || cl->dead)
+		return;
+	if (cl->header_done && cl->in_len == cl->in_need) {
+		/* the request is in: more input means the client went away */
+		char b[256];
+		ssize_t n = recv(w->fd, b, sizeof b, MSG_DONTWAIT);
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+			client_drop(cl);
+		return;
+	}
+	size_t want = cl->header_done ? cl->in_need - cl->in_len : HEADER_MAX - cl->in_len;
+	ssize_t n = recv(w->fd, cl->in + cl->in_len, want, MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		client_drop(cl);
+		return;
+	}
+	cl->in_len += (size_t)n;
+	if (!cl->header_done) {
+		char *nl = memchr(cl->in, '\n', cl->in_len);
+		if (!nl) {
+			if (cl->in_len >= HEADER_MAX) {
+				ctl_printf(cl, '2', "malformed request\n");
+				ctl_exit(cl, 2);
+			}
+			return;
+		}
+		unsigned long len;
+		char *end;
+		*nl = 0;
+		if (strncmp(cl->in, "PODCTL1 ", 8) || (len = strtoul(cl->in + 8, &end, 10), *end) ||
+		    len == 0 || len > LIM_CTL_REQUEST) {
+			ctl_printf(cl, '2', "malformed or oversized request\n");
+			ctl_exit(cl, 2);
+			return;
+		}
+		size_t extra = cl->in_len - (size_t)(nl + 1 - cl->in);
+		char *body = malloc(len + 1);
+		if (!body || extra > len) {
+			free(body);
+			ctl_printf(cl, '2', "malformed request\n");
+			ctl_exit(cl, 2);
+			return;
+		}
+		memcpy(body, nl + 1, extra);
+		free(cl->in);
+		cl->in = body;
+		cl->in_len = extra;
+		cl->in_need = len;
+		cl->header_done = true;
+	}
+	if (cl->in_len == cl->in_need) {
+		cl->in[cl->in_need] = 0;
+		run_request(cl);
+	}
+}
+
+static bool peer_allowed(struct sv *sv, int fd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof cred;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+		return false;
+	return cred.uid == 0 || cred.uid == geteuid() ||
+	       (sv->cfg.ctl_gid != (gid_t)-1 && cred.gid == sv->cfg.ctl_gid);
+}
+
+static void on_accept(struct loop *l, struct loop_watch *w, uint32_t events)
+{
+	struct sv *sv = (struct sv *)((char *)w - offsetof(struct sv, ctl_watch));
+	(void)events;
+	for (int i = 0; i < 8; i++) {
+		int fd = accept4(w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
+			return; /* EAGAIN, or a client that left already */
+		struct ctl_client *cl = NULL;
+		if (sv->nclients >= LIM_CTL_CLIENTS || !peer_allowed(sv, fd) ||
+		    !(cl = calloc(1, sizeof *cl)) || !(cl->in = malloc(HEADER_MAX))) {
+			if (cl)
+				free(cl);
+			close(fd);
+			continue;
+		}
+		cl->sv = sv;
+		cl->w.fd = fd;
+		cl->w.cb = on_client;
+		cl->timer.cb = on_timeout;
+		if (loop_add(l, &cl->w, EPOLLIN) < 0) {
+			free(cl->in);
+			free(cl);
+			close(fd);
+			continue;
+		}
+		loop_timer_at(l, &cl->timer, loop_now() + REQUEST_NS);
+		cl->next = sv->clients;
+		sv->clients = cl;
+		sv->nclients++;
+	}
+}
+
+int ctl_listen(struct sv *sv)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	if ((size_t)snprintf(sa.sun_path, sizeof sa.sun_path, "%s/podinit.sock", sv->cfg.run) >=
+	    sizeof sa.sun_path)
+		return -ENAMETOOLONG;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	unlink(sa.sun_path);
+	mode_t old = umask(0177); /* the socket is born 0600 */
+	int rc = bind(fd, (struct sockaddr *)&sa, sizeof sa);
+	umask(old);
+	if (rc == 0 && sv->cfg.ctl_gid != (gid_t)-1)
+		rc = chown(sa.sun_path, 0, sv->cfg.ctl_gid) || chmod(sa.sun_path, 0660);
+	if (rc < 0 || listen(fd, 8) < 0) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	sv->ctl_watch.fd = fd;
+	sv->ctl_watch.cb = on_accept;
+	return loop_add(&sv->loop, &sv->ctl_watch, EPOLLIN);
+}
+
+void ctl_flush(struct sv *sv)
+{
+	for (struct ctl_client **pp = &sv->clients; *pp;) {
+		struct ctl_client *cl = *pp;
+		if (!cl->dead && cl->follow != CF_NONE && ctl_follow_step(cl))
+			ctl_exit(cl, 0);
+		else if (!cl->dead && cl->out_len)
+			flush_out(cl);
+		if (cl->dead) {
+			*pp = cl->next;
+			sv->nclients--;
+			free(cl->in);
+			free(cl->out);
+			free(cl);
+			continue;
+		}
+		pp = &cl->next;
+	}
+}
+
+void ctl_close(struct sv *sv)
+{
+	for (struct ctl_client *cl = sv->clients; cl; cl = cl->next)
+		client_drop(cl);
+	ctl_flush(sv);
+	if (sv->ctl_watch.fd >= 0) {
+		loop_del(&sv->loop, &sv->ctl_watch);
+		close(sv->ctl_watch.fd);
+		char path[PATH_MAX];
+		snprintf(path, sizeof path, "%s/podinit.sock", sv->cfg.run);
+		unlink(path);
+	}
+}

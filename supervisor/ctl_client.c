@@ -1,0 +1,178 @@
+/* ctl_client.c - podctl: sends its arguments to podinit's control socket
+ * and copies the framed answer to stdout and stderr.
+ *
+ * `apply -f FILE` (or `-f -`) sends the file's text, so the supervisor
+ * validates and writes it itself. Exit: what the server says; 1 when the
+ * server cannot be reached or the answer breaks off; 2 for usage. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include "ctl.h"
+#include "limits.h"
+
+static int usage(void)
+{
+	fputs("usage: podctl [--socket PATH] COMMAND\n"
+	      "  get pods [-o wide|json|yaml]      get pod NAME [-o json|yaml]\n"
+	      "  describe pod NAME                 logs POD [-c CONTAINER] [-f] [--previous] [--tail N]\n"
+	      "  apply -f FILE|-                   delete pod NAME\n"
+	      "  events [-f] [-o json]             top\n"
+	      "  wait --healthy [--timeout DUR]    reboot | poweroff\n"
+	      "  ota status [-o json]              version\n",
+	      stderr);
+	return 2;
+}
+
+static char *read_all(const char *path, size_t *len)
+{
+	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
+	if (fd < 0)
+		return NULL;
+	size_t cap = LIM_MANIFEST_BYTES + 1, n = 0;
+	char *buf = malloc(cap + 1);
+	while (buf && n < cap) {
+		ssize_t r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	if (fd)
+		close(fd);
+	if (buf && n > LIM_MANIFEST_BYTES) {
+		free(buf);
+		errno = EFBIG;
+		return NULL;
+	}
+	if (buf)
+		buf[n] = 0;
+	*len = n;
+	return buf;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int read_full(int fd, char *p, size_t n)
+{
+	while (n) {
+		ssize_t r = read(fd, p, n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+int ctl_client_main(int argc, char **argv)
+{
+	const char *sock = getenv("PODINIT_SOCKET");
+	int i = 1;
+	if (i + 1 < argc && !strcmp(argv[i], "--socket")) {
+		sock = argv[i + 1];
+		i += 2;
+	}
+	if (!sock || !*sock)
+		sock = "/run/podinit/podinit.sock";
+	if (i >= argc || !strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+		return usage();
+	/* the request: our arguments, with apply's file replaced by its text */
+	size_t len = 0, cap = 4096;
+	char *req = malloc(cap);
+	char *content = NULL;
+	size_t clen = 0;
+	for (int k = i; k < argc && req; k++) {
+		const char *a = argv[k];
+		char name[256] = "";
+		if (!strcmp(argv[i], "apply") && !strcmp(a, "-f") && k + 1 < argc) {
+			const char *file = argv[++k];
+			content = read_all(file, &clen);
+			if (!content) {
+				fprintf(stderr, "podctl: %s: %s\n", file, strerror(errno));
+				free(req);
+				return 1;
+			}
+			const char *base = strrchr(file, '/');
+			snprintf(name, sizeof name, "%s", strcmp(file, "-") ? (base ? base + 1 : file) : "-");
+			const char *parts[4] = {"--name", name, "--content", content};
+			for (int j = 0; j < 4 && req; j++) {
+				size_t l = strlen(parts[j]) + 1;
+				if (len + l > cap && !(req = realloc(req, cap = (len + l) * 2)))
+					break;
+				memcpy(req + len, parts[j], l);
+				len += l;
+			}
+			continue;
+		}
+		size_t l = strlen(a) + 1;
+		if (len + l > cap && !(req = realloc(req, cap = (len + l) * 2)))
+			break;
+		memcpy(req + len, a, l);
+		len += l;
+	}
+	free(content);
+	if (!req) {
+		fputs("podctl: out of memory\n", stderr);
+		return 1;
+	}
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", sock);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		fprintf(stderr, "podctl: cannot reach podinit at %s: %s\n", sock, strerror(errno));
+		free(req);
+		return 1;
+	}
+	char head[32];
+	int hl = snprintf(head, sizeof head, "PODCTL1 %zu\n", len);
+	if (write_all(fd, head, (size_t)hl) || write_all(fd, req, len)) {
+		fprintf(stderr, "podctl: cannot send the request: %s\n", strerror(errno));
+		free(req);
+		return 1;
+	}
+	free(req);
+	char *buf = malloc(LIM_CTL_OUTPUT);
+	for (;;) {
+		unsigned char h[5];
+		if (!buf || read_full(fd, (char *)h, 5)) {
+			fputs("podctl: the connection to podinit broke off\n", stderr);
+			free(buf);
+			return 1;
+		}
+		size_t n = (size_t)h[1] << 24 | (size_t)h[2] << 16 | (size_t)h[3] << 8 | h[4];
+		if (n > LIM_CTL_OUTPUT || read_full(fd, buf, n)) {
+			fputs("podctl: malformed answer from podinit\n", stderr);
+			free(buf);
+			return 1;
+		}
+		if (h[0] == 'x') {
+			int code = n ? (unsigned char)buf[0] : 1;
+			free(buf);
+			return code;
+		}
+		if (write_all(h[0] == '2' ? 2 : 1, buf, n) && h[0] != '2') {
+			free(buf);
+			return 1; /* stdout closed (podctl logs -f | head) */
+		}
+	}
+}

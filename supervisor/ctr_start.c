@@ -1,0 +1,535 @@
+/* ctr_start.c - everything decided before clone, in the parent.
+ *
+ * All strings for the child are built in an arena that is freed as soon
+ * as spawn_start returns: the child has its own copy of memory. The
+ * environment follows Kubernetes: image Env, then envFrom, then env in
+ * order with $(VAR) references to earlier entries expanded. */
+#include "ctr_start.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/stat.h>
+#include <sys/sysinfo.h>
+#include <unistd.h>
+#include "arena.h"
+#include "sandbox.h"
+#include "image.h"
+#include "names.h"
+#include "quantity.h"
+#include "store.h"
+#include "sv.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+struct env {
+	const char *v[LIM_ARGS + 1]; /* "K=V" */
+	unsigned n;
+};
+
+static void fail_wait(struct container *c, const char *reason, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void fail_wait(struct container *c, const char *reason, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->waiting_message, sizeof c->waiting_message, fmt, ap);
+	va_end(ap);
+	c->state = CS_WAITING;
+	c->waiting_reason = reason;
+	char obj[160];
+	snprintf(obj, sizeof obj, "pod/%s/%s", c->pod->name, c->spec->name.s);
+	events_add(&c->pod->sv->events, true, obj, "Failed", "%s: %s", reason, c->waiting_message);
+}
+
+/* Sets NAME=value, replacing an earlier NAME. */
+static int env_set(struct env *e, struct arena *a, const char *name, size_t nlen, const char *val,
+		   size_t vlen)
+{
+	char *kv = arena_alloc(a, nlen + vlen + 2);
+	if (!kv)
+		return -ENOMEM;
+	memcpy(kv, name, nlen);
+	kv[nlen] = '=';
+	memcpy(kv + nlen + 1, val, vlen);
+	for (unsigned i = 0; i < e->n; i++)
+		if (!strncmp(e->v[i], name, nlen) && e->v[i][nlen] == '=') {
+			e->v[i] = kv;
+			return 0;
+		}
+	if (e->n >= LIM_ARGS)
+		return -E2BIG;
+	e->v[e->n++] = kv;
+	e->v[e->n] = NULL;
+	return 0;
+}
+
+static const char *env_get(const struct env *e, const char *name, size_t nlen)
+{
+	for (unsigned i = 0; i < e->n; i++)
+		if (!strncmp(e->v[i], name, nlen) && e->v[i][nlen] == '=')
+			return e->v[i] + nlen + 1;
+	return NULL;
+}
+
+/* Kubernetes' $(VAR) expansion: defined variables are replaced, unknown
+ * references stay as written, $$ is a literal $. */
+static const char *expand(struct arena *a, const struct env *e, const char *s)
+{
+	if (!strchr(s, '$'))
+		return s;
+	size_t cap = strlen(s) + 1, n = 0;
+	char *out = NULL;
+	for (int pass = 0; pass < 2; pass++) {
+		n = 0;
+		for (const char *p = s; *p;) {
+			const char *add = p;
+			size_t alen = 1, skip = 1;
+			if (p[0] == '$' && p[1] == '$') {
+				skip = 2;
+			} else if (p[0] == '$' && p[1] == '(') {
+				const char *end = strchr(p + 2, ')');
+				const char *v = end ? env_get(e, p + 2, (size_t)(end - p - 2)) : NULL;
+				if (v) {
+					add = v;
+					alen = strlen(v);
+					skip = (size_t)(end - p) + 1;
+				}
+			}
+			if (pass)
+				memcpy(out + n, add, alen);
+			n += alen;
+			p += skip;
+		}
+		if (!pass) {
+			cap = n + 1;
+			out = arena_alloc(a, cap);
+			if (!out)
+				return s;
+		}
+	}
+	out[n] = 0;
+	return out;
+}
+
+static bool label_value(const struct mf_list *l, const char *key, const char **out)
+{
+	const struct mf_kv *kv = l->v;
+	for (uint32_t i = 0; i < l->n; i++)
+		if (!strcmp(kv[i].key.s, key)) {
+			*out = kv[i].val.s;
+			return true;
+		}
+	*out = "";
+	return false;
+}
+
+static int field_value(struct container *c, const char *path, char *buf, size_t len)
+{
+	const struct pod *p = c->pod;
+	const char *v = "";
+	char key[256];
+	if (!strcmp(path, "metadata.name"))
+		v = p->name;
+	else if (!strcmp(path, "metadata.namespace"))
+		v = p->spec->meta.namespace_.s;
+	else if (!strcmp(path, "metadata.uid"))
+		v = p->uid;
+	else if (!strcmp(path, "spec.nodeName")) {
+		if (gethostname(buf, len) == 0)
+			return 0;
+	} else if (!strncmp(path, "status.", 7)) {
+		v = "127.0.0.1"; /* until the pod network exists: see docs/runtime.md */
+	} else if (sscanf(path, "metadata.labels['%255[^']']", key) == 1)
+		label_value(&p->spec->meta.labels, key, &v);
+	else if (sscanf(path, "metadata.annotations['%255[^']']", key) == 1)
+		label_value(&p->spec->meta.annotations, key, &v);
+	snprintf(buf, len, "%s", v);
+	return 0;
+}
+
+static int resource_value(struct container *c, const struct mf_res_ref *r, char *buf, size_t len)
+{
+	const struct mf_container *t = c->spec;
+	if (r->container.set) {
+		struct container *o = pod_container(c->pod, r->container.s);
+		if (o)
+			t = o->spec;
+	}
+	const struct mf_res_list *l = !strncmp(r->resource.s, "limits.", 7) ? &t->resources.limits
+									     : &t->resources.requests;
+	bool cpu = strstr(r->resource.s, "cpu") != NULL;
+	const struct mf_val *q = cpu ? &l->cpu : &l->memory;
+	int64_t v;
+	struct sysinfo si;
+	if (q->set)
+		v = q->i;
+	else if (cpu) /* no limit: the whole device, as the node's allocatable */
+		v = 1000 * sysconf(_SC_NPROCESSORS_ONLN);
+	else
+		v = sysinfo(&si) == 0 ? (int64_t)si.totalram * si.mem_unit : 0;
+	int64_t div = r->divisor.set && r->divisor.i ? r->divisor.i : 1;
+	if (cpu)
+		div = r->divisor.set && r->divisor.i ? r->divisor.i * 1000 / 1000 : 1000;
+	snprintf(buf, len, "%lld", (long long)((v + div - 1) / div));
+	return 0;
+}
+
+static int build_env(struct container *c, const struct image *img, struct arena *a,
+		     struct env *e)
+{
+	const struct mf_container *s = c->spec;
+	const struct store *st = c->pod->sv->store;
+	char *val = malloc(LIM_CONFIG_DATA + 1);
+	int rc = 0;
+	if (!val)
+		return -ENOMEM;
+	e->n = 0;
+	e->v[0] = NULL;
+	for (unsigned i = 0; i < img->cfg.n_env && !rc; i++) {
+		const char *eq = strchr(img->cfg.env[i], '=');
+		if (eq)
+			rc = env_set(e, a, img->cfg.env[i], (size_t)(eq - img->cfg.env[i]), eq + 1,
+				     strlen(eq + 1));
+	}
+	if (!rc && !env_get(e, "PATH", 4))
+		rc = env_set(e, a, "PATH", 4, DEFAULT_PATH, strlen(DEFAULT_PATH));
+	const char *hn = c->pod->spec->spec.hostname.set ? c->pod->spec->spec.hostname.s : c->pod->name;
+	if (!rc)
+		rc = env_set(e, a, "HOSTNAME", 8, hn, strlen(hn));
+	const struct mf_env_from *ef = s->env_from.v;
+	for (uint32_t i = 0; i < s->env_from.n && !rc; i++) {
+		bool secret = ef[i].secret.node.set;
+		const struct mf_obj_ref *ref = secret ? &ef[i].secret : &ef[i].config_map;
+		const struct mf_config *cfg = store_config(st, secret ? MF_SECRET : MF_CONFIGMAP, ref->name.s);
+		if (!cfg) {
+			if (ref->optional.set && ref->optional.i)
+				continue;
+			fail_wait(c, "CreateContainerConfigError", "%s \"%s\" not found",
+				  secret ? "secret" : "configmap", ref->name.s);
+			rc = -ENOENT;
+			break;
+		}
+		const struct mf_list *lists[2] = {&cfg->data, &cfg->data2};
+		for (int l = 0; l < 2 && !rc; l++) {
+			const struct mf_kv *kv = lists[l]->v;
+			for (uint32_t k = 0; k < lists[l]->n && !rc; k++) {
+				char name[512];
+				size_t n;
+				snprintf(name, sizeof name, "%s%s", ef[i].prefix.set ? ef[i].prefix.s : "",
+					 kv[k].key.s);
+				if (name_env(name) ||
+				    store_config_value(cfg, secret, kv[k].key.s, val, LIM_CONFIG_DATA, &n))
+					continue; /* Kubernetes skips invalid names */
+				rc = env_set(e, a, name, strlen(name), val, n);
+			}
+		}
+	}
+	const struct mf_env *ev = s->env.v;
+	for (uint32_t i = 0; i < s->env.n && !rc; i++) {
+		const char *name = ev[i].name.s;
+		const struct mf_env_source *f = &ev[i].from;
+		size_t n = 0;
+		if (!f->node.set) {
+			const char *v = ev[i].value.set ? expand(a, e, ev[i].value.s) : "";
+			rc = env_set(e, a, name, strlen(name), v, strlen(v));
+			continue;
+		}
+		if (f->field.node.set) {
+			field_value(c, f->field.field_path.s, val, LIM_CONFIG_DATA);
+			n = strlen(val);
+		} else if (f->resource.node.set) {
+			resource_value(c, &f->resource, val, LIM_CONFIG_DATA);
+			n = strlen(val);
+		} else {
+			bool secret = f->secret.node.set;
+			const struct mf_key_ref *k = secret ? &f->secret : &f->config_map;
+			const struct mf_config *cfg =
+				store_config(st, secret ? MF_SECRET : MF_CONFIGMAP, k->name.s);
+			int r = cfg ? store_config_value(cfg, secret, k->key.s, val, LIM_CONFIG_DATA, &n)
+				    : -ENOENT;
+			if (r == -ENOENT && k->optional.set && k->optional.i)
+				continue;
+			if (r) {
+				fail_wait(c, "CreateContainerConfigError", cfg ? "key \"%s\" not found in %s \"%s\""
+									 : "%s%s \"%s\" not found",
+					  cfg ? k->key.s : "", secret ? "secret" : "configmap", k->name.s);
+				rc = -ENOENT;
+				break;
+			}
+		}
+		rc = env_set(e, a, name, strlen(name), val, n);
+	}
+	free(val);
+	if (rc == -E2BIG)
+		fail_wait(c, "CreateContainerConfigError", "more than %d environment variables", LIM_ARGS);
+	return rc;
+}
+
+static uint64_t caps_of(const struct sv *sv, const struct mf_caps *caps)
+{
+	uint64_t set = sv->caps_default;
+	const struct mf_list *lists[2] = {&caps->add, &caps->drop};
+	for (int l = 0; l < 2; l++) {
+		const struct mf_val *v = lists[l]->v;
+		for (uint32_t i = 0; i < lists[l]->n; i++) {
+			uint64_t bit;
+			if (!strcmp(v[i].s, "ALL"))
+				bit = ~0ULL;
+			else {
+				int cap = names_capability_number(v[i].s);
+				if (cap < 0 || cap > 63)
+					continue;
+				bit = 1ULL << cap;
+			}
+			set = l == 0 ? set | bit : set & ~bit;
+		}
+	}
+	return set;
+}
+
+static void on_log(struct loop *l, struct loop_watch *w, uint32_t events);
+static void on_spawn_report(struct loop *l, struct loop_watch *w, uint32_t events);
+
+static int user_of(struct container *c, const struct image *img, uid_t *uid, gid_t *gid)
+{
+	const struct mf_ctr_security *cs = &c->spec->security;
+	const struct mf_pod_security *ps = &c->pod->spec->spec.security;
+	*uid = 0;
+	*gid = 0;
+	if (img->cfg.user && *img->cfg.user) {
+		int root = open(img->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		int rc = root < 0 ? -errno : image_resolve_user(root, img->cfg.user, uid, gid);
+		if (root >= 0)
+			close(root);
+		if (rc) {
+			fail_wait(c, "CreateContainerConfigError", "cannot resolve the image user \"%s\": %s",
+				  img->cfg.user, strerror(-rc));
+			return rc;
+		}
+	}
+	if (cs->run_as_user.set)
+		*uid = (uid_t)cs->run_as_user.i;
+	else if (ps->run_as_user.set)
+		*uid = (uid_t)ps->run_as_user.i;
+	if (cs->run_as_group.set)
+		*gid = (gid_t)cs->run_as_group.i;
+	else if (ps->run_as_group.set)
+		*gid = (gid_t)ps->run_as_group.i;
+	bool non_root = cs->run_as_non_root.set ? cs->run_as_non_root.i
+			: ps->run_as_non_root.set ? ps->run_as_non_root.i
+						  : false;
+	if (non_root && *uid == 0) {
+		fail_wait(c, "CreateContainerConfigError",
+			  "container has runAsNonRoot and image will run as root");
+		return -EPERM;
+	}
+	return 0;
+}
+
+int ctr_start(struct container *c)
+{
+	struct pod *p = c->pod;
+	struct sv *sv = p->sv;
+	const struct mf_container *s = c->spec;
+	struct arena a;
+	struct image img;
+	struct image_ref ref;
+	struct diag_list *dl = malloc(sizeof *dl);
+	struct env *env = malloc(sizeof *env);
+	const char **argv = malloc((LIM_ARGS + 1) * sizeof *argv);
+	struct spawn_mount mounts[64];
+	char (*srcs)[4096] = malloc(64 * sizeof *srcs);
+	int fds[64], nfds = 0, logp[2] = {-1, -1}, rc = -1;
+	const char *why = NULL;
+	arena_init(&a, 4 * 1024 * 1024);
+	if (!dl || !env || !argv || !srcs) {
+		fail_wait(c, "CreateContainerError", "out of memory");
+		goto out;
+	}
+	diag_init(dl, "config.json");
+	if (image_ref_parse(s->image.s, &ref, &why)) {
+		fail_wait(c, "InvalidImageName", "%s: %s", s->image.s, why);
+		goto out;
+	}
+	if (image_find(sv->cfg.images, &ref, &a, dl, &img)) {
+		char msg[LIM_DIAG_TEXT] = "not found";
+		if (dl->n)
+			snprintf(msg, sizeof msg, "%s", dl->e[0].text);
+		fail_wait(c, "ErrImageNeverPull", "image %s: %s", s->image.s, msg);
+		goto out;
+	}
+	if (img.squashfs) {
+		fail_wait(c, "CreateContainerError", "image %s: squashfs images are not supported yet",
+			  s->image.s);
+		goto out;
+	}
+	unsigned argc = 0;
+	/* command and args from the spec, as plain string arrays */
+	const char **cmd = arena_alloc(&a, (s->command.n + 1) * sizeof *cmd);
+	const char **args = arena_alloc(&a, (s->args.n + 1) * sizeof *args);
+	if (!cmd || !args || build_env(c, &img, &a, env))
+		goto out_config;
+	for (uint32_t i = 0; i < s->command.n; i++)
+		cmd[i] = expand(&a, env, ((const struct mf_val *)s->command.v)[i].s);
+	for (uint32_t i = 0; i < s->args.n; i++)
+		args[i] = expand(&a, env, ((const struct mf_val *)s->args.v)[i].s);
+	if (image_argv(&img.cfg, s->command.set ? cmd : NULL, s->command.n, s->args.set ? args : NULL,
+		       s->args.n, argv, LIM_ARGS + 1, &argc)) {
+		fail_wait(c, "CreateContainerError", "no command specified");
+		goto out;
+	}
+	argv[argc] = NULL;
+	uid_t uid;
+	gid_t gid;
+	if (user_of(c, &img, &uid, &gid))
+		goto out;
+	gid_t groups[66];
+	unsigned ngroups = 0;
+	const struct mf_pod_security *ps = &p->spec->spec.security;
+	const struct mf_val *sg = ps->supplemental_groups.v;
+	for (uint32_t i = 0; i < ps->supplemental_groups.n && ngroups < 64; i++)
+		groups[ngroups++] = (gid_t)sg[i].i;
+	if (ps->fs_group.set)
+		groups[ngroups++] = (gid_t)ps->fs_group.i;
+	char mwhy[200];
+	int nm = sandbox_mounts(p, s, mounts, srcs, fds, 64, mwhy, sizeof mwhy);
+	if (nm < 0) {
+		fail_wait(c, "CreateContainerConfigError", "%s", mwhy);
+		goto out;
+	}
+	nfds = nm;
+	char stage[PATH_MAX];
+	if (pathf(stage, sizeof stage, "%s/%s", p->dir, s->name.s) ||
+	    (mkdir(stage, 0700) < 0 && errno != EEXIST)) {
+		fail_wait(c, "CreateContainerError", "cannot create %s: %s", stage, strerror(errno));
+		goto out;
+	}
+	if (pipe2(logp, O_CLOEXEC | O_NONBLOCK) < 0) {
+		fail_wait(c, "CreateContainerError", "cannot create the log pipe: %s", strerror(errno));
+		goto out;
+	}
+	/* the child writes blocking; only our end is non-blocking */
+	if (fcntl(logp[1], F_SETFL, 0) < 0) {
+		fail_wait(c, "CreateContainerError", "log pipe: %s", strerror(errno));
+		goto out;
+	}
+	const struct mf_ctr_security *cs = &s->security;
+	bool privileged = cs->privileged.set && cs->privileged.i;
+	bool escalate = cs->allow_escalation.set && cs->allow_escalation.i;
+	const char *path = env_get(env, "PATH", 4);
+	const char *workdir = s->working_dir.set ? s->working_dir.s
+			      : img.cfg.workdir && *img.cfg.workdir ? img.cfg.workdir
+								   : "/";
+	if (sv->cg_ok) {
+		const struct mf_resources *res = &s->resources;
+		struct cg_limits lim = {
+			.mem_max = res->limits.memory.set ? res->limits.memory.i : -1,
+			.cpu_max = res->limits.cpu.set ? res->limits.cpu.i : -1,
+			.cpu_request = res->requests.cpu.set ? res->requests.cpu.i : -1,
+			.pids_max = sv->cfg.pids_max};
+		int e = cg_create(&sv->cg, &p->cg, s->name.s, &lim, &c->cg);
+		if (e) {
+			fail_wait(c, "CreateContainerError", "cannot create the cgroup: %s", strerror(-e));
+			goto out;
+		}
+		c->cg_live = true;
+		cg_oom_kills(&c->cg, &c->oom_before);
+	}
+	struct spawn_req req = {
+		.netns = p->netns, .ipcns = p->ipcns, .utsns = p->utsns, .lower = img.rootfs,
+		.stage = stage, .read_only_root = cs->read_only_root.set && cs->read_only_root.i,
+		.privileged = privileged, .no_new_privs = !escalate && !privileged,
+		.mounts = mounts, .nmounts = (unsigned)nm, .argv = (char *const *)argv,
+		.envp = (char *const *)env->v, .path = path ? path : DEFAULT_PATH, .workdir = workdir,
+		.uid = uid, .gid = gid, .groups = groups, .ngroups = ngroups,
+		.caps = caps_of(sv, &cs->caps), .last_cap = sv->last_cap, .out_fd = logp[1],
+		.cgroup_fd = c->cg_live ? cg_fd_v2(&c->cg) : -1};
+	int e = spawn_start(&req, &c->proc);
+	if (e) {
+		fail_wait(c, "CreateContainerError", "cannot start the process: %s", strerror(-e));
+		goto out;
+	}
+	if (c->cg_live && req.cgroup_fd < 0 && (e = cg_attach(&c->cg, c->proc.pid))) {
+		/* v1: the child waits for its release; without a cgroup it must not run */
+		close(c->proc.sync_fd);
+		c->proc.sync_fd = -1;
+		c->state = CS_STARTING;
+		fail_wait(c, "CreateContainerError", "cannot attach to the cgroup: %s", strerror(-e));
+		c->state = CS_STARTING; /* its exit is still to be reaped */
+		goto out_watch;
+	}
+	spawn_release(&c->proc);
+	c->state = CS_STARTING;
+	c->waiting_reason = NULL;
+	clock_gettime(CLOCK_REALTIME, &c->started_at);
+	c->started_mono = loop_now();
+out_watch:
+	c->log_watch.fd = logp[0];
+	c->log_watch.cb = on_log;
+	logp[0] = -1;
+	loop_add(&sv->loop, &c->log_watch, EPOLLIN);
+	c->err_watch.fd = c->proc.err_fd;
+	c->err_watch.cb = on_spawn_report;
+	loop_add(&sv->loop, &c->err_watch, EPOLLIN);
+	rc = 0;
+	goto out;
+out_config:
+	if (c->state != CS_WAITING || !c->waiting_reason)
+		fail_wait(c, "CreateContainerConfigError", "out of memory");
+out:
+	for (int i = 0; i < nfds; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	free(srcs);
+	if (logp[0] >= 0)
+		close(logp[0]);
+	if (logp[1] >= 0)
+		close(logp[1]);
+	arena_free(&a);
+	free(dl);
+	free(env);
+	free(argv);
+	return rc;
+}
+
+static void on_log(struct loop *l, struct loop_watch *w, uint32_t events)
+{
+	struct container *c = (struct container *)((char *)w - offsetof(struct container, log_watch));
+	char buf[4096];
+	(void)events;
+	for (int i = 0; i < 16; i++) { /* bounded: other events get their turn */
+		ssize_t n = read(w->fd, buf, sizeof buf);
+		if (n > 0) {
+			logbuf_write(&c->log, buf, (size_t)n);
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		/* EOF: every writer is gone */
+		loop_del(l, w);
+		close(w->fd);
+		w->fd = -1;
+		return;
+	}
+}
+
+static void on_spawn_report(struct loop *l, struct loop_watch *w, uint32_t events)
+{
+	struct container *c = (struct container *)((char *)w - offsetof(struct container, err_watch));
+	struct spawn_error e;
+	(void)events;
+	int fd = w->fd;
+	int r = spawn_result(&c->proc, &e);
+	if (r == -EAGAIN)
+		return;
+	loop_del(l, w);
+	(void)fd;
+	w->fd = -1;
+	ctr_spawn_reported(c, r == 1 ? &e : NULL);
+}

@@ -1,0 +1,531 @@
+/* pod.c - the lifecycle engine: what starts, restarts and stops next.
+ *
+ * Every change of a container goes through a handful of setters below
+ * (ctr_running, ctr_exited, ctr_waiting) that log the event; pod_advance
+ * then walks the pod in declaration order and acts. Rules (numbers refer
+ * to docs/lifecycle.md, after Kubernetes' KEP-753 and the kubelet):
+ * the init list runs strictly in order, a sidecar releases the next entry
+ * once Started; app containers start together after the last entry;
+ * sidecars always restart, apps by the pod policy, with crash-loop
+ * back-off; termination stops apps first, then sidecars one at a time in
+ * reverse order, all within one grace period. */
+#include "pod.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "ctr_start.h"
+#include "sandbox.h"
+#include "store.h"
+#include "sv.h"
+
+#define S_NS 1000000000ULL
+#define KILL_AFTER_TERM (2 * S_NS) /* SIGKILL no sooner than this after SIGTERM */
+
+static void obj_name(const struct container *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "pod/%s/%s", c->pod->name, c->spec->name.s);
+}
+
+static void ctr_event(const struct container *c, bool warn, const char *reason, const char *fmt,
+		      ...) __attribute__((format(printf, 4, 5)));
+static void ctr_event(const struct container *c, bool warn, const char *reason, const char *fmt,
+		      ...)
+{
+	char obj[160], msg[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	obj_name(c, obj, sizeof obj);
+	events_add(&c->pod->sv->events, warn, obj, reason, "%s", msg);
+}
+
+static uint64_t grace_ns(const struct pod *p)
+{
+	return (uint64_t)p->spec->spec.grace.i * S_NS;
+}
+
+static bool alive(const struct container *c)
+{
+	return c->state == CS_STARTING || c->state == CS_RUNNING;
+}
+
+/* ---- starting ------------------------------------------------------- */
+
+static void on_ctr_timer(struct loop *l, struct loop_timer *t);
+
+static void ctr_try_start(struct container *c)
+{
+	struct pod *p = c->pod;
+	if (p->stage >= PS_TERMINATING || alive(c) || loop_timer_armed(&c->timer))
+		return;
+	if (c->ever_started) {
+		/* a new instance: the old output becomes --previous */
+		struct logbuf t = c->prev_log;
+		c->prev_log = c->log;
+		c->log = t;
+		c->has_prev_log = true;
+		if (!c->log.buf && logbuf_init(&c->log, p->sv->cfg.log_bytes) < 0) {
+			c->log = c->prev_log; /* no memory: reuse the old ring */
+			c->has_prev_log = false;
+		}
+		logbuf_reset(&c->log);
+		c->restart_count++;
+	} else if (!c->log.buf && logbuf_init(&c->log, p->sv->cfg.log_bytes) < 0) {
+		ctr_event(c, true, "Failed", "out of memory for the log buffer");
+		return;
+	}
+	c->term_sent = false;
+	c->start_error[0] = 0;
+	if (ctr_start(c) == 0) {
+		c->ever_started = true;
+		ctr_event(c, false, "Created", "Created container %s", c->spec->name.s);
+		return;
+	}
+	/* not started (image missing, configuration error): try again later,
+	 * with the same back-off as a crash loop */
+	uint64_t delay = c->backoff ? c->backoff : p->sv->cfg.backoff_initial;
+	c->backoff = delay * 2 < p->sv->cfg.backoff_cap ? delay * 2 : p->sv->cfg.backoff_cap;
+	loop_timer_at(&p->sv->loop, &c->timer, loop_now() + delay);
+}
+
+void ctr_spawn_reported(struct container *c, const struct spawn_error *e)
+{
+	if (e) {
+		/* the child exits 127 now; its exit is reported as StartError */
+		snprintf(c->start_error, sizeof c->start_error, "%s: %s", spawn_step_name(e->step),
+			 strerror(e->err));
+		return;
+	}
+	if (c->state != CS_STARTING)
+		return;
+	c->state = CS_RUNNING;
+	c->started = true; /* no startupProbe yet: started when running */
+	c->ready = true;   /* no readinessProbe yet: ready when started */
+	c->started_mono = loop_now();
+	ctr_event(c, false, "Started", "Started container %s", c->spec->name.s);
+	if (!c->is_init)
+		c->pod->initialized = true;
+	pod_advance(c->pod);
+}
+
+/* ---- exits ---------------------------------------------------------- */
+
+static void schedule_restart(struct container *c)
+{
+	struct sv *sv = c->pod->sv;
+	uint64_t ran = loop_now() - c->started_mono;
+	if (c->started && ran >= sv->cfg.backoff_reset)
+		c->backoff = 0; /* ran cleanly long enough: forget the crash loop */
+	uint64_t delay = c->backoff;
+	c->backoff = delay ? (delay * 2 < sv->cfg.backoff_cap ? delay * 2 : sv->cfg.backoff_cap)
+			   : sv->cfg.backoff_initial;
+	c->state = CS_WAITING;
+	if (!delay) {
+		c->waiting_reason = NULL;
+		return; /* pod_advance starts it now */
+	}
+	c->waiting_reason = "CrashLoopBackOff";
+	snprintf(c->waiting_message, sizeof c->waiting_message,
+		 "back-off %llus restarting failed container=%s pod=%s",
+		 (unsigned long long)(delay / S_NS), c->spec->name.s, c->pod->name);
+	ctr_event(c, true, "BackOff", "Back-off restarting failed container %s", c->spec->name.s);
+	loop_timer_at(&sv->loop, &c->timer, loop_now() + delay);
+}
+
+static void ctr_exited(struct container *c, int status)
+{
+	struct pod *p = c->pod;
+	struct sv *sv = p->sv;
+	if (c->state == CS_STARTING && c->proc.err_fd >= 0) {
+		/* reaped before its report was read: the pipe holds it now */
+		struct spawn_error e;
+		loop_del(&sv->loop, &c->err_watch);
+		if (spawn_result(&c->proc, &e) == 1)
+			snprintf(c->start_error, sizeof c->start_error, "%s%s: %s",
+				 spawn_step_name(e.step), e.step == SPAWN_VOLUME ? " (a volumeMount)" : "",
+				 strerror(e.err));
+	}
+	uint64_t ooms = 0;
+	bool oom = c->cg_live && cg_oom_kills(&c->cg, &ooms) == 0 && ooms > c->oom_before;
+	if (c->has_last) {
+		c->prev = c->last;
+		c->has_prev = true;
+	}
+	struct ctr_term *t = &c->last;
+	memset(t, 0, sizeof *t);
+	t->started = c->started_at;
+	clock_gettime(CLOCK_REALTIME, &t->finished);
+	if (WIFSIGNALED(status)) {
+		t->signal = WTERMSIG(status);
+		t->exit_code = 128 + t->signal;
+	} else {
+		t->exit_code = WEXITSTATUS(status);
+	}
+	if (c->start_error[0]) {
+		t->reason = "StartError";
+		t->exit_code = 128;
+		snprintf(t->message, sizeof t->message, "%s", c->start_error);
+	} else if (oom) {
+		t->reason = "OOMKilled";
+		if (!t->signal) /* the main process survived; the cgroup is killed below */
+			t->exit_code = 137;
+	} else {
+		t->reason = t->exit_code == 0 ? "Completed" : "Error";
+	}
+	/* nothing of the container may outlive its main process */
+	if (c->cg_live) {
+		cg_kill_all(&c->cg);
+		if (cg_destroy(&c->cg) == 0)
+			c->cg_live = false;
+	}
+	c->has_last = true;
+	c->state = CS_TERMINATED;
+	c->started = c->ready = false;
+	c->waiting_reason = NULL;
+	ctr_event(c, t->exit_code != 0, oom ? "OOMKilled" : t->exit_code ? "Died" : "Completed",
+		  "container %s exited with code %d (%s)%s%s", c->spec->name.s, t->exit_code, t->reason,
+		  t->message[0] ? ": " : "", t->message);
+	if (loop_timer_armed(&c->timer))
+		loop_timer_cancel(&sv->loop, &c->timer);
+	if (p->stage >= PS_TERMINATING) {
+		pod_advance(p);
+		return;
+	}
+	const char *policy = p->spec->spec.restart_policy.s;
+	bool restart;
+	if (c->is_sidecar) {
+		restart = true;
+	} else if (c->is_init) {
+		if (t->exit_code == 0) {
+			c->never_restart = true;
+			restart = false;
+		} else if (!strcmp(policy, "Never")) {
+			p->init_failed = true;
+			pod_terminate(p, "an init container failed");
+			return;
+		} else {
+			restart = true;
+		}
+	} else {
+		restart = !strcmp(policy, "Always") || (!strcmp(policy, "OnFailure") && t->exit_code);
+	}
+	if (restart)
+		schedule_restart(c);
+	pod_advance(p);
+}
+
+bool pod_child_exited(struct pod *p, pid_t pid, int status)
+{
+	for (unsigned i = 0; i < p->nctrs; i++) {
+		struct container *c = &p->ctrs[i];
+		if (alive(c) && c->proc.pid == pid) {
+			c->proc.pid = 0;
+			ctr_exited(c, status);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* ---- stopping ------------------------------------------------------- */
+
+static void ctr_kill(struct container *c)
+{
+	if (c->cg_live)
+		cg_kill_all(&c->cg);
+	if (c->proc.pid > 0)
+		kill(c->proc.pid, SIGKILL);
+}
+
+static void ctr_term(struct container *c)
+{
+	struct pod *p = c->pod;
+	if (c->term_sent || c->proc.pid <= 0)
+		return;
+	ctr_event(c, false, "Killing", "Stopping container %s", c->spec->name.s);
+	kill(c->proc.pid, SIGTERM);
+	c->term_sent = true;
+	c->term_sent_mono = loop_now();
+	if (p->grace_over) /* the budget is spent: SIGKILL follows soon */
+		loop_timer_at(&p->sv->loop, &c->timer, c->term_sent_mono + KILL_AFTER_TERM);
+}
+
+static void term_step(struct pod *p)
+{
+	bool apps_alive = false, any_alive = false;
+	for (unsigned i = 0; i < p->nctrs; i++) {
+		struct container *c = &p->ctrs[i];
+		if (!alive(c))
+			continue;
+		any_alive = true;
+		if (!c->is_sidecar) {
+			apps_alive = true;
+			ctr_term(c);
+		}
+	}
+	if (!any_alive) {
+		pod_finish(p);
+		return;
+	}
+	if (apps_alive)
+		return;
+	/* sidecars: the last one still running, then the one before it */
+	for (unsigned i = p->ninit; i-- > 0;)
+		if (alive(&p->ctrs[i])) {
+			ctr_term(&p->ctrs[i]);
+			return;
+		}
+}
+
+static void on_grace(struct loop *l, struct loop_timer *t)
+{
+	struct pod *p = (struct pod *)((char *)t - offsetof(struct pod, grace_timer));
+	uint64_t now = loop_now();
+	p->grace_over = true;
+	for (unsigned i = 0; i < p->nctrs; i++) {
+		struct container *c = &p->ctrs[i];
+		if (!alive(c))
+			continue;
+		if (!c->term_sent) {
+			ctr_term(c);
+			continue;
+		}
+		uint64_t at = c->term_sent_mono + KILL_AFTER_TERM;
+		loop_timer_at(l, &c->timer, at > now ? at : now);
+	}
+}
+
+static void on_ctr_timer(struct loop *l, struct loop_timer *t)
+{
+	struct container *c = (struct container *)((char *)t - offsetof(struct container, timer));
+	(void)l;
+	if (c->pod->stage >= PS_TERMINATING) {
+		if (alive(c)) {
+			ctr_event(c, true, "Killing", "Container %s did not stop in time: SIGKILL",
+				  c->spec->name.s);
+			ctr_kill(c);
+		}
+		return;
+	}
+	/* back-off over: the container may start again */
+	if (c->waiting_reason && !strcmp(c->waiting_reason, "CrashLoopBackOff"))
+		c->waiting_reason = NULL;
+	pod_advance(c->pod);
+}
+
+void pod_terminate(struct pod *p, const char *why)
+{
+	if (p->stage >= PS_TERMINATING)
+		return;
+	if (!p->initialized && p->stage == PS_INIT)
+		p->deleted_early = true;
+	p->stage = PS_TERMINATING;
+	events_add(&p->sv->events, false, p->name[0] ? p->name : "pod", "Terminating", "pod %s: %s",
+		   p->name, why);
+	for (unsigned i = 0; i < p->nctrs; i++) {
+		struct container *c = &p->ctrs[i];
+		if (loop_timer_armed(&c->timer))
+			loop_timer_cancel(&p->sv->loop, &c->timer);
+	}
+	p->grace_deadline = loop_now() + grace_ns(p);
+	loop_timer_at(&p->sv->loop, &p->grace_timer, p->grace_deadline);
+	term_step(p);
+}
+
+/* ---- the pod -------------------------------------------------------- */
+
+static const char *decide_terminal(const struct pod *p)
+{
+	if (p->init_failed || p->deleted_early)
+		return "Failed";
+	for (unsigned i = p->ninit; i < p->nctrs; i++) {
+		const struct container *c = &p->ctrs[i];
+		if (!c->has_last || c->last.exit_code != 0)
+			return "Failed";
+	}
+	return "Succeeded";
+}
+
+void pod_finish(struct pod *p)
+{
+	if (p->stage == PS_DONE)
+		return;
+	p->stage = PS_DONE;
+	if (loop_timer_armed(&p->grace_timer))
+		loop_timer_cancel(&p->sv->loop, &p->grace_timer);
+	for (unsigned i = 0; i < p->nctrs; i++) {
+		struct container *c = &p->ctrs[i];
+		if (loop_timer_armed(&c->timer))
+			loop_timer_cancel(&p->sv->loop, &c->timer);
+		if (c->cg_live && cg_destroy(&c->cg) == 0)
+			c->cg_live = false;
+	}
+	if (!p->terminal)
+		p->terminal = decide_terminal(p);
+	sandbox_destroy(p);
+	events_add(&p->sv->events, false, p->name, "Stopped", "pod %s stopped (%s)", p->name,
+		   p->terminal);
+	sv_pod_changed(p->sv, p);
+}
+
+static bool app_done(const struct pod *p, const struct container *c)
+{
+	(void)p;
+	return c->state == CS_TERMINATED; /* exited and not to be restarted */
+}
+
+void pod_advance(struct pod *p)
+{
+	if (p->stage == PS_DONE)
+		return;
+	if (p->stage == PS_TERMINATING) {
+		term_step(p);
+		return;
+	}
+	if (p->setup_error[0])
+		return;
+	if (p->stage == PS_INIT) {
+		for (unsigned i = 0; i < p->ninit; i++) {
+			struct container *c = &p->ctrs[i];
+			if (c->is_sidecar ? (c->state == CS_RUNNING && c->started) : c->never_restart)
+				continue;
+			if (c->state == CS_WAITING)
+				ctr_try_start(c);
+			return; /* this entry is not done: nothing after it may start */
+		}
+		p->stage = PS_RUNNING;
+		clock_gettime(CLOCK_REALTIME, &p->start_time);
+	}
+	/* sidecars that exited after initialization restart on their own */
+	for (unsigned i = 0; i < p->nctrs; i++) {
+		struct container *c = &p->ctrs[i];
+		if (c->state == CS_WAITING && (i >= p->ninit || c->is_sidecar))
+			ctr_try_start(c);
+	}
+	if (strcmp(p->spec->spec.restart_policy.s, "Always")) {
+		for (unsigned i = p->ninit; i < p->nctrs; i++)
+			if (!app_done(p, &p->ctrs[i]))
+				return;
+		p->completed = true;
+		pod_terminate(p, "all containers completed");
+	}
+}
+
+static void uuid4(char out[37])
+{
+	unsigned char b[16];
+	if (getrandom(b, sizeof b, GRND_NONBLOCK) != sizeof b) {
+		uint64_t t = loop_now();
+		for (int i = 0; i < 16; i++)
+			b[i] = (unsigned char)(t >> (8 * (i % 8))) ^ (unsigned char)(i * 37);
+	}
+	b[6] = (b[6] & 0x0f) | 0x40;
+	b[8] = (b[8] & 0x3f) | 0x80;
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+		 b[13], b[14], b[15]);
+}
+
+struct pod *pod_create(struct sv *sv, struct gen *gen, const struct mf_pod *spec, uint64_t hash)
+{
+	const struct mf_pod_spec *s = &spec->spec;
+	struct pod *p = calloc(1, sizeof *p);
+	unsigned n = s->init_containers.n + s->containers.n;
+	if (!p || !(p->ctrs = calloc(n, sizeof *p->ctrs))) {
+		free(p);
+		events_add(&sv->events, true, spec->meta.name.s, "FailedCreate", "out of memory");
+		return NULL;
+	}
+	p->sv = sv;
+	p->gen = gen;
+	gen_ref(gen);
+	p->spec = spec;
+	p->name = spec->meta.name.s;
+	p->hash = hash;
+	p->nctrs = n;
+	p->ninit = s->init_containers.n;
+	p->netns = p->ipcns = p->utsns = -1;
+	p->grace_timer.cb = on_grace;
+	uuid4(p->uid);
+	clock_gettime(CLOCK_REALTIME, &p->created);
+	snprintf(p->dir, sizeof p->dir, "%s/pods/%s", sv->cfg.run, p->name);
+	for (unsigned i = 0; i < n; i++) {
+		struct container *c = &p->ctrs[i];
+		bool init = i < p->ninit;
+		c->pod = p;
+		c->spec = init ? &((const struct mf_container *)s->init_containers.v)[i]
+			       : &((const struct mf_container *)s->containers.v)[i - p->ninit];
+		c->is_init = init;
+		c->is_sidecar = mf_is_sidecar(c->spec);
+		c->state = CS_WAITING;
+		c->waiting_reason = init ? NULL : "PodInitializing";
+		c->proc.err_fd = c->proc.sync_fd = -1;
+		c->log_watch.fd = c->err_watch.fd = -1;
+		c->timer.cb = on_ctr_timer;
+	}
+	events_add(&sv->events, false, p->name, "Scheduled", "pod %s created", p->name);
+	if (sandbox_create(p, p->setup_error, sizeof p->setup_error)) {
+		events_add(&sv->events, true, p->name, "FailedCreatePodSandBox", "%s", p->setup_error);
+		return p;
+	}
+	pod_advance(p);
+	return p;
+}
+
+/* Retries a pod whose sandbox could not be made (a ConfigMap appeared). */
+void pod_retry_setup(struct pod *p)
+{
+	if (!p->setup_error[0] || p->stage != PS_INIT)
+		return;
+	sandbox_destroy(p);
+	p->setup_error[0] = 0;
+	if (sandbox_create(p, p->setup_error, sizeof p->setup_error)) {
+		events_add(&p->sv->events, true, p->name, "FailedCreatePodSandBox", "%s", p->setup_error);
+		return;
+	}
+	pod_advance(p);
+}
+
+void pod_free(struct pod *p)
+{
+	for (unsigned i = 0; i < p->nctrs; i++) {
+		struct container *c = &p->ctrs[i];
+		if (loop_timer_armed(&c->timer))
+			loop_timer_cancel(&p->sv->loop, &c->timer);
+		if (c->log_watch.fd >= 0) {
+			loop_del(&p->sv->loop, &c->log_watch);
+			close(c->log_watch.fd);
+		}
+		if (c->proc.err_fd >= 0) {
+			loop_del(&p->sv->loop, &c->err_watch);
+			close(c->proc.err_fd);
+		}
+		if (c->proc.sync_fd >= 0)
+			close(c->proc.sync_fd);
+		logbuf_fini(&c->log);
+		logbuf_fini(&c->prev_log);
+	}
+	if (loop_timer_armed(&p->grace_timer))
+		loop_timer_cancel(&p->sv->loop, &p->grace_timer);
+	gen_unref(p->gen);
+	free(p->ctrs);
+	free(p);
+}
+
+struct container *pod_container(struct pod *p, const char *name)
+{
+	for (unsigned i = 0; i < p->nctrs; i++)
+		if (!strcmp(p->ctrs[i].spec->name.s, name))
+			return &p->ctrs[i];
+	return NULL;
+}

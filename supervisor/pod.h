@@ -1,0 +1,112 @@
+/* pod.h - a running Pod and its containers: the lifecycle engine.
+ *
+ * A pod is created from a validated mf_pod; from then on events (a child
+ * exited, a spawn report, a timer) are fed in and pod_advance decides what
+ * starts, restarts or stops next, following Kubernetes' native-sidecar
+ * rules (../docs/lifecycle.md). Phase, conditions and reasons are derived
+ * from the container states when asked, never stored twice. */
+#ifndef PODINIT_POD_H
+#define PODINIT_POD_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+#include "cgroup.h"
+#include "logbuf.h"
+#include "loop.h"
+#include "manifest.h"
+#include "spawn.h"
+
+struct sv;
+struct gen;
+
+enum ctr_state { CS_WAITING, CS_STARTING, CS_RUNNING, CS_TERMINATED };
+
+struct ctr_term {
+	int exit_code, signal;
+	const char *reason; /* Completed, Error, OOMKilled, StartError */
+	char message[200];
+	struct timespec started, finished;
+};
+
+struct container {
+	struct pod *pod;
+	const struct mf_container *spec;
+	bool is_init, is_sidecar;
+	enum ctr_state state;
+	const char *waiting_reason; /* ContainerCreating, PodInitializing, CrashLoopBackOff ... */
+	char waiting_message[200];
+	struct spawn_proc proc;
+	struct loop_watch err_watch, log_watch;
+	struct cg cg;
+	bool cg_live;
+	struct logbuf log, prev_log;
+	bool has_prev_log;
+	struct loop_timer timer; /* back-off, or SIGKILL after SIGTERM */
+	unsigned restart_count;
+	bool started, ready, has_last, ever_started, term_sent;
+	bool never_restart;      /* a plain init container that succeeded */
+	struct ctr_term last, prev; /* the latest exit, and the one before it */
+	bool has_prev;
+	struct timespec started_at;
+	uint64_t started_mono, term_sent_mono, backoff;
+	uint64_t oom_before;
+	char start_error[160]; /* the spawn step that failed, for StartError */
+};
+
+enum pod_stage { PS_INIT, PS_RUNNING, PS_TERMINATING, PS_DONE };
+
+struct pod {
+	struct pod *next;
+	struct sv *sv;
+	struct gen *gen; /* keeps the manifest that spec points into */
+	const struct mf_pod *spec;
+	const char *name;
+	char uid[37];
+	uint64_t hash;
+	struct container *ctrs; /* init list, then app containers */
+	unsigned nctrs, ninit;
+	int netns, ipcns, utsns;
+	struct cg cg;
+	bool cg_live;
+	char dir[PATH_MAX]; /* RUN/pods/NAME */
+	struct timespec created, start_time;
+	enum pod_stage stage;
+	bool initialized;   /* an app container has started: stays true */
+	bool remove_when_done; /* deleted: drop from the list once DONE */
+	bool init_failed, deleted_early, completed;
+	const char *terminal;  /* "Succeeded"/"Failed" once decided; never changes */
+	struct loop_timer grace_timer;
+	uint64_t grace_deadline;
+	bool grace_over;
+	char setup_error[200];
+	unsigned mem_tmpfs; /* emptyDir medium Memory mounts made, to undo */
+};
+
+/* Creates the pod's sandbox (namespaces, cgroup, volumes, files) and
+ * starts it. On failure the pod still exists, Pending with a reason. */
+struct pod *pod_create(struct sv *sv, struct gen *gen, const struct mf_pod *spec, uint64_t hash);
+/* Starts termination (deletion, spec change, shutdown). */
+void pod_terminate(struct pod *p, const char *why);
+void pod_free(struct pod *p);
+/* Feeds the exit of a child; false when pid belongs to none of the pod's. */
+bool pod_child_exited(struct pod *p, pid_t pid, int status);
+void pod_advance(struct pod *p);
+/* After the last container stopped: release the sandbox, fix the phase. */
+void pod_finish(struct pod *p);
+void pod_retry_setup(struct pod *p);
+/* The spawn report of c arrived: NULL = exec succeeded. */
+void ctr_spawn_reported(struct container *c, const struct spawn_error *e);
+
+/* Derived status */
+const char *pod_phase(const struct pod *p);
+bool pod_ready(const struct pod *p);
+bool pod_initialized(const struct pod *p);
+bool pod_containers_ready(const struct pod *p);
+unsigned pod_ready_count(const struct pod *p, unsigned *total);
+unsigned pod_restarts(const struct pod *p);
+const char *pod_status_reason(const struct pod *p, char *buf, size_t len); /* get pods STATUS */
+struct container *pod_container(struct pod *p, const char *name);
+
+#endif

@@ -1,0 +1,441 @@
+/* sandbox.c - the pod's shared parts.
+ *
+ * Namespaces are made by unsharing the supervisor itself for a moment and
+ * switching back with setns: no helper process, no pause container; the
+ * namespaces live as long as the fds. Volumes live in RUN/pods/NAME/
+ * volumes/; a memory-backed emptyDir is a tmpfs there, unmounted on
+ * destroy. ConfigMap and Secret volumes are written once as files. */
+#include "sandbox.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "names.h"
+#include "store.h"
+#include "sv.h"
+
+static int why_fmt(char *why, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int why_fmt(char *why, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+#define WHY(...) why_fmt(why, len, __VA_ARGS__)
+
+static int mkdir_p(const char *path, mode_t mode)
+{
+	char buf[PATH_MAX];
+	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+		return -ENAMETOOLONG;
+	for (char *s = buf + 1;; s++) {
+		if (*s == '/' || !*s) {
+			char c = *s;
+			*s = 0;
+			if (mkdir(buf, mode) < 0 && errno != EEXIST)
+				return -errno;
+			*s = c;
+			if (!c)
+				return 0;
+		}
+	}
+}
+
+static int write_file(const char *path, const char *data, size_t n, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+	if (fd < 0)
+		return -errno;
+	int rc = 0;
+	while (n) {
+		ssize_t w = write(fd, data, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			rc = -errno;
+			break;
+		}
+		data += w;
+		n -= (size_t)w;
+	}
+	if (!rc && fchmod(fd, mode) < 0)
+		rc = -errno;
+	close(fd);
+	return rc;
+}
+
+static int lo_up(void)
+{
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return -errno;
+	struct ifreq ifr = {0};
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "lo");
+	int rc = ioctl(s, SIOCGIFFLAGS, &ifr);
+	if (rc == 0) {
+		ifr.ifr_flags |= IFF_UP;
+		rc = ioctl(s, SIOCSIFFLAGS, &ifr);
+	}
+	rc = rc < 0 ? -errno : 0;
+	close(s);
+	return rc;
+}
+
+static const char *hostname_of(const struct pod *p)
+{
+	return p->spec->spec.hostname.set ? p->spec->spec.hostname.s : p->name;
+}
+
+/* New net/IPC/UTS namespaces for the pod, held by fd. */
+static int make_namespaces(struct pod *p, char *why, size_t len)
+{
+	bool host_net = p->spec->spec.host_network.set && p->spec->spec.host_network.i;
+	int flags = CLONE_NEWIPC | (host_net ? 0 : CLONE_NEWNET | CLONE_NEWUTS);
+	int self[3] = {-1, -1, -1}, rc = -1;
+	static const char *const names[3] = {"/proc/self/ns/net", "/proc/self/ns/ipc",
+					     "/proc/self/ns/uts"};
+	static const int types[3] = {CLONE_NEWNET, CLONE_NEWIPC, CLONE_NEWUTS};
+	int *mine[3] = {&p->netns, &p->ipcns, &p->utsns};
+	for (int i = 0; i < 3; i++)
+		if ((self[i] = open(names[i], O_RDONLY | O_CLOEXEC)) < 0) {
+			WHY("cannot open %s: %s", names[i], strerror(errno));
+			goto out;
+		}
+	if (unshare(flags) < 0) {
+		WHY("cannot create namespaces: %s", strerror(errno));
+		goto out;
+	}
+	for (int i = 0; i < 3; i++)
+		if ((flags & types[i]) && (*mine[i] = open(names[i], O_RDONLY | O_CLOEXEC)) < 0) {
+			WHY("cannot open the pod's %s: %s", names[i], strerror(errno));
+			goto back;
+		}
+	const char *hn = hostname_of(p);
+	if (!host_net && sethostname(hn, strlen(hn)) < 0) {
+		WHY("cannot set the hostname: %s", strerror(errno));
+		goto back;
+	}
+	if (!host_net && lo_up() < 0) {
+		WHY("cannot bring lo up: %s", strerror(errno));
+		goto back;
+	}
+	rc = 0;
+back:
+	/* back into the supervisor's own namespaces; failing here would leave
+	 * PID 1 in a pod's namespaces, so it is reported loudly */
+	for (int i = 0; i < 3; i++)
+		if ((flags & types[i]) && setns(self[i], types[i]) < 0) {
+			events_add(&p->sv->events, true, "podinit", "NamespaceLeak",
+				   "cannot return to the supervisor's namespace: %s", strerror(errno));
+			rc = -1;
+		}
+out:
+	for (int i = 0; i < 3; i++)
+		if (self[i] >= 0)
+			close(self[i]);
+	return rc;
+}
+
+static int write_etc(struct pod *p, char *why, size_t len)
+{
+	char path[PATH_MAX + 32], text[512];
+	const char *hn = hostname_of(p);
+	snprintf(path, sizeof path, "%s/etc", p->dir);
+	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+		return WHY("cannot create %s: %s", path, strerror(errno));
+	int n = snprintf(text, sizeof text,
+			 "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+			 "127.0.1.1\t%s\n", hn);
+	snprintf(path, sizeof path, "%s/etc/hosts", p->dir);
+	int rc = write_file(path, text, (size_t)n, 0644);
+	n = snprintf(text, sizeof text, "%s\n", hn);
+	snprintf(path, sizeof path, "%s/etc/hostname", p->dir);
+	rc = rc ? rc : write_file(path, text, (size_t)n, 0644);
+	/* resolv.conf: the device's own, as dnsPolicy Default would give */
+	char resolv[4096];
+	ssize_t r = 0;
+	int fd = open("/etc/resolv.conf", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		r = read(fd, resolv, sizeof resolv);
+		close(fd);
+	}
+	snprintf(path, sizeof path, "%s/etc/resolv.conf", p->dir);
+	rc = rc ? rc : write_file(path, resolv, r > 0 ? (size_t)r : 0, 0644);
+	if (rc)
+		return WHY("cannot write %s: %s", path, strerror(-rc));
+	return 0;
+}
+
+static int config_volume(struct pod *p, const struct mf_volume *v, const char *dir, char *why,
+			 size_t len)
+{
+	bool secret = v->secret.node.set;
+	const struct mf_config_vol *cv = secret ? &v->secret : &v->config_map;
+	const struct mf_config *c = store_config(p->sv->store, secret ? MF_SECRET : MF_CONFIGMAP,
+						 cv->name.s);
+	if (!c) {
+		if (cv->optional.set && cv->optional.i)
+			return 0;
+		return WHY("%s \"%s\" not found", secret ? "secret" : "configmap", cv->name.s);
+	}
+	char *value = malloc(LIM_CONFIG_DATA);
+	if (!value)
+		return WHY("out of memory");
+	int ret = 0;
+	const struct mf_key_path *items = cv->items.v;
+	const struct mf_list *lists[2] = {&c->data, &c->data2};
+	for (int l = 0; l < 2; l++) {
+		const struct mf_kv *kv = lists[l]->v;
+		for (uint32_t i = 0; i < lists[l]->n; i++) {
+			const char *key = kv[i].key.s, *rel = key;
+			mode_t mode = (mode_t)cv->default_mode.i;
+			if (cv->items.n) { /* only the listed keys, at their paths */
+				uint32_t k = 0;
+				while (k < cv->items.n && strcmp(items[k].key.s, key))
+					k++;
+				if (k == cv->items.n)
+					continue;
+				rel = items[k].path.s;
+				if (items[k].mode.set)
+					mode = (mode_t)items[k].mode.i;
+			}
+			size_t n;
+			if (store_config_value(c, secret, key, value, LIM_CONFIG_DATA, &n) < 0) {
+				ret = WHY("cannot decode key %s of %s", key, cv->name.s);
+				goto out;
+			}
+			char path[PATH_MAX];
+			if (pathf(path, sizeof path, "%s/%s", dir, rel)) {
+				ret = WHY("path too long: %s/%s", dir, rel);
+				goto out;
+			}
+			char *slash = strrchr(path, '/');
+			*slash = 0;
+			int rc = mkdir_p(path, 0755);
+			*slash = '/';
+			if (rc || (rc = write_file(path, value, n, mode)) < 0) {
+				ret = WHY("cannot write %s: %s", path, strerror(-rc));
+				goto out;
+			}
+		}
+	}
+out:
+	free(value);
+	return ret;
+}
+
+static int host_path(const struct mf_host_path *h, char *why, size_t len)
+{
+	const char *t = h->type.set ? h->type.s : "";
+	struct stat st;
+	if (!strcmp(t, "DirectoryOrCreate")) {
+		int rc = mkdir_p(h->path.s, 0755);
+		return rc ? WHY("cannot create %s: %s", h->path.s, strerror(-rc)) : 0;
+	}
+	if (!strcmp(t, "FileOrCreate")) {
+		int fd = open(h->path.s, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		if (fd < 0)
+			return WHY("cannot create %s: %s", h->path.s, strerror(errno));
+		close(fd);
+		return 0;
+	}
+	if (!*t)
+		return 0;
+	if (stat(h->path.s, &st) < 0)
+		return WHY("hostPath %s: %s", h->path.s, strerror(errno));
+	static const struct {
+		const char *type;
+		mode_t fmt;
+	} kinds[] = {{"Directory", S_IFDIR}, {"File", S_IFREG}, {"Socket", S_IFSOCK},
+		     {"CharDevice", S_IFCHR}, {"BlockDevice", S_IFBLK}};
+	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+		if (!strcmp(t, kinds[i].type) && (st.st_mode & S_IFMT) != kinds[i].fmt)
+			return WHY("hostPath %s is not a %s", h->path.s, t);
+	return 0;
+}
+
+static int volumes(struct pod *p, char *why, size_t len)
+{
+	const struct mf_volume *v = p->spec->spec.volumes.v;
+	for (uint32_t i = 0; i < p->spec->spec.volumes.n; i++) {
+		char dir[PATH_MAX];
+		if (pathf(dir, sizeof dir, "%s/volumes/%s", p->dir, v[i].name.s))
+			return WHY("path too long");
+		if (v[i].host_path.node.set) {
+			if (host_path(&v[i].host_path, why, len))
+				return -1;
+			continue;
+		}
+		int rc = mkdir_p(dir, 0777);
+		if (rc)
+			return WHY("cannot create %s: %s", dir, strerror(-rc));
+		if (v[i].empty_dir.node.set && v[i].empty_dir.medium.set &&
+		    !strcmp(v[i].empty_dir.medium.s, "Memory")) {
+			char opts[64] = "mode=1777";
+			if (v[i].empty_dir.size_limit.set)
+				snprintf(opts, sizeof opts, "mode=1777,size=%lld",
+					 (long long)v[i].empty_dir.size_limit.i);
+			if (mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
+				return WHY("cannot mount tmpfs for %s: %s", v[i].name.s, strerror(errno));
+			p->mem_tmpfs++;
+		} else if (v[i].empty_dir.node.set) {
+			chmod(dir, 01777); /* shared by containers running as any user */
+		} else if (config_volume(p, &v[i], dir, why, len)) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int sandbox_create(struct pod *p, char *why, size_t len)
+{
+	int rc = mkdir_p(p->dir, 0700);
+	if (rc)
+		return WHY("cannot create %s: %s", p->dir, strerror(-rc));
+	if (make_namespaces(p, why, len) || write_etc(p, why, len) || volumes(p, why, len))
+		return -1;
+	if (p->sv->cg_ok) {
+		struct cg_limits none = {-1, -1, -1, -1};
+		rc = cg_create(&p->sv->cg, NULL, p->name, &none, &p->cg);
+		if (rc)
+			return WHY("cannot create the pod cgroup: %s", strerror(-rc));
+		p->cg_live = true;
+	}
+	return 0;
+}
+
+static void rm_tree(int dfd)
+{
+	DIR *d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		return;
+	}
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (unlinkat(dirfd(d), de->d_name, 0) == 0)
+			continue;
+		int sub = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub >= 0) {
+			rm_tree(sub);
+			unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR);
+		}
+	}
+	closedir(d);
+}
+
+void sandbox_destroy(struct pod *p)
+{
+	if (p->cg_live && cg_destroy(&p->cg) == 0)
+		p->cg_live = false;
+	int *fds[3] = {&p->netns, &p->ipcns, &p->utsns};
+	for (int i = 0; i < 3; i++)
+		if (*fds[i] >= 0) {
+			close(*fds[i]);
+			*fds[i] = -1;
+		}
+	const struct mf_volume *v = p->spec->spec.volumes.v;
+	for (uint32_t i = 0; p->mem_tmpfs && i < p->spec->spec.volumes.n; i++)
+		if (v[i].empty_dir.medium.set && !strcmp(v[i].empty_dir.medium.s, "Memory")) {
+			char dir[PATH_MAX];
+			if (pathf(dir, sizeof dir, "%s/volumes/%s", p->dir, v[i].name.s) == 0 &&
+			    umount2(dir, MNT_DETACH) == 0)
+				p->mem_tmpfs--;
+		}
+	int d = open(p->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (d >= 0) {
+		rm_tree(d);
+		rmdir(p->dir);
+	}
+}
+
+static int open_beneath(const char *dir, const char *rel)
+{
+	int d = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (d < 0)
+		return -1;
+	if (!rel || !*rel)
+		return d;
+	struct open_how how = {.flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT};
+	int fd = (int)syscall(SYS_openat2, d, rel, &how, sizeof how);
+	int err = errno;
+	close(d);
+	errno = err;
+	return fd;
+}
+
+int sandbox_mounts(struct pod *p, const struct mf_container *c, struct spawn_mount *out,
+		   char (*srcs)[4096], int *fds, unsigned max, char *why, size_t len)
+{
+	unsigned n = 0;
+	const struct mf_mount *m = c->mounts.v;
+	const struct mf_volume *vols = p->spec->spec.volumes.v;
+	for (uint32_t i = 0; i < c->mounts.n; i++) {
+		const struct mf_volume *v = NULL;
+		for (uint32_t k = 0; k < p->spec->spec.volumes.n; k++)
+			if (!strcmp(vols[k].name.s, m[i].name.s))
+				v = &vols[k];
+		if (!v || n >= max)
+			return WHY("volume %s is not defined", m[i].name.s);
+		char dir[PATH_MAX];
+		if (v->host_path.node.set ? pathf(dir, sizeof dir, "%s", v->host_path.path.s)
+					  : pathf(dir, sizeof dir, "%s/volumes/%s", p->dir, v->name.s))
+			return WHY("volume %s: path too long", v->name.s);
+		const char *sub = m[i].sub_path.set ? m[i].sub_path.s : NULL;
+		int fd = open_beneath(dir, sub);
+		if (fd < 0 && errno == ENOENT && sub && (v->empty_dir.node.set || v->host_path.node.set)) {
+			/* Kubernetes creates a missing subPath as a directory */
+			char full[PATH_MAX * 2];
+			snprintf(full, sizeof full, "%s/%s", dir, sub);
+			if (mkdir_p(full, 0755) == 0)
+				fd = open_beneath(dir, sub);
+		}
+		if (fd < 0)
+			return WHY("volume %s%s%s: %s", m[i].name.s, sub ? " subPath " : "", sub ? sub : "",
+				   strerror(errno));
+		struct stat st;
+		bool file = fstat(fd, &st) == 0 && !S_ISDIR(st.st_mode);
+		close(fd);
+		/* the child resolves src/sub again in its own mount namespace: a
+		 * mount cannot be bound from another namespace's fd */
+		if (pathf(srcs[n], 4096, "%s", dir))
+			return WHY("volume %s: path too long", m[i].name.s);
+		fds[n] = -1;
+		bool ro = (m[i].read_only.set && m[i].read_only.i) || v->config_map.node.set ||
+			  v->secret.node.set;
+		out[n].src = srcs[n];
+		out[n].sub = sub;
+		out[n].dst = m[i].mount_path.s;
+		out[n].flags = (ro ? SPM_RDONLY : 0) | (file ? SPM_FILE : 0);
+		n++;
+	}
+	static const char *const etc[] = {"hosts", "hostname", "resolv.conf"};
+	for (int i = 0; i < 3 && n < max; i++) {
+		if (pathf(srcs[n], 4096, "%s/etc/%s", p->dir, etc[i]))
+			return WHY("pod directory path too long");
+		fds[n] = -1;
+		out[n].src = srcs[n];
+		out[n].sub = NULL;
+		out[n].dst = i == 0 ? "/etc/hosts" : i == 1 ? "/etc/hostname" : "/etc/resolv.conf";
+		out[n].flags = SPM_FILE | SPM_OPTIONAL;
+		n++;
+	}
+	return (int)n;
+}

@@ -1,0 +1,409 @@
+/* sv.c - the supervisor: command line, the event loop's sources
+ * (signals, child exits, manifest changes, the control socket), and the
+ * reconciler that turns the manifests into running pods.
+ *
+ * When not PID 1 it is a child subreaper, so every orphan of a container
+ * is reparented to it and reaped here. Reconciling: pods whose spec is
+ * unchanged are not touched; a changed pod is terminated and its new
+ * version starts once the old one is gone; an invalid file changes
+ * nothing (the store keeps its last valid version). */
+#include "sv.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/inotify.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "ctl.h"
+#include "pod.h"
+#include "quantity.h"
+#include "spawn.h"
+#include "store.h"
+
+#define S_NS 1000000000ULL
+#define SETTLE_NS (200 * 1000000ULL) /* manifest changes are collected this long */
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("podinit: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return 2;
+}
+
+static int parse_backoff(struct sv_config *cfg, const char *s)
+{
+	char buf[96];
+	int64_t v[3];
+	snprintf(buf, sizeof buf, "%s", s);
+	char *save = NULL, *tok = strtok_r(buf, ",", &save);
+	for (int i = 0; i < 3; i++, tok = strtok_r(NULL, ",", &save))
+		if (!tok || !dur_parse(tok, &v[i]))
+			return -1;
+	if (tok)
+		return -1;
+	cfg->backoff_initial = (uint64_t)v[0];
+	cfg->backoff_cap = (uint64_t)v[1];
+	cfg->backoff_reset = (uint64_t)v[2];
+	return 0;
+}
+
+int sv_parse_args(struct sv_config *cfg, int argc, char **argv, const char **unused)
+{
+	(void)unused;
+	*cfg = (struct sv_config){
+		.manifests = "/etc/podinit/manifests", .images = "/var/lib/podinit/images",
+		.data = "/var/lib/podinit", .run = "/run/podinit", .console = NULL, .board = NULL,
+		.backoff_initial = 10 * S_NS, .backoff_cap = 300 * S_NS, .backoff_reset = 600 * S_NS,
+		.log_bytes = LIM_LOG_BYTES, .ctl_gid = (gid_t)-1, .pids_max = 4096,
+		.pid1 = getpid() == 1};
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		const char **dst = !strcmp(a, "--manifests") ? &cfg->manifests
+				   : !strcmp(a, "--images")  ? &cfg->images
+				   : !strcmp(a, "--data")    ? &cfg->data
+				   : !strcmp(a, "--run")     ? &cfg->run
+				   : !strcmp(a, "--console") ? &cfg->console
+				   : !strcmp(a, "--board")   ? &cfg->board
+							     : NULL;
+		if (dst) {
+			if (!v)
+				return usage_error("%s needs a value", a);
+			*dst = v;
+			i++;
+		} else if (!strcmp(a, "--backoff")) {
+			if (!v || parse_backoff(cfg, v))
+				return usage_error("--backoff takes INITIAL,CAP,RESET durations, e.g. 10s,300s,600s (got %s)",
+						   v ? v : "nothing");
+			i++;
+		} else if (!strcmp(a, "--log-size")) {
+			int64_t n;
+			if (!v || !qty_parse(v, 1, &n) || n < 1024 || n > 64 * 1024 * 1024)
+				return usage_error("--log-size takes a size from 1Ki to 64Mi (got %s)",
+						   v ? v : "nothing");
+			cfg->log_bytes = (size_t)n;
+			i++;
+		} else if (!strcmp(a, "--ctl-group")) {
+			if (!v)
+				return usage_error("%s needs a value", a);
+			cfg->ctl_gid = (gid_t)strtoul(v, NULL, 10);
+			i++;
+		} else if (!strncmp(a, "--ota-", 6)) {
+			if (!v)
+				return usage_error("%s needs a value", a);
+			i++; /* OTA trials come with their own issue; accepted now */
+		} else {
+			return usage_error("unknown option %s (see podinit --help)", a);
+		}
+	}
+	if (cfg->console && !strcmp(cfg->console, "none"))
+		cfg->console = NULL;
+	return 0;
+}
+
+/* ---- pods ----------------------------------------------------------- */
+
+static uint64_t spec_hash(const struct mf_object *o)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	uint64_t h = 1469598103934665603ULL;
+	if (!f)
+		return 0;
+	struct emit e;
+	emit_init(&e, f, EMIT_JSON);
+	mf_emit(&e, o);
+	fclose(f);
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)buf[i]) * 1099511628211ULL;
+	free(buf);
+	return h;
+}
+
+static struct pod *find_pod(struct sv *sv, const char *name)
+{
+	for (struct pod *p = sv->pods; p; p = p->next)
+		if (!strcmp(p->name, name))
+			return p;
+	return NULL;
+}
+
+static void unlink_pod(struct sv *sv, struct pod *p)
+{
+	for (struct pod **pp = &sv->pods; *pp; pp = &(*pp)->next)
+		if (*pp == p) {
+			*pp = p->next;
+			p->next = sv->dead_pods;
+			sv->dead_pods = p;
+			return;
+		}
+}
+
+static void reconcile(struct sv *sv)
+{
+	sv->need_reconcile = false;
+	/* running pods against the manifests */
+	for (struct pod *p = sv->pods, *next; p; p = next) {
+		next = p->next;
+		const struct mf_object *want = NULL;
+		STORE_FOREACH(sv->store, f, o)
+		if (!want && o->kind == MF_POD && !strcmp(o->pod->meta.name.s, p->name))
+			want = o;
+		bool gone = !want || sv->stopping;
+		if (!gone && spec_hash(want) == p->hash) {
+			if (p->setup_error[0])
+				pod_retry_setup(p);
+			continue;
+		}
+		if (p->stage == PS_DONE && (gone || p->hash != spec_hash(want))) {
+			unlink_pod(sv, p);
+			continue;
+		}
+		p->remove_when_done = true;
+		pod_terminate(p, sv->stopping ? "shutting down" : gone ? "deleted" : "spec changed");
+	}
+	if (sv->stopping)
+		return;
+	/* manifests without a pod */
+	STORE_FOREACH(sv->store, f, o)
+	{
+		if (o->kind != MF_POD)
+			continue;
+		struct pod *p = find_pod(sv, o->pod->meta.name.s);
+		if (p)
+			continue; /* running, or its old version is still stopping */
+		unsigned count = 0;
+		for (struct pod *q = sv->pods; q; q = q->next)
+			count++;
+		if (count >= LIM_PODS) {
+			events_add(&sv->events, true, o->pod->meta.name.s, "FailedCreate",
+				   "more than %d pods", LIM_PODS);
+			continue;
+		}
+		p = pod_create(sv, f->gen, o->pod, spec_hash(o));
+		if (!p)
+			continue;
+		struct pod **tail = &sv->pods;
+		while (*tail)
+			tail = &(*tail)->next;
+		*tail = p;
+	}
+}
+
+void sv_pod_changed(struct sv *sv, struct pod *p)
+{
+	if (p->stage == PS_DONE && p->remove_when_done) {
+		unlink_pod(sv, p);
+		sv->need_reconcile = true;
+	}
+}
+
+/* ---- event sources -------------------------------------------------- */
+
+static void reap(struct sv *sv)
+{
+	for (;;) {
+		int status;
+		pid_t pid = waitpid(-1, &status, WNOHANG);
+		if (pid <= 0)
+			return; /* 0: none left now; -1 ECHILD: no children */
+		bool mine = false;
+		for (struct pod *p = sv->pods; p && !mine; p = p->next)
+			mine = pod_child_exited(p, pid, status);
+		/* else an orphan reparented to us: reaping it was the job */
+	}
+}
+
+static void on_signal(struct loop *l, struct loop_watch *w, uint32_t events)
+{
+	struct sv *sv = (struct sv *)((char *)w - offsetof(struct sv, sig_watch));
+	struct signalfd_siginfo si;
+	(void)l;
+	(void)events;
+	while (read(w->fd, &si, sizeof si) == (ssize_t)sizeof si) {
+		switch (si.ssi_signo) {
+		case SIGCHLD:
+			reap(sv);
+			break;
+		case SIGTERM:
+		case SIGINT:
+		case SIGUSR1:
+		case SIGUSR2:
+		case SIGPWR:
+			if (!sv->stopping)
+				events_add(&sv->events, false, "podinit", "Shutdown",
+					   "signal %d: stopping every pod", (int)si.ssi_signo);
+			sv->stopping = true;
+			sv->need_reconcile = true;
+			break;
+		case SIGHUP:
+			sv->need_rescan = true;
+			break;
+		}
+	}
+}
+
+static void on_rescan_timer(struct loop *l, struct loop_timer *t)
+{
+	struct sv *sv = (struct sv *)((char *)t - offsetof(struct sv, rescan_timer));
+	(void)l;
+	sv->need_rescan = true;
+}
+
+static void on_inotify(struct loop *l, struct loop_watch *w, uint32_t events)
+{
+	struct sv *sv = (struct sv *)((char *)w - offsetof(struct sv, inotify_watch));
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	(void)events;
+	while (read(w->fd, buf, sizeof buf) > 0)
+		;
+	/* collect a burst of changes (an editor, an OTA agent) into one scan */
+	loop_timer_at(l, &sv->rescan_timer, loop_now() + SETTLE_NS);
+}
+
+void sv_request_rescan(struct sv *sv)
+{
+	sv->need_rescan = true;
+}
+
+/* ---- setup and the loop --------------------------------------------- */
+
+static int setup_dirs(struct sv *sv)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	if (stat(sv->cfg.manifests, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "podinit: --manifests %s is not a directory\n", sv->cfg.manifests);
+		return -1;
+	}
+	snprintf(path, sizeof path, "%s/pods", sv->cfg.run);
+	if ((mkdir(sv->cfg.run, 0755) < 0 && errno != EEXIST) ||
+	    (mkdir(path, 0700) < 0 && errno != EEXIST)) {
+		fprintf(stderr, "podinit: cannot create %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static unsigned read_last_cap(void)
+{
+	unsigned v = 40;
+	FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
+	if (f) {
+		if (fscanf(f, "%u", &v) != 1)
+			v = 40;
+		fclose(f);
+	}
+	return v;
+}
+
+static int setup_sources(struct sv *sv)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	int sigs[] = {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGPWR, SIGPIPE};
+	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+		sigaddset(&set, sigs[i]);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -errno;
+	sigdelset(&set, SIGPIPE); /* blocked only: writes to a gone client get EPIPE */
+	sv->sig_watch.fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	sv->sig_watch.cb = on_signal;
+	if (sv->sig_watch.fd < 0 || loop_add(&sv->loop, &sv->sig_watch, EPOLLIN) < 0)
+		return -errno;
+	sv->inotify_watch.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	sv->inotify_watch.cb = on_inotify;
+	if (sv->inotify_watch.fd < 0)
+		return -errno;
+	sv->inotify_wd = inotify_add_watch(sv->inotify_watch.fd, sv->cfg.manifests,
+					   IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE |
+						   IN_CREATE | IN_ATTRIB | IN_DELETE_SELF |
+						   IN_MOVE_SELF);
+	if (sv->inotify_wd < 0 || loop_add(&sv->loop, &sv->inotify_watch, EPOLLIN) < 0)
+		return -errno;
+	sv->rescan_timer.cb = on_rescan_timer;
+	return 0;
+}
+
+static void free_dead(struct sv *sv)
+{
+	while (sv->dead_pods) {
+		struct pod *p = sv->dead_pods;
+		sv->dead_pods = p->next;
+		pod_free(p);
+	}
+}
+
+int sv_main(struct sv_config *cfg)
+{
+	struct sv *sv = calloc(1, sizeof *sv);
+	struct store *store = malloc(sizeof *store);
+	if (!sv || !store) {
+		fputs("podinit: out of memory\n", stderr);
+		return 1;
+	}
+	sv->cfg = *cfg;
+	sv->store = store;
+	store_init(store);
+	events_init(&sv->events, stderr);
+	sv->last_cap = read_last_cap();
+	sv->caps_default = spawn_default_caps();
+	if (setup_dirs(sv))
+		return 2;
+	if (!cfg->pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+		fprintf(stderr, "podinit: cannot become a subreaper: %s\n", strerror(errno));
+	int rc = loop_init(&sv->loop, LIM_TIMERS);
+	if (rc == 0)
+		rc = setup_sources(sv);
+	if (rc == 0)
+		rc = ctl_listen(sv);
+	if (rc) {
+		fprintf(stderr, "podinit: cannot start: %s\n", strerror(-rc));
+		return 2;
+	}
+	sv->cg_ok = cg_sys_init(&sv->cg, "/sys/fs/cgroup", "podinit", NULL) == 0;
+	events_add(&sv->events, false, "podinit", "Starting",
+		   "podinit %s, cgroups %s, manifests %s", PODINIT_VERSION,
+		   sv->cg_ok ? cg_mode_name(&sv->cg) : "unavailable", cfg->manifests);
+	sv->need_rescan = true;
+	for (;;) {
+		if (sv->need_rescan) {
+			sv->need_rescan = false;
+			if (store_scan(store, cfg->manifests, &sv->events))
+				sv->need_reconcile = true;
+		}
+		if (sv->need_reconcile)
+			reconcile(sv);
+		free_dead(sv);
+		ctl_flush(sv);
+		if (sv->stopping && !sv->pods)
+			break;
+		if (sv->need_rescan || sv->need_reconcile)
+			continue;
+		if (loop_run_once(&sv->loop, -1) < 0)
+			fprintf(stderr, "podinit: epoll_wait: %s\n", strerror(errno));
+	}
+	events_add(&sv->events, false, "podinit", "Stopped", "every pod is stopped");
+	ctl_close(sv);
+	store_fini(store);
+	if (sv->cg_ok)
+		cg_sys_fini(&sv->cg);
+	loop_fini(&sv->loop);
+	free(store);
+	free(sv);
+	return 0;
+}

@@ -1,0 +1,62 @@
+/* sv.h - the one supervisor context, and the supervisor's entry.
+ *
+ * Everything the running supervisor knows hangs off one struct sv: its
+ * configuration, the event loop, the pods, the manifest generations, the
+ * control clients and the events. No other global state exists. */
+#ifndef PODINIT_SV_H
+#define PODINIT_SV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "cgroup.h"
+#include "events.h"
+#include "loop.h"
+
+struct sv_config {
+	const char *manifests, *images, *data, *run, *console, *board;
+	uint64_t backoff_initial, backoff_cap, backoff_reset; /* ns */
+	size_t log_bytes;   /* ring per container instance */
+	gid_t ctl_gid;      /* group allowed on the control socket; (gid_t)-1 = root only */
+	int64_t pids_max;   /* default pids.max per container */
+	bool pid1;
+};
+
+struct pod;
+struct store;
+struct ctl_client;
+
+struct sv {
+	struct sv_config cfg;
+	struct loop loop;
+	struct loop_watch sig_watch, inotify_watch, ctl_watch;
+	struct loop_timer rescan_timer;
+	int inotify_wd;
+	struct cg_sys cg;
+	bool cg_ok;
+	struct events events;
+	struct store *store;      /* manifests as last read, per file */
+	struct pod *pods;         /* running pods, in creation order */
+	struct pod *dead_pods;    /* freed after the current loop pass */
+	struct ctl_client *clients;
+	unsigned nclients;
+	unsigned last_cap;
+	uint64_t caps_default;
+	bool stopping;            /* SIGTERM/poweroff: terminate everything, then exit */
+	bool need_rescan, need_reconcile;
+	int exit_code;
+	uint64_t start_time;      /* CLOCK_REALTIME ns */
+};
+
+/* Parses the command line into cfg (exit status 2 on bad flags). */
+int sv_parse_args(struct sv_config *cfg, int argc, char **argv, const char **manifest_check);
+/* Runs the supervisor until it is told to stop; returns the exit status. */
+int sv_main(struct sv_config *cfg);
+
+/* Called by pods as their state changes, so followers and the reconciler
+ * can react (e.g. a terminated pod being replaced by its new spec). */
+void sv_pod_changed(struct sv *sv, struct pod *p);
+/* Re-read the manifests directory at the end of this loop pass. */
+void sv_request_rescan(struct sv *sv);
+
+#endif
