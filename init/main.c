@@ -3,6 +3,9 @@
  * This is the boundary where diagnostics are printed and exit statuses
  * chosen; everything below returns errors instead. */
 #include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +24,8 @@ static int usage(FILE *out, int rc)
 	fputs("usage: podinit [-o yaml|json] -n FILE...   validate manifests, print them normalised\n"
 	      "       podinit [--manifests DIR] [--images DIR] [--data DIR] [--run DIR]\n"
 	      "               [--console DEV|none] [--board NAME] [--backoff I,C,R]\n"
-	      "               [--log-size SIZE] [--ctl-group GID]\n"
+	      "               [--log-size SIZE] [--log-files N] [--log-file-size SIZE]\n"
+	      "               [--ctl-group GID]\n"
 	      "       podinit --version\n",
 	      out);
 	return rc;
@@ -131,8 +135,26 @@ static int podctl_main(int argc, char **argv)
 	return ctl_client_main(argc, argv);
 }
 
+/* podinit --pause: init of a pod's shared PID namespace. Reaps whatever
+ * is reparented to it and otherwise sleeps; the supervisor SIGKILLs it. */
+_Noreturn static void pause_main(void)
+{
+	sigset_t chld;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, NULL);
+	for (;;) {
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		int sig;
+		sigwait(&chld, &sig);
+	}
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 2 && !strcmp(argv[1], "--pause") && getpid() == 1)
+		pause_main();
 	const char *base = strrchr(argv[0], '/');
 	base = base ? base + 1 : argv[0];
 	if (!strcmp(base, "podctl"))

@@ -365,9 +365,12 @@ int ctr_start(struct container *c)
 		goto out;
 	}
 	if (img.squashfs) {
-		fail_wait(c, "CreateContainerError", "image %s: squashfs images are not supported yet",
-			  s->image.s);
-		goto out;
+		int e = squash_get(&sv->squash, img.rootfs, img.rootfs, sizeof img.rootfs);
+		if (e) {
+			fail_wait(c, "CreateContainerError", "image %s: cannot mount its squashfs: %s",
+				  s->image.s, strerror(-e));
+			goto out;
+		}
 	}
 	unsigned argc = 0;
 	/* command and args from the spec, as plain string arrays */
@@ -442,7 +445,8 @@ int ctr_start(struct container *c)
 		cg_oom_kills(&c->cg, &c->oom_before);
 	}
 	struct spawn_req req = {
-		.netns = p->netns, .ipcns = p->ipcns, .utsns = p->utsns, .lower = img.rootfs,
+		.netns = p->netns, .ipcns = p->ipcns, .utsns = p->utsns, .pidns = p->pidns,
+		.self_pidns = sv->self_pidns, .lower = img.rootfs,
 		.stage = stage, .read_only_root = cs->read_only_root.set && cs->read_only_root.i,
 		.privileged = privileged, .no_new_privs = !escalate && !privileged,
 		.mounts = mounts, .nmounts = (unsigned)nm, .argv = (char *const *)argv,
@@ -507,6 +511,10 @@ static void on_log(struct loop *l, struct loop_watch *w, uint32_t events)
 		ssize_t n = read(w->fd, buf, sizeof buf);
 		if (n > 0) {
 			logbuf_write(&c->log, buf, (size_t)n);
+			if (c->file.fd >= 0) {
+				const struct sv_config *cfg = &c->pod->sv->cfg;
+				logfile_write(&c->file, buf, (size_t)n, cfg->log_file_bytes, cfg->log_files);
+			}
 			continue;
 		}
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))

@@ -86,6 +86,9 @@ static void ctr_try_start(struct container *c)
 	}
 	c->term_sent = false;
 	c->start_error[0] = 0;
+	if (p->sv->cfg.log_files && c->file.fd < 0 &&
+	    logfile_open(&c->file, p->sv->cfg.data, p->name, c->spec->name.s) < 0)
+		ctr_event(c, true, "FailedLogFile", "cannot open the log file under %s", p->sv->cfg.data);
 	if (ctr_start(c) == 0) {
 		c->ever_started = true;
 		ctr_event(c, false, "Created", "Created container %s", c->spec->name.s);
@@ -454,7 +457,7 @@ struct pod *pod_create(struct sv *sv, struct gen *gen, const struct mf_pod *spec
 	p->hash = hash;
 	p->nctrs = n;
 	p->ninit = s->init_containers.n;
-	p->netns = p->ipcns = p->utsns = -1;
+	p->netns = p->ipcns = p->utsns = p->pidns = -1;
 	p->grace_timer.cb = on_grace;
 	uuid4(p->uid);
 	clock_gettime(CLOCK_REALTIME, &p->created);
@@ -472,6 +475,7 @@ struct pod *pod_create(struct sv *sv, struct gen *gen, const struct mf_pod *spec
 		c->proc.err_fd = c->proc.sync_fd = -1;
 		c->log_watch.fd = c->err_watch.fd = -1;
 		c->timer.cb = on_ctr_timer;
+		logfile_init(&c->file);
 	}
 	events_add(&sv->events, false, p->name, "Scheduled", "pod %s created", p->name);
 	if (sandbox_create(p, p->setup_error, sizeof p->setup_error)) {
@@ -514,6 +518,7 @@ void pod_free(struct pod *p)
 			close(c->proc.sync_fd);
 		logbuf_fini(&c->log);
 		logbuf_fini(&c->prev_log);
+		logfile_close(&c->file);
 	}
 	if (loop_timer_armed(&p->grace_timer))
 		loop_timer_cancel(&p->sv->loop, &p->grace_timer);

@@ -14,6 +14,7 @@
 #include <time.h>
 #include "cgroup.h"
 #include "logbuf.h"
+#include "logfile.h"
 #include "loop.h"
 #include "manifest.h"
 #include "spawn.h"
@@ -42,6 +43,7 @@ struct container {
 	struct cg cg;
 	bool cg_live;
 	struct logbuf log, prev_log;
+	struct logfile file; /* with --log-files */
 	bool has_prev_log;
 	struct loop_timer timer; /* back-off, or SIGKILL after SIGTERM */
 	unsigned restart_count;
@@ -67,7 +69,8 @@ struct pod {
 	uint64_t hash;
 	struct container *ctrs; /* init list, then app containers */
 	unsigned nctrs, ninit;
-	int netns, ipcns, utsns;
+	int netns, ipcns, utsns, pidns; /* pidns: shareProcessNamespace only */
+	pid_t pause_pid;                 /* its init, while the pod has one */
 	struct cg cg;
 	bool cg_live;
 	char dir[PATH_MAX]; /* RUN/pods/NAME */

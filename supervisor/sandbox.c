@@ -14,6 +14,7 @@
 #include <linux/openat2.h>
 #include <net/if.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -302,12 +303,38 @@ static int volumes(struct pod *p, char *why, size_t len)
 	return 0;
 }
 
+/* shareProcessNamespace: a tiny init (podinit --pause) holds the pod's PID
+ * namespace and reaps inside it; containers are cloned into it. */
+static int make_pid_namespace(struct pod *p, char *why, size_t len)
+{
+	pid_t pid = (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, 0, 0, 0, 0);
+	if (pid == 0) {
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		char *argv[] = {"podinit", "--pause", NULL}, *envp[] = {NULL};
+		execve("/proc/self/exe", argv, envp);
+		_exit(127);
+	}
+	if (pid < 0)
+		return WHY("cannot create the pod's PID namespace: %s", strerror(errno));
+	p->pause_pid = pid;
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/ns/pid", (int)pid);
+	p->pidns = open(path, O_RDONLY | O_CLOEXEC);
+	if (p->pidns < 0)
+		return WHY("cannot open %s: %s", path, strerror(errno));
+	return 0;
+}
+
 int sandbox_create(struct pod *p, char *why, size_t len)
 {
 	int rc = mkdir_p(p->dir, 0700);
 	if (rc)
 		return WHY("cannot create %s: %s", p->dir, strerror(-rc));
 	if (make_namespaces(p, why, len) || write_etc(p, why, len) || volumes(p, why, len))
+		return -1;
+	if (p->spec->spec.share_pid.set && p->spec->spec.share_pid.i && make_pid_namespace(p, why, len))
 		return -1;
 	if (p->sv->cg_ok) {
 		struct cg_limits none = {-1, -1, -1, -1};
@@ -345,8 +372,12 @@ void sandbox_destroy(struct pod *p)
 {
 	if (p->cg_live && cg_destroy(&p->cg) == 0)
 		p->cg_live = false;
-	int *fds[3] = {&p->netns, &p->ipcns, &p->utsns};
-	for (int i = 0; i < 3; i++)
+	if (p->pause_pid > 0) {
+		kill(p->pause_pid, SIGKILL); /* reaped by the supervisor's SIGCHLD loop */
+		p->pause_pid = 0;
+	}
+	int *fds[4] = {&p->netns, &p->ipcns, &p->utsns, &p->pidns};
+	for (int i = 0; i < 4; i++)
 		if (*fds[i] >= 0) {
 			close(*fds[i]);
 			*fds[i] = -1;

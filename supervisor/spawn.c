@@ -39,8 +39,13 @@ const char *spawn_step_name(int step)
 
 static pid_t clone_child(const struct spawn_req *req)
 {
+	/* shareProcessNamespace: the child is born in the pod's PID namespace,
+	 * which only the namespace for our children can name */
+	uint64_t newpid = req->pidns >= 0 ? 0 : CLONE_NEWPID;
+	if (req->pidns >= 0 && setns(req->pidns, CLONE_NEWPID) < 0)
+		return -1;
 	struct clone_args args = {
-		.flags = CLONE_NEWNS | CLONE_NEWPID,
+		.flags = CLONE_NEWNS | newpid,
 		.exit_signal = SIGCHLD,
 	};
 	if (req->cgroup_fd >= 0) {
@@ -51,7 +56,17 @@ static pid_t clone_child(const struct spawn_req *req)
 	if (pid < 0 && (errno == ENOSYS || (errno == EINVAL && req->cgroup_fd >= 0))) {
 		/* old kernel or no cgroup v2 placement: plain clone, the caller
 		 * attaches the child to its cgroups before releasing it */
-		pid = syscall(SYS_clone, CLONE_NEWNS | CLONE_NEWPID | SIGCHLD, 0, 0, 0, 0);
+		pid = syscall(SYS_clone, CLONE_NEWNS | newpid | SIGCHLD, 0, 0, 0, 0);
+	}
+	if (pid != 0 && req->pidns >= 0) {
+		int err = errno;
+		/* back to our own namespace for later children; cannot fail for
+		 * an ancestor namespace we are a member of */
+		if (setns(req->self_pidns, CLONE_NEWPID) < 0 && pid > 0) {
+			kill((pid_t)pid, SIGKILL);
+			return -1;
+		}
+		errno = err;
 	}
 	return (pid_t)pid;
 }

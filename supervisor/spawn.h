@@ -28,6 +28,8 @@ struct spawn_mount {
 
 struct spawn_req {
 	int netns, ipcns, utsns; /* the pod's namespaces to join, -1 = keep the host's */
+	int pidns;               /* the pod's shared PID namespace, -1 = a new one */
+	int self_pidns;          /* the supervisor's own, to return to after joining */
 	const char *lower;       /* image root directory */
 	const char *stage;       /* empty host directory for the container's tmpfs */
 	bool read_only_root;

@@ -68,7 +68,7 @@ int sv_parse_args(struct sv_config *cfg, int argc, char **argv, const char **unu
 		.manifests = "/etc/podinit/manifests", .images = "/var/lib/podinit/images",
 		.data = "/var/lib/podinit", .run = "/run/podinit", .console = NULL, .board = NULL,
 		.backoff_initial = 10 * S_NS, .backoff_cap = 300 * S_NS, .backoff_reset = 600 * S_NS,
-		.log_bytes = LIM_LOG_BYTES, .ctl_gid = (gid_t)-1, .pids_max = 4096,
+		.log_bytes = LIM_LOG_BYTES, .log_file_bytes = 1024 * 1024, .ctl_gid = (gid_t)-1, .pids_max = 4096,
 		.pid1 = getpid() == 1};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -95,6 +95,21 @@ int sv_parse_args(struct sv_config *cfg, int argc, char **argv, const char **unu
 				return usage_error("--log-size takes a size from 1Ki to 64Mi (got %s)",
 						   v ? v : "nothing");
 			cfg->log_bytes = (size_t)n;
+			i++;
+		} else if (!strcmp(a, "--log-files")) {
+			char *end;
+			unsigned long n = v ? strtoul(v, &end, 10) : 0;
+			if (!v || *end || n > 100)
+				return usage_error("--log-files takes a count from 0 to 100 (got %s)",
+						   v ? v : "nothing");
+			cfg->log_files = (unsigned)n;
+			i++;
+		} else if (!strcmp(a, "--log-file-size")) {
+			int64_t n;
+			if (!v || !qty_parse(v, 1, &n) || n < 4096)
+				return usage_error("--log-file-size takes a size of at least 4Ki (got %s)",
+						   v ? v : "nothing");
+			cfg->log_file_bytes = (uint64_t)n;
 			i++;
 		} else if (!strcmp(a, "--ctl-group")) {
 			if (!v)
@@ -361,6 +376,8 @@ int sv_main(struct sv_config *cfg)
 	store_init(store);
 	events_init(&sv->events, stderr);
 	sv->last_cap = read_last_cap();
+	sv->self_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+	squash_init(&sv->squash, cfg->run);
 	sv->caps_default = spawn_default_caps();
 	if (setup_dirs(sv))
 		return 2;
@@ -399,6 +416,7 @@ int sv_main(struct sv_config *cfg)
 	}
 	events_add(&sv->events, false, "podinit", "Stopped", "every pod is stopped");
 	ctl_close(sv);
+	squash_fini(&sv->squash);
 	store_fini(store);
 	if (sv->cg_ok)
 		cg_sys_fini(&sv->cg);

@@ -12,11 +12,14 @@
 #include "cgroup.h"
 #include "events.h"
 #include "loop.h"
+#include "squash.h"
 
 struct sv_config {
 	const char *manifests, *images, *data, *run, *console, *board;
 	uint64_t backoff_initial, backoff_cap, backoff_reset; /* ns */
 	size_t log_bytes;   /* ring per container instance */
+	unsigned log_files; /* files kept per container under DATA/logs; 0 = none */
+	uint64_t log_file_bytes;
 	gid_t ctl_gid;      /* group allowed on the control socket; (gid_t)-1 = root only */
 	int64_t pids_max;   /* default pids.max per container */
 	bool pid1;
@@ -35,12 +38,14 @@ struct sv {
 	struct cg_sys cg;
 	bool cg_ok;
 	struct events events;
+	struct squash squash;     /* squashfs images mounted under RUN/images */
 	struct store *store;      /* manifests as last read, per file */
 	struct pod *pods;         /* running pods, in creation order */
 	struct pod *dead_pods;    /* freed after the current loop pass */
 	struct ctl_client *clients;
 	unsigned nclients;
 	unsigned last_cap;
+	int self_pidns;           /* our PID namespace, to return to after joining a pod's */
 	uint64_t caps_default;
 	bool stopping;            /* SIGTERM/poweroff: terminate everything, then exit */
 	bool need_rescan, need_reconcile;

@@ -61,7 +61,7 @@ static int run(const char *script, bool ro, uid_t uid, struct spawn_error *err, 
 	char *envp[] = {"PATH=/bin", NULL};
 	struct spawn_mount mounts[] = {{vol, NULL, "/data/vol", SPM_RDONLY}};
 	struct spawn_req req = {
-		.netns = -1, .ipcns = -1, .utsns = -1, .lower = image, .stage = stage,
+		.netns = -1, .ipcns = -1, .utsns = -1, .pidns = -1, .lower = image, .stage = stage,
 		.read_only_root = ro, .no_new_privs = true, .mounts = mounts, .nmounts = 1,
 		.argv = argv, .envp = envp, .path = "/bin", .workdir = "/work", .uid = uid,
 		.gid = uid, .caps = spawn_default_caps(), .last_cap = 40, .out_fd = p[1],
@@ -154,7 +154,7 @@ static void exec_failure_is_reported(void **state)
 	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
 	char *argv[] = {"no-such-command", NULL};
 	char *envp[] = {NULL};
-	struct spawn_req req = {.netns = -1, .ipcns = -1, .utsns = -1, .lower = image,
+	struct spawn_req req = {.netns = -1, .ipcns = -1, .utsns = -1, .pidns = -1, .lower = image,
 				.stage = stage, .argv = argv, .envp = envp, .path = "/bin",
 				.workdir = "/", .caps = spawn_default_caps(), .last_cap = 40,
 				.out_fd = p[1], .cgroup_fd = -1};
