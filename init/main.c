@@ -14,6 +14,7 @@
 #include "../supervisor/ctl.h"
 #include "../supervisor/manifest.h"
 #include "../supervisor/sv.h"
+#include "stage1.h"
 
 #ifndef PODINIT_VERSION
 #define PODINIT_VERSION "0.1.0"
@@ -125,9 +126,21 @@ static int podinit_main(int argc, char **argv)
 	}
 	struct sv_config cfg;
 	int rc = sv_parse_args(&cfg, argc, argv, NULL);
-	if (rc)
+	if (rc && !cfg.pid1)
 		return rc;
-	return sv_main(&cfg);
+	if (!cfg.pid1) {
+		enum sv_stop how;
+		return sv_main(&cfg, &how);
+	}
+	/* PID 1: stage 1, the supervisor, the final stage; never an exit */
+	stage1_boot(cfg.console);
+	enum sv_stop how = SV_STOP_POWEROFF;
+	rc = sv_main(&cfg, &how);
+	if (rc)
+		fprintf(stderr, "podinit: the supervisor could not run (status %d)\n", rc);
+	stage1_final(how == SV_STOP_REBOOT ? STAGE1_REBOOT
+		     : how == SV_STOP_HALT ? STAGE1_HALT
+					   : STAGE1_POWEROFF);
 }
 
 static int podctl_main(int argc, char **argv)

@@ -634,7 +634,9 @@ static void cmd_top(struct ctl_client *cl)
 			if (!c->cg_live || cg_stats(&c->cg, &st))
 				continue;
 			char mem[32], cpu[32] = "-";
-			qty_format_bytes((int64_t)(st.mem_bytes / (1024 * 1024)) * 1024 * 1024, mem,
+			/* as kubectl top: whole Mi, or Ki below one Mi */
+			uint64_t unit = st.mem_bytes >= 1024 * 1024 ? 1024 * 1024 : 1024;
+			qty_format_bytes((int64_t)((st.mem_bytes + unit - 1) / unit * unit), mem,
 					 sizeof mem);
 			if (st.cpu_usec != CG_STAT_NONE)
 				snprintf(cpu, sizeof cpu, "%llums", (unsigned long long)(st.cpu_usec / 1000));
@@ -672,6 +674,8 @@ void ctl_run(struct ctl_client *cl, int argc, char **argv)
 		cmd_wait(cl, argc, argv);
 	} else if (!strcmp(cmd, "poweroff") || !strcmp(cmd, "reboot")) {
 		OUT(cl, "%s: stopping every pod\n", cmd);
+		if (!cl->sv->stopping)
+			cl->sv->stop_how = !strcmp(cmd, "reboot") ? SV_STOP_REBOOT : SV_STOP_POWEROFF;
 		cl->sv->stopping = true;
 		cl->sv->need_reconcile = true;
 		ctl_exit(cl, 0);

@@ -124,7 +124,9 @@ int sv_parse_args(struct sv_config *cfg, int argc, char **argv, const char **unu
 			return usage_error("unknown option %s (see podinit --help)", a);
 		}
 	}
-	if (cfg->console && !strcmp(cfg->console, "none"))
+	if (!cfg->console && cfg->pid1)
+		cfg->console = "/dev/console";
+	else if (cfg->console && !strcmp(cfg->console, "none"))
 		cfg->console = NULL;
 	return 0;
 }
@@ -259,6 +261,13 @@ static void on_signal(struct loop *l, struct loop_watch *w, uint32_t events)
 		case SIGUSR1:
 		case SIGUSR2:
 		case SIGPWR:
+			/* as BusyBox init: TERM and INT (Ctrl-Alt-Del) reboot, USR1
+			 * halts, USR2 and PWR power off */
+			if (!sv->stopping)
+				sv->stop_how = si.ssi_signo == SIGUSR1   ? SV_STOP_HALT
+					       : si.ssi_signo == SIGUSR2 || si.ssi_signo == SIGPWR
+						       ? SV_STOP_POWEROFF
+						       : SV_STOP_REBOOT;
 			if (!sv->stopping)
 				events_add(&sv->events, false, "podinit", "Shutdown",
 					   "signal %d: stopping every pod", (int)si.ssi_signo);
@@ -301,6 +310,20 @@ static int setup_dirs(struct sv *sv)
 {
 	char path[PATH_MAX];
 	struct stat st;
+	if (sv->cfg.pid1) { /* a device boots with what it has: make what is missing */
+		const char *dirs[] = {sv->cfg.manifests, sv->cfg.images, sv->cfg.data};
+		for (int i = 0; i < 3; i++) {
+			char buf[PATH_MAX];
+			snprintf(buf, sizeof buf, "%s", dirs[i]);
+			for (char *s = buf + 1; *s; s++)
+				if (*s == '/') {
+					*s = 0;
+					mkdir(buf, 0755);
+					*s = '/';
+				}
+			mkdir(buf, 0755);
+		}
+	}
 	if (stat(sv->cfg.manifests, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		fprintf(stderr, "podinit: --manifests %s is not a directory\n", sv->cfg.manifests);
 		return -1;
@@ -363,7 +386,7 @@ static void free_dead(struct sv *sv)
 	}
 }
 
-int sv_main(struct sv_config *cfg)
+int sv_main(struct sv_config *cfg, enum sv_stop *how)
 {
 	struct sv *sv = calloc(1, sizeof *sv);
 	struct store *store = malloc(sizeof *store);
@@ -415,6 +438,7 @@ int sv_main(struct sv_config *cfg)
 			fprintf(stderr, "podinit: epoll_wait: %s\n", strerror(errno));
 	}
 	events_add(&sv->events, false, "podinit", "Stopped", "every pod is stopped");
+	*how = sv->stop_how;
 	ctl_close(sv);
 	squash_fini(&sv->squash);
 	store_fini(store);

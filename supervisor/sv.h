@@ -25,6 +25,8 @@ struct sv_config {
 	bool pid1;
 };
 
+enum sv_stop { SV_STOP_POWEROFF, SV_STOP_REBOOT, SV_STOP_HALT };
+
 struct pod;
 struct store;
 struct ctl_client;
@@ -49,14 +51,16 @@ struct sv {
 	uint64_t caps_default;
 	bool stopping;            /* SIGTERM/poweroff: terminate everything, then exit */
 	bool need_rescan, need_reconcile;
+	enum sv_stop stop_how;
 	int exit_code;
 	uint64_t start_time;      /* CLOCK_REALTIME ns */
 };
 
 /* Parses the command line into cfg (exit status 2 on bad flags). */
 int sv_parse_args(struct sv_config *cfg, int argc, char **argv, const char **manifest_check);
-/* Runs the supervisor until it is told to stop; returns the exit status. */
-int sv_main(struct sv_config *cfg);
+/* Runs the supervisor until it is told to stop; returns the exit status
+ * and, in *how, what was asked for (PID 1 then reboots accordingly). */
+int sv_main(struct sv_config *cfg, enum sv_stop *how);
 
 /* Called by pods as their state changes, so followers and the reconciler
  * can react (e.g. a terminated pod being replaced by its new spec). */
