@@ -64,12 +64,15 @@ static bool flag(int argc, char **argv, const char *name)
 	return false;
 }
 
-static struct pod *pod_named(struct sv *sv, const char *name)
+/* The pod, or NULL after answering NotFound as kubectl shows it. */
+static struct pod *pod_or_not_found(struct ctl_client *cl, const char *name)
 {
-	for (struct pod *p = sv->pods; p; p = p->next)
-		if (!strcmp(p->name, name))
-			return p;
-	return NULL;
+	struct pod *p = sv_find_pod(cl->sv, name);
+	if (!p) {
+		ERR(cl, "Error from server (NotFound): pods \"%s\" not found\n", name);
+		ctl_exit(cl, 1);
+	}
+	return p;
 }
 
 /* ---- get ------------------------------------------------------------ */
@@ -106,12 +109,9 @@ static void cmd_get(struct ctl_client *cl, int argc, char **argv)
 		ctl_exit(cl, 2);
 		return;
 	}
-	struct pod *one = name ? pod_named(sv, name) : NULL;
-	if (name && !one) {
-		ERR(cl, "Error from server (NotFound): pods \"%s\" not found\n", name);
-		ctl_exit(cl, 1);
+	struct pod *one = name ? pod_or_not_found(cl, name) : NULL;
+	if (name && !one)
 		return;
-	}
 	struct membuf m;
 	if (!mb_open(&m)) {
 		ctl_exit(cl, 1);
@@ -212,12 +212,9 @@ static void cmd_describe(struct ctl_client *cl, int argc, char **argv)
 		ctl_exit(cl, 2);
 		return;
 	}
-	struct pod *p = pod_named(sv, argv[2]);
-	if (!p) {
-		ERR(cl, "Error from server (NotFound): pods \"%s\" not found\n", argv[2]);
-		ctl_exit(cl, 1);
+	struct pod *p = pod_or_not_found(cl, argv[2]);
+	if (!p)
 		return;
-	}
 	struct membuf m;
 	if (!mb_open(&m)) {
 		ctl_exit(cl, 1);
@@ -286,12 +283,9 @@ static void cmd_logs(struct ctl_client *cl, int argc, char **argv)
 		ctl_exit(cl, 2);
 		return;
 	}
-	struct pod *p = pod_named(cl->sv, argv[1]);
-	if (!p) {
-		ERR(cl, "Error from server (NotFound): pods \"%s\" not found\n", argv[1]);
-		ctl_exit(cl, 1);
+	struct pod *p = pod_or_not_found(cl, argv[1]);
+	if (!p)
 		return;
-	}
 	const char *cname = opt(argc, argv, "-c");
 	struct container *c = NULL;
 	if (cname)
@@ -427,7 +421,7 @@ bool ctl_follow_step(struct ctl_client *cl)
 	}
 	if (cl->follow == CF_WAIT)
 		return !sv->need_rescan && all_healthy(sv);
-	struct pod *p = pod_named(sv, cl->pod);
+	struct pod *p = sv_find_pod(sv, cl->pod);
 	struct container *c = p ? pod_container(p, cl->ctr) : NULL;
 	if (!c)
 		return true; /* the pod is gone: the stream ends */

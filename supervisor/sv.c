@@ -151,7 +151,7 @@ static uint64_t spec_hash(const struct mf_object *o)
 	return h;
 }
 
-static struct pod *find_pod(struct sv *sv, const char *name)
+struct pod *sv_find_pod(struct sv *sv, const char *name)
 {
 	for (struct pod *p = sv->pods; p; p = p->next)
 		if (!strcmp(p->name, name))
@@ -200,7 +200,7 @@ static void reconcile(struct sv *sv)
 	{
 		if (o->kind != MF_POD)
 			continue;
-		struct pod *p = find_pod(sv, o->pod->meta.name.s);
+		struct pod *p = sv_find_pod(sv, o->pod->meta.name.s);
 		if (p)
 			continue; /* running, or its old version is still stopping */
 		unsigned count = 0;

@@ -65,6 +65,7 @@ int sv_main(struct sv_config *cfg, enum sv_stop *how);
 /* Called by pods as their state changes, so followers and the reconciler
  * can react (e.g. a terminated pod being replaced by its new spec). */
 void sv_pod_changed(struct sv *sv, struct pod *p);
+struct pod *sv_find_pod(struct sv *sv, const char *name);
 /* Re-read the manifests directory at the end of this loop pass. */
 void sv_request_rescan(struct sv *sv);
 
