@@ -525,3 +525,16 @@ int cg_destroy(struct cg *g)
 	}
 	return err;
 }
+
+void cg_release(struct cg *g)
+{
+	for (unsigned h = 0; h < CG_MAXH; h++)
+		if (g->fd[h] >= 0) {
+			close(g->fd[h]);
+			g->fd[h] = -1;
+		}
+	if (g->events_fd >= 0) {
+		close(g->events_fd);
+		g->events_fd = -1;
+	}
+}

@@ -98,6 +98,8 @@ int cg_stats(struct cg *g, struct cg_stats *st);
 /* Removes g in every hierarchy and closes its fds; -EBUSY while it has
  * processes or child groups (then g stays usable and may be retried). */
 int cg_destroy(struct cg *g);
+/* Gives a group up without removing it: closes its fds. */
+void cg_release(struct cg *g);
 
 /* ---- between cgroup.c, cgroup_v1.c and cgroup_v2.c only ---------------- */
 #ifdef CG_BACKEND

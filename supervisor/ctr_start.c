@@ -436,7 +436,10 @@ int ctr_start(struct container *c)
 			.cpu_max = res->limits.cpu.set ? res->limits.cpu.i : -1,
 			.cpu_request = res->requests.cpu.set ? res->requests.cpu.i : -1,
 			.pids_max = sv->cfg.pids_max};
-		int e = cg_create(&sv->cg, &p->cg, s->name.s, &lim, &c->cg);
+		/* the last instance's group may still be there (v1: its last
+		 * processes were exiting): use it again */
+		int e = c->cg_live ? cg_set_limits(&c->cg, &lim)
+				   : cg_create(&sv->cg, &p->cg, s->name.s, &lim, &c->cg);
 		if (e) {
 			fail_wait(c, "CreateContainerError", "cannot create the cgroup: %s", strerror(-e));
 			goto out;
@@ -502,12 +505,11 @@ out:
 	return rc;
 }
 
-static void on_log(struct loop *l, struct loop_watch *w, uint32_t events)
+static void read_log(struct loop *l, struct container *c, int passes)
 {
-	struct container *c = (struct container *)((char *)w - offsetof(struct container, log_watch));
+	struct loop_watch *w = &c->log_watch;
 	char buf[4096];
-	(void)events;
-	for (int i = 0; i < 16; i++) { /* bounded: other events get their turn */
+	for (int i = 0; i < passes; i++) {
 		ssize_t n = read(w->fd, buf, sizeof buf);
 		if (n > 0) {
 			logbuf_write(&c->log, buf, (size_t)n);
@@ -524,6 +526,28 @@ static void on_log(struct loop *l, struct loop_watch *w, uint32_t events)
 		close(w->fd);
 		w->fd = -1;
 		return;
+	}
+}
+
+static void on_log(struct loop *l, struct loop_watch *w, uint32_t events)
+{
+	struct container *c = (struct container *)((char *)w - offsetof(struct container, log_watch));
+	(void)events;
+	read_log(l, c, 16); /* bounded: other events get their turn */
+}
+
+void ctr_log_close(struct container *c)
+{
+	struct loop *l = &c->pod->sv->loop;
+	if (c->log_watch.fd < 0)
+		return;
+	/* what the pipe still holds belongs to this instance (bounded: the
+	 * pipe holds at most 64 KiB) */
+	read_log(l, c, 32);
+	if (c->log_watch.fd >= 0) {
+		loop_del(l, &c->log_watch);
+		close(c->log_watch.fd);
+		c->log_watch.fd = -1;
 	}
 }
 

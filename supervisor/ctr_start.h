@@ -9,5 +9,7 @@
  * waiting reason and message set on c (ErrImageNeverPull,
  * CreateContainerConfigError, CreateContainerError). */
 int ctr_start(struct container *c);
+/* The instance is gone: read what its log pipe still holds, then close it. */
+void ctr_log_close(struct container *c);
 
 #endif

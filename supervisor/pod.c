@@ -186,8 +186,10 @@ static void ctr_exited(struct container *c, int status)
 		t->reason = t->exit_code == 0 ? "Completed" : "Error";
 	}
 	/* nothing of the container may outlive its main process */
-	if (c->cg_live) {
+	if (c->cg_live)
 		cg_kill_all(&c->cg);
+	ctr_log_close(c);
+	if (c->cg_live) {
 		if (cg_destroy(&c->cg) == 0)
 			c->cg_live = false;
 	}
@@ -519,9 +521,16 @@ void pod_free(struct pod *p)
 		logbuf_fini(&c->log);
 		logbuf_fini(&c->prev_log);
 		logfile_close(&c->file);
+		if (c->cg_live && cg_destroy(&c->cg) < 0) {
+			events_add(&p->sv->events, true, p->name, "CgroupLeft",
+				   "the cgroup of container %s could not be removed", c->spec->name.s);
+			cg_release(&c->cg);
+		}
 	}
 	if (loop_timer_armed(&p->grace_timer))
 		loop_timer_cancel(&p->sv->loop, &p->grace_timer);
+	if (p->cg_live && cg_destroy(&p->cg) < 0)
+		cg_release(&p->cg);
 	gen_unref(p->gen);
 	free(p->ctrs);
 	free(p);
