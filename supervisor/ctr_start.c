@@ -1,7 +1,8 @@
 /* ctr_start.c - everything decided before clone, in the parent.
  *
- * All strings for the child are built in an arena that is freed as soon
- * as spawn_start returns: the child has its own copy of memory. The
+ * All strings for the child are built in the container's arena; they stay
+ * until the instance exits, because exec probes and hooks run with the
+ * same environment and credentials. The
  * environment follows Kubernetes: image Env, then envFrom, then env in
  * order with $(VAR) references to earlier entries expanded. */
 #include "ctr_start.h"
@@ -337,7 +338,7 @@ int ctr_start(struct container *c)
 	struct pod *p = c->pod;
 	struct sv *sv = p->sv;
 	const struct mf_container *s = c->spec;
-	struct arena a;
+	struct arena *a = &c->arena;
 	struct image img;
 	struct image_ref ref;
 	struct diag_list *dl = malloc(sizeof *dl);
@@ -347,7 +348,10 @@ int ctr_start(struct container *c)
 	char (*srcs)[4096] = malloc(64 * sizeof *srcs);
 	int fds[64], nfds = 0, logp[2] = {-1, -1}, rc = -1;
 	const char *why = NULL;
-	arena_init(&a, 4 * 1024 * 1024);
+	/* what the process is started with stays until it exits: exec probes
+	 * and hooks run with the same environment and credentials */
+	arena_free(a);
+	arena_init(a, 4 * 1024 * 1024);
 	if (!dl || !env || !argv || !srcs) {
 		fail_wait(c, "CreateContainerError", "out of memory");
 		goto out;
@@ -357,7 +361,7 @@ int ctr_start(struct container *c)
 		fail_wait(c, "InvalidImageName", "%s: %s", s->image.s, why);
 		goto out;
 	}
-	if (image_find(sv->cfg.images, &ref, &a, dl, &img)) {
+	if (image_find(sv->cfg.images, &ref, a, dl, &img)) {
 		char msg[LIM_DIAG_TEXT] = "not found";
 		if (dl->n)
 			snprintf(msg, sizeof msg, "%s", dl->e[0].text);
@@ -374,14 +378,14 @@ int ctr_start(struct container *c)
 	}
 	unsigned argc = 0;
 	/* command and args from the spec, as plain string arrays */
-	const char **cmd = arena_alloc(&a, (s->command.n + 1) * sizeof *cmd);
-	const char **args = arena_alloc(&a, (s->args.n + 1) * sizeof *args);
-	if (!cmd || !args || build_env(c, &img, &a, env))
+	const char **cmd = arena_alloc(a, (s->command.n + 1) * sizeof *cmd);
+	const char **args = arena_alloc(a, (s->args.n + 1) * sizeof *args);
+	if (!cmd || !args || build_env(c, &img, a, env))
 		goto out_config;
 	for (uint32_t i = 0; i < s->command.n; i++)
-		cmd[i] = expand(&a, env, ((const struct mf_val *)s->command.v)[i].s);
+		cmd[i] = expand(a, env, ((const struct mf_val *)s->command.v)[i].s);
 	for (uint32_t i = 0; i < s->args.n; i++)
-		args[i] = expand(&a, env, ((const struct mf_val *)s->args.v)[i].s);
+		args[i] = expand(a, env, ((const struct mf_val *)s->args.v)[i].s);
 	if (image_argv(&img.cfg, s->command.set ? cmd : NULL, s->command.n, s->args.set ? args : NULL,
 		       s->args.n, argv, LIM_ARGS + 1, &argc)) {
 		fail_wait(c, "CreateContainerError", "no command specified");
@@ -392,8 +396,12 @@ int ctr_start(struct container *c)
 	gid_t gid;
 	if (user_of(c, &img, &uid, &gid))
 		goto out;
-	gid_t groups[66];
+	gid_t *groups = arena_alloc(a, 66 * sizeof *groups);
 	unsigned ngroups = 0;
+	if (!groups) {
+		fail_wait(c, "CreateContainerError", "out of memory");
+		goto out;
+	}
 	const struct mf_pod_security *ps = &p->spec->spec.security;
 	const struct mf_val *sg = ps->supplemental_groups.v;
 	for (uint32_t i = 0; i < ps->supplemental_groups.n && ngroups < 64; i++)
@@ -451,12 +459,22 @@ int ctr_start(struct container *c)
 		.netns = p->netns, .ipcns = p->ipcns, .utsns = p->utsns, .pidns = p->pidns,
 		.self_pidns = sv->self_pidns, .lower = img.rootfs,
 		.stage = stage, .read_only_root = cs->read_only_root.set && cs->read_only_root.i,
-		.privileged = privileged, .no_new_privs = !escalate && !privileged,
+		.cred = {.uid = uid, .gid = gid, .groups = groups, .ngroups = ngroups,
+			 .caps = caps_of(sv, &cs->caps), .last_cap = sv->last_cap,
+			 .privileged = privileged, .no_new_privs = !escalate && !privileged},
 		.mounts = mounts, .nmounts = (unsigned)nm, .argv = (char *const *)argv,
 		.envp = (char *const *)env->v, .path = path ? path : DEFAULT_PATH, .workdir = workdir,
-		.uid = uid, .gid = gid, .groups = groups, .ngroups = ngroups,
-		.caps = caps_of(sv, &cs->caps), .last_cap = sv->last_cap, .out_fd = logp[1],
+		.out_fd = logp[1],
 		.cgroup_fd = c->cg_live ? cg_fd_v2(&c->cg) : -1};
+	c->envp = arena_alloc(a, (env->n + 1) * sizeof *c->envp);
+	if (!c->envp) {
+		fail_wait(c, "CreateContainerError", "out of memory");
+		goto out;
+	}
+	memcpy(c->envp, env->v, (env->n + 1) * sizeof *c->envp);
+	req.envp = c->envp;
+	c->path = req.path;
+	c->cred = req.cred;
 	int e = spawn_start(&req, &c->proc);
 	if (e) {
 		fail_wait(c, "CreateContainerError", "cannot start the process: %s", strerror(-e));
@@ -498,7 +516,8 @@ out:
 		close(logp[0]);
 	if (logp[1] >= 0)
 		close(logp[1]);
-	arena_free(&a);
+	if (rc)
+		arena_free(a);
 	free(dl);
 	free(env);
 	free(argv);
@@ -556,12 +575,11 @@ static void on_spawn_report(struct loop *l, struct loop_watch *w, uint32_t event
 	struct container *c = (struct container *)((char *)w - offsetof(struct container, err_watch));
 	struct spawn_error e;
 	(void)events;
-	int fd = w->fd;
 	int r = spawn_result(&c->proc, &e);
 	if (r == -EAGAIN)
 		return;
 	loop_del(l, w);
-	(void)fd;
+	spawn_report_close(&c->proc);
 	w->fd = -1;
 	ctr_spawn_reported(c, r == 1 ? &e : NULL);
 }

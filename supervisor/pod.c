@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "ctr_start.h"
+#include "probe.h"
 #include "sandbox.h"
 #include "store.h"
 #include "sv.h"
@@ -101,6 +102,94 @@ static void ctr_try_start(struct container *c)
 	loop_timer_at(&p->sv->loop, &c->timer, loop_now() + delay);
 }
 
+/* ---- hooks and probes ---------------------------------------------- */
+
+#define POST_START_NS (120 * S_NS) /* a postStart hook is given at most this */
+
+static void run_hook(struct container *c, struct action *a, const struct mf_handler *h,
+		     uint64_t timeout, void (*done)(struct action *, bool, const char *))
+{
+	a->c = c;
+	a->exec = h->exec.node.set ? &h->exec : NULL;
+	a->http = h->http.node.set ? &h->http : NULL;
+	a->tcp = NULL;
+	a->sleep = h->sleep.node.set ? &h->sleep : NULL;
+	a->done = done;
+	action_run(a, timeout);
+}
+
+/* Started: running, postStart returned, startupProbe passed (rule 6). */
+static void mark_started(struct container *c)
+{
+	c->started = true;
+	probe_start(&c->probes[PROBE_LIVENESS]);
+	if (c->probes[PROBE_READINESS].spec)
+		probe_start(&c->probes[PROBE_READINESS]); /* not ready until it passes */
+	else
+		c->ready = true;
+	if (!c->is_init)
+		c->pod->initialized = true;
+	pod_advance(c->pod);
+}
+
+static void after_post_start(struct container *c)
+{
+	if (c->probes[PROBE_STARTUP].spec)
+		probe_start(&c->probes[PROBE_STARTUP]);
+	else
+		mark_started(c);
+}
+
+static void ctr_kill_graceful(struct container *c, const char *why, uint64_t grace);
+
+static void on_post_start(struct action *a, bool ok, const char *why)
+{
+	struct container *c = a->c;
+	if (c->state != CS_RUNNING)
+		return;
+	if (ok) {
+		after_post_start(c);
+		return;
+	}
+	ctr_event(c, true, "FailedPostStartHook", "PostStartHook failed: %s", why ? why : "");
+	ctr_kill_graceful(c, "FailedPostStartHook", grace_ns(c->pod));
+}
+
+static void stop_probes(struct container *c, bool readiness_too)
+{
+	probe_stop(&c->probes[PROBE_STARTUP]);
+	probe_stop(&c->probes[PROBE_LIVENESS]);
+	if (readiness_too)
+		probe_stop(&c->probes[PROBE_READINESS]);
+}
+
+void probe_verdict(struct container *c, struct probe *p, bool healthy, const char *why)
+{
+	if (c->state != CS_RUNNING || c->killing)
+		return;
+	uint64_t grace = p->spec->grace.set ? (uint64_t)p->spec->grace.i * S_NS : grace_ns(c->pod);
+	switch (p->kind) {
+	case PROBE_STARTUP:
+		if (healthy) {
+			probe_stop(p);
+			mark_started(c);
+		} else {
+			ctr_kill_graceful(c, "startup probe failed", grace);
+		}
+		break;
+	case PROBE_LIVENESS:
+		if (!healthy)
+			ctr_kill_graceful(c, "liveness probe failed", grace);
+		break;
+	case PROBE_READINESS:
+		c->ready = healthy;
+		break;
+	default:
+		break;
+	}
+	(void)why;
+}
+
 void ctr_spawn_reported(struct container *c, const struct spawn_error *e)
 {
 	if (e) {
@@ -112,13 +201,17 @@ void ctr_spawn_reported(struct container *c, const struct spawn_error *e)
 	if (c->state != CS_STARTING)
 		return;
 	c->state = CS_RUNNING;
-	c->started = true; /* no startupProbe yet: started when running */
-	c->ready = true;   /* no readinessProbe yet: ready when started */
+	c->started = c->ready = false;
+	c->killing = c->pre_stop_ran = false;
 	c->started_mono = loop_now();
 	ctr_event(c, false, "Started", "Started container %s", c->spec->name.s);
-	if (!c->is_init)
-		c->pod->initialized = true;
-	pod_advance(c->pod);
+	const struct mf_handler *ps = &c->spec->lifecycle.post_start;
+	if (ps->node.set) {
+		/* nothing else in the pod starts until it returns (rule 7) */
+		run_hook(c, &c->post_start, ps, POST_START_NS, on_post_start);
+		return;
+	}
+	after_post_start(c);
 }
 
 /* ---- exits ---------------------------------------------------------- */
@@ -153,7 +246,10 @@ static void ctr_exited(struct container *c, int status)
 		/* reaped before its report was read: the pipe holds it now */
 		struct spawn_error e;
 		loop_del(&sv->loop, &c->err_watch);
-		if (spawn_result(&c->proc, &e) == 1)
+		c->err_watch.fd = -1;
+		int r = spawn_result(&c->proc, &e);
+		spawn_report_close(&c->proc);
+		if (r == 1)
 			snprintf(c->start_error, sizeof c->start_error, "%s%s: %s",
 				 spawn_step_name(e.step), e.step == SPAWN_VOLUME ? " (a volumeMount)" : "",
 				 strerror(e.err));
@@ -188,7 +284,13 @@ static void ctr_exited(struct container *c, int status)
 	/* nothing of the container may outlive its main process */
 	if (c->cg_live)
 		cg_kill_all(&c->cg);
+	stop_probes(c, true);
+	action_cancel(&c->post_start);
+	action_cancel(&c->pre_stop);
+	c->killing = false;
 	ctr_log_close(c);
+	arena_free(&c->arena);
+	c->envp = NULL;
 	if (c->cg_live) {
 		if (cg_destroy(&c->cg) == 0)
 			c->cg_live = false;
@@ -233,6 +335,12 @@ bool pod_child_exited(struct pod *p, pid_t pid, int status)
 {
 	for (unsigned i = 0; i < p->nctrs; i++) {
 		struct container *c = &p->ctrs[i];
+		for (int k = 0; k < PROBE_KINDS; k++)
+			if (action_child_exited(&c->probes[k].act, pid, status))
+				return true;
+		if (action_child_exited(&c->post_start, pid, status) ||
+		    action_child_exited(&c->pre_stop, pid, status))
+			return true;
 		if (alive(c) && c->proc.pid == pid) {
 			c->proc.pid = 0;
 			ctr_exited(c, status);
@@ -255,14 +363,44 @@ static void ctr_kill(struct container *c)
 static void ctr_term(struct container *c)
 {
 	struct pod *p = c->pod;
-	if (c->term_sent || c->proc.pid <= 0)
-		return;
+	if (c->term_sent || c->proc.pid <= 0 || c->pre_stop.running)
+		return; /* SIGTERM follows the preStop hook (rule 21) */
 	ctr_event(c, false, "Killing", "Stopping container %s", c->spec->name.s);
 	kill(c->proc.pid, SIGTERM);
 	c->term_sent = true;
 	c->term_sent_mono = loop_now();
 	if (p->grace_over) /* the budget is spent: SIGKILL follows soon */
 		loop_timer_at(&p->sv->loop, &c->timer, c->term_sent_mono + KILL_AFTER_TERM);
+}
+
+static void on_pre_stop(struct action *a, bool ok, const char *why);
+
+/* Starts c's preStop hook, once per instance; true when it is running. */
+static bool pre_stop(struct container *c, uint64_t timeout)
+{
+	const struct mf_handler *h = &c->spec->lifecycle.pre_stop;
+	if (!h->node.set || c->pre_stop_ran || !alive(c))
+		return c->pre_stop.running;
+	c->pre_stop_ran = true;
+	run_hook(c, &c->pre_stop, h, timeout, on_pre_stop);
+	return true;
+}
+
+/* One container is stopped and then follows its restart policy: a failed
+ * liveness or startup probe, a failed postStart hook. */
+static void ctr_kill_graceful(struct container *c, const char *why, uint64_t grace)
+{
+	struct pod *p = c->pod;
+	if (c->killing || !alive(c))
+		return;
+	c->killing = true;
+	stop_probes(c, false);
+	ctr_event(c, false, "Killing", "Container %s %s, will be restarted", c->spec->name.s, why);
+	uint64_t now = loop_now();
+	uint64_t kill_at = now + (grace > KILL_AFTER_TERM ? grace : KILL_AFTER_TERM);
+	loop_timer_at(&p->sv->loop, &c->timer, kill_at);
+	if (!pre_stop(c, grace))
+		ctr_term(c);
 }
 
 static void term_step(struct pod *p)
@@ -292,6 +430,17 @@ static void term_step(struct pod *p)
 		}
 }
 
+static void on_pre_stop(struct action *a, bool ok, const char *why)
+{
+	struct container *c = a->c;
+	if (!ok)
+		ctr_event(c, true, "FailedPreStopHook", "PreStopHook failed: %s", why ? why : "");
+	if (c->pod->stage >= PS_TERMINATING)
+		term_step(c->pod);
+	else if (c->killing)
+		ctr_term(c);
+}
+
 static void on_grace(struct loop *l, struct loop_timer *t)
 {
 	struct pod *p = (struct pod *)((char *)t - offsetof(struct pod, grace_timer));
@@ -301,6 +450,7 @@ static void on_grace(struct loop *l, struct loop_timer *t)
 		struct container *c = &p->ctrs[i];
 		if (!alive(c))
 			continue;
+		action_cancel(&c->pre_stop); /* the budget is spent, hooks included */
 		if (!c->term_sent) {
 			ctr_term(c);
 			continue;
@@ -314,7 +464,7 @@ static void on_ctr_timer(struct loop *l, struct loop_timer *t)
 {
 	struct container *c = (struct container *)((char *)t - offsetof(struct container, timer));
 	(void)l;
-	if (c->pod->stage >= PS_TERMINATING) {
+	if (c->pod->stage >= PS_TERMINATING || c->killing) {
 		if (alive(c)) {
 			ctr_event(c, true, "Killing", "Container %s did not stop in time: SIGKILL",
 				  c->spec->name.s);
@@ -341,8 +491,14 @@ void pod_terminate(struct pod *p, const char *why)
 		struct container *c = &p->ctrs[i];
 		if (loop_timer_armed(&c->timer))
 			loop_timer_cancel(&p->sv->loop, &c->timer);
+		/* readiness goes on during termination; startup and liveness stop */
+		stop_probes(c, false);
+		action_cancel(&c->post_start);
 	}
 	p->grace_deadline = loop_now() + grace_ns(p);
+	/* rule 21: every running container's preStop starts now, in parallel */
+	for (unsigned i = 0; i < p->nctrs; i++)
+		pre_stop(&p->ctrs[i], grace_ns(p));
 	loop_timer_at(&p->sv->loop, &p->grace_timer, p->grace_deadline);
 	term_step(p);
 }
@@ -478,6 +634,11 @@ struct pod *pod_create(struct sv *sv, struct gen *gen, const struct mf_pod *spec
 		c->log_watch.fd = c->err_watch.fd = -1;
 		c->timer.cb = on_ctr_timer;
 		logfile_init(&c->file);
+		probe_init(&c->probes[PROBE_STARTUP], c, &c->spec->startup, PROBE_STARTUP);
+		probe_init(&c->probes[PROBE_READINESS], c, &c->spec->readiness, PROBE_READINESS);
+		probe_init(&c->probes[PROBE_LIVENESS], c, &c->spec->liveness, PROBE_LIVENESS);
+		c->post_start.c = c->pre_stop.c = c;
+		c->post_start.watch.fd = c->pre_stop.watch.fd = -1;
 	}
 	events_add(&sv->events, false, p->name, "Scheduled", "pod %s created", p->name);
 	if (sandbox_create(p, p->setup_error, sizeof p->setup_error)) {
@@ -514,13 +675,17 @@ void pod_free(struct pod *p)
 		}
 		if (c->proc.err_fd >= 0) {
 			loop_del(&p->sv->loop, &c->err_watch);
-			close(c->proc.err_fd);
+			spawn_report_close(&c->proc);
 		}
 		if (c->proc.sync_fd >= 0)
 			close(c->proc.sync_fd);
 		logbuf_fini(&c->log);
 		logbuf_fini(&c->prev_log);
 		logfile_close(&c->file);
+		arena_free(&c->arena);
+		stop_probes(c, true);
+		action_cancel(&c->post_start);
+		action_cancel(&c->pre_stop);
 		if (c->cg_live && cg_destroy(&c->cg) < 0) {
 			events_add(&p->sv->events, true, p->name, "CgroupLeft",
 				   "the cgroup of container %s could not be removed", c->spec->name.s);

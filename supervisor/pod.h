@@ -12,11 +12,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
+#include "arena.h"
 #include "cgroup.h"
 #include "logbuf.h"
 #include "logfile.h"
 #include "loop.h"
 #include "manifest.h"
+#include "probe.h"
 #include "spawn.h"
 
 struct sv;
@@ -44,6 +46,14 @@ struct container {
 	bool cg_live;
 	struct logbuf log, prev_log;
 	struct logfile file; /* with --log-files */
+	struct arena arena;  /* argv, env, groups of the running instance */
+	char **envp;         /* its environment, for exec probes and hooks */
+	const char *path;    /* its PATH */
+	struct spawn_cred cred;
+	struct probe probes[PROBE_KINDS];
+	struct action post_start, pre_stop;
+	bool killing;      /* a probe or hook failure is stopping this instance */
+	bool pre_stop_ran; /* at most once per instance */
 	bool has_prev_log;
 	struct loop_timer timer; /* back-off, or SIGKILL after SIGTERM */
 	unsigned restart_count;

@@ -470,3 +470,16 @@ int sandbox_mounts(struct pod *p, const struct mf_container *c, struct spawn_mou
 	}
 	return (int)n;
 }
+
+int sandbox_socket(struct pod *p)
+{
+	int self = p->sv->self_netns;
+	if (p->netns >= 0 && (self < 0 || setns(p->netns, CLONE_NEWNET) < 0))
+		return self < 0 ? -EBADF : -errno;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int err = fd < 0 ? -errno : 0;
+	if (p->netns >= 0 && setns(self, CLONE_NEWNET) < 0)
+		events_add(&p->sv->events, true, "podinit", "NamespaceLeak",
+			   "cannot return to the supervisor's network namespace: %s", strerror(errno));
+	return fd < 0 ? err : fd;
+}

@@ -15,6 +15,9 @@
 int sandbox_create(struct pod *p, char *why, size_t len);
 void sandbox_destroy(struct pod *p);
 
+/* A non-blocking TCP socket in the pod's network namespace. fd or -errno. */
+int sandbox_socket(struct pod *p);
+
 /* The mounts of container c: its volumeMounts and the /etc files. Each
  * source is opened (O_PATH, resolved inside its volume) so that a symlink
  * in a subPath cannot lead out; the fds go to fds[] for the caller to

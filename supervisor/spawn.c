@@ -8,6 +8,7 @@
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -37,32 +38,28 @@ const char *spawn_step_name(int step)
 	return step >= 0 && step < SPAWN_NSTEPS ? names[step] : "unknown step";
 }
 
-static pid_t clone_child(const struct spawn_req *req)
+/* clone3 with flags, into a cgroup (v2) and, when pidns >= 0, into that
+ * PID namespace, which only the namespace for our children can name. */
+static pid_t clone_into(uint64_t flags, int cgroup_fd, int pidns, int self_pidns)
 {
-	/* shareProcessNamespace: the child is born in the pod's PID namespace,
-	 * which only the namespace for our children can name */
-	uint64_t newpid = req->pidns >= 0 ? 0 : CLONE_NEWPID;
-	if (req->pidns >= 0 && setns(req->pidns, CLONE_NEWPID) < 0)
+	if (pidns >= 0 && setns(pidns, CLONE_NEWPID) < 0)
 		return -1;
-	struct clone_args args = {
-		.flags = CLONE_NEWNS | newpid,
-		.exit_signal = SIGCHLD,
-	};
-	if (req->cgroup_fd >= 0) {
+	struct clone_args args = {.flags = flags, .exit_signal = SIGCHLD};
+	if (cgroup_fd >= 0) {
 		args.flags |= CLONE_INTO_CGROUP;
-		args.cgroup = (uint64_t)req->cgroup_fd;
+		args.cgroup = (uint64_t)cgroup_fd;
 	}
 	long pid = syscall(SYS_clone3, &args, sizeof args);
-	if (pid < 0 && (errno == ENOSYS || (errno == EINVAL && req->cgroup_fd >= 0))) {
+	if (pid < 0 && (errno == ENOSYS || (errno == EINVAL && cgroup_fd >= 0))) {
 		/* old kernel or no cgroup v2 placement: plain clone, the caller
 		 * attaches the child to its cgroups before releasing it */
-		pid = syscall(SYS_clone, CLONE_NEWNS | newpid | SIGCHLD, 0, 0, 0, 0);
+		pid = syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
 	}
-	if (pid != 0 && req->pidns >= 0) {
+	if (pid != 0 && pidns >= 0) {
 		int err = errno;
 		/* back to our own namespace for later children; cannot fail for
 		 * an ancestor namespace we are a member of */
-		if (setns(req->self_pidns, CLONE_NEWPID) < 0 && pid > 0) {
+		if (setns(self_pidns, CLONE_NEWPID) < 0 && pid > 0) {
 			kill((pid_t)pid, SIGKILL);
 			return -1;
 		}
@@ -71,43 +68,90 @@ static pid_t clone_child(const struct spawn_req *req)
 	return (pid_t)pid;
 }
 
-int spawn_start(const struct spawn_req *req, struct spawn_proc *out)
+struct pipes {
+	int err[2], sync[2];
+};
+
+static int open_pipes(struct pipes *p)
 {
-	int errp[2], syncp[2];
-	if (pipe2(errp, O_CLOEXEC) < 0)
+	if (pipe2(p->err, O_CLOEXEC) < 0)
 		return -errno;
-	if (pipe2(syncp, O_CLOEXEC) < 0) {
+	if (pipe2(p->sync, O_CLOEXEC) < 0) {
 		int err = -errno;
-		close(errp[0]);
-		close(errp[1]);
+		close(p->err[0]);
+		close(p->err[1]);
 		return err;
 	}
-	pid_t pid = clone_child(req);
-	if (pid == 0) {
-		close(errp[0]);
-		close(syncp[1]);
-		spawn_child(req, syncp[0], errp[1]); /* never returns */
-	}
+	return 0;
+}
+
+/* The parent's half after clone: keep the read end of the report and the
+ * write end of the release. */
+static int finish_parent(struct pipes *p, pid_t pid, struct spawn_proc *out)
+{
 	int err = pid < 0 ? -errno : 0;
-	close(errp[1]);
-	close(syncp[0]);
-	if (err) {
-		close(errp[0]);
-		close(syncp[1]);
-		return err;
-	}
-	/* the report is read from the event loop */
-	if (fcntl(errp[0], F_SETFL, O_NONBLOCK) < 0) {
+	close(p->err[1]);
+	close(p->sync[0]);
+	if (!err && fcntl(p->err[0], F_SETFL, O_NONBLOCK) < 0) {
 		err = -errno;
 		kill(pid, SIGKILL);
-		close(errp[0]);
-		close(syncp[1]);
+	}
+	if (err) {
+		close(p->err[0]);
+		close(p->sync[1]);
 		return err;
 	}
 	out->pid = pid;
-	out->err_fd = errp[0];
-	out->sync_fd = syncp[1];
+	out->err_fd = p->err[0];
+	out->sync_fd = p->sync[1];
 	return 0;
+}
+
+int spawn_start(const struct spawn_req *req, struct spawn_proc *out)
+{
+	struct pipes p;
+	int err = open_pipes(&p);
+	if (err)
+		return err;
+	uint64_t flags = CLONE_NEWNS | (req->pidns >= 0 ? 0 : CLONE_NEWPID);
+	pid_t pid = clone_into(flags, req->cgroup_fd, req->pidns, req->self_pidns);
+	if (pid == 0) {
+		close(p.err[0]);
+		close(p.sync[1]);
+		spawn_child(req, p.sync[0], p.err[1]); /* never returns */
+	}
+	return finish_parent(&p, pid, out);
+}
+
+int spawn_exec_start(const struct spawn_exec_req *req, struct spawn_proc *out)
+{
+	static const char *const names[6] = {"ipc", "uts", "net", "cgroup", "mnt", "pid"};
+	int ns[6], err = 0;
+	for (int i = 0; i < 6; i++) {
+		char path[64];
+		snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)req->target, names[i]);
+		ns[i] = open(path, O_RDONLY | O_CLOEXEC);
+		if (ns[i] < 0 && !err)
+			err = -errno;
+	}
+	struct pipes p;
+	if (!err)
+		err = open_pipes(&p);
+	if (err) {
+		for (int i = 0; i < 6; i++)
+			if (ns[i] >= 0)
+				close(ns[i]);
+		return err;
+	}
+	pid_t pid = clone_into(0, req->cgroup_fd, ns[5], req->self_pidns);
+	if (pid == 0) {
+		close(p.err[0]);
+		close(p.sync[1]);
+		spawn_exec_child(req, ns, p.sync[0], p.err[1]); /* never returns */
+	}
+	for (int i = 0; i < 6; i++)
+		close(ns[i]);
+	return finish_parent(&p, pid, out);
 }
 
 int spawn_release(struct spawn_proc *p)
@@ -131,8 +175,6 @@ int spawn_result(struct spawn_proc *p, struct spawn_error *e)
 	while (r < 0 && errno == EINTR);
 	if (r < 0 && errno == EAGAIN)
 		return -EAGAIN;
-	close(p->err_fd);
-	p->err_fd = -1;
 	if (r == (ssize_t)sizeof *e)
 		return 1;
 	if (r == 0)
@@ -142,4 +184,11 @@ int spawn_result(struct spawn_proc *p, struct spawn_error *e)
 	e->err = r < 0 ? errno : EIO;
 	e->index = -1;
 	return 1;
+}
+
+void spawn_report_close(struct spawn_proc *p)
+{
+	if (p->err_fd >= 0)
+		close(p->err_fd);
+	p->err_fd = -1;
 }

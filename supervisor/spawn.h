@@ -26,6 +26,18 @@ struct spawn_mount {
 	unsigned flags;
 };
 
+/* Who the process runs as. */
+struct spawn_cred {
+	uid_t uid;
+	gid_t gid;
+	const gid_t *groups;
+	unsigned ngroups;
+	uint64_t caps;     /* capability bits kept (ignored when privileged) */
+	unsigned last_cap; /* /proc/sys/kernel/cap_last_cap */
+	bool privileged;
+	bool no_new_privs;
+};
+
 struct spawn_req {
 	int netns, ipcns, utsns; /* the pod's namespaces to join, -1 = keep the host's */
 	int pidns;               /* the pod's shared PID namespace, -1 = a new one */
@@ -33,20 +45,13 @@ struct spawn_req {
 	const char *lower;       /* image root directory */
 	const char *stage;       /* empty host directory for the container's tmpfs */
 	bool read_only_root;
-	bool privileged;
-	bool no_new_privs;
+	struct spawn_cred cred;
 	const struct spawn_mount *mounts;
 	unsigned nmounts;
 	char *const *argv;
 	char *const *envp;
 	const char *path;        /* PATH of the container's environment, for argv[0] */
 	const char *workdir;
-	uid_t uid;
-	gid_t gid;
-	const gid_t *groups;
-	unsigned ngroups;
-	uint64_t caps;           /* capability bits kept (ignored when privileged) */
-	unsigned last_cap;       /* /proc/sys/kernel/cap_last_cap */
 	int out_fd;              /* stdout and stderr; stdin is /dev/null */
 	int cgroup_fd;           /* cgroup v2 directory for CLONE_INTO_CGROUP, or -1 */
 };
@@ -68,13 +73,31 @@ struct spawn_error {
 	int32_t step, err, index; /* index: which mount, for SPAWN_VOLUME */
 };
 
+/* A process inside a running container (exec probes and hooks): it joins
+ * the namespaces of target, its cgroup and its credentials. */
+struct spawn_exec_req {
+	pid_t target;   /* the container's main process */
+	char *const *argv;
+	char *const *envp;
+	const char *path;
+	struct spawn_cred cred;
+	int cgroup_fd;  /* cgroup v2 directory, or -1 (then attach before release) */
+	int self_pidns; /* the supervisor's own PID namespace */
+};
+
+/* Like spawn_start, for a process inside a running container. */
+int spawn_exec_start(const struct spawn_exec_req *req, struct spawn_proc *out);
+
 /* Clones the child into new mount and PID namespaces (and the cgroup of
  * req->cgroup_fd when given); it waits until spawn_release. 0 or -errno. */
 int spawn_start(const struct spawn_req *req, struct spawn_proc *out);
 int spawn_release(struct spawn_proc *p);
 /* Reads the child's report once err_fd is readable: 0 = exec done, 1 =
- * failure filled in, -EAGAIN = nothing yet. Closes err_fd when done. */
+ * failure filled in, -EAGAIN = nothing yet. Leaves err_fd open: take it
+ * out of epoll first, then spawn_report_close (closing an fd that a child
+ * still shares does not remove it from epoll). */
 int spawn_result(struct spawn_proc *p, struct spawn_error *e);
+void spawn_report_close(struct spawn_proc *p);
 const char *spawn_step_name(int step);
 
 /* Kubernetes' default capability set, as containerd and CRI-O grant it. */

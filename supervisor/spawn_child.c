@@ -225,7 +225,7 @@ static int pivot(const char *root_path)
 }
 
 /* Needs CAP_SETPCAP, so it runs before the user changes. */
-static int drop_bounding(const struct spawn_req *req)
+static int drop_bounding(const struct spawn_cred *req)
 {
 	if (!req->privileged)
 		for (unsigned c = 0; c <= req->last_cap && c < 64; c++)
@@ -235,7 +235,7 @@ static int drop_bounding(const struct spawn_req *req)
 	return 0;
 }
 
-static int set_caps(const struct spawn_req *req)
+static int set_caps(const struct spawn_cred *req)
 {
 	if (req->uid != 0)
 		return 0; /* setresuid cleared permitted and effective, as for Docker */
@@ -253,23 +253,23 @@ static int set_caps(const struct spawn_req *req)
 	return (int)syscall(SYS_capset, &h, d);
 }
 
-static int exec_path(const struct spawn_req *req)
+static int exec_path(char *const *argv, char *const *envp, const char *path)
 {
-	const char *cmd = req->argv[0];
+	const char *cmd = argv[0];
 	if (strchr(cmd, '/')) {
-		execve(cmd, req->argv, req->envp);
+		execve(cmd, argv, envp);
 		return -1;
 	}
 	char buf[PATHBUF];
 	int first_err = ENOENT;
-	for (const char *p = req->path; *p;) {
+	for (const char *p = path; *p;) {
 		const char *end = strchr(p, ':');
 		size_t dl = end ? (size_t)(end - p) : strlen(p);
 		if (dl + 1 + strlen(cmd) + 1 <= sizeof buf) {
 			memcpy(buf, p, dl);
 			buf[dl] = '/';
 			strcpy(buf + dl + 1, cmd);
-			execve(buf, req->argv, req->envp);
+			execve(buf, argv, envp);
 			if (errno != ENOENT && errno != ENOTDIR && first_err == ENOENT)
 				first_err = errno; /* e.g. EACCES: report it, as execvp does */
 		}
@@ -281,9 +281,39 @@ static int exec_path(const struct spawn_req *req)
 	return -1;
 }
 
-_Noreturn void spawn_child(const struct spawn_req *req, int sync_fd, int err_fd)
+/* containerd's open files limit, lowered to what the supervisor has where
+ * that is less (raising a hard limit is refused) */
+static int set_limits(void)
 {
-	char go, root_path[PATHBUF];
+	struct rlimit nofile;
+	if (getrlimit(RLIMIT_NOFILE, &nofile) < 0)
+		return -1;
+	if (nofile.rlim_max > 524288)
+		nofile.rlim_max = 524288;
+	nofile.rlim_cur = nofile.rlim_max < 1024 ? nofile.rlim_max : 1024;
+	return setrlimit(RLIMIT_NOFILE, &nofile);
+}
+
+/* Credentials: the bounding set first (it needs CAP_SETPCAP), then the
+ * user, then the capabilities the user keeps, then no_new_privs. */
+static void become(const struct spawn_cred *cred, int err_fd)
+{
+	if (drop_bounding(cred) < 0)
+		die(err_fd, SPAWN_CAPS, errno, -1);
+	if (setgroups(cred->ngroups, cred->groups) < 0 ||
+	    setresgid(cred->gid, cred->gid, cred->gid) < 0 ||
+	    setresuid(cred->uid, cred->uid, cred->uid) < 0)
+		die(err_fd, SPAWN_USER, errno, -1);
+	if (set_caps(cred) < 0)
+		die(err_fd, SPAWN_CAPS, errno, -1);
+	if (cred->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die(err_fd, SPAWN_NO_NEW_PRIVS, errno, -1);
+}
+
+/* Waits for the release, clears the signal mask, sets up stdio. */
+static void start(int sync_fd, int err_fd, int out_fd)
+{
+	char go;
 	if (read(sync_fd, &go, 1) != 1)
 		_exit(127); /* the parent gave up on us */
 	close(sync_fd);
@@ -293,10 +323,37 @@ _Noreturn void spawn_child(const struct spawn_req *req, int sync_fd, int err_fd)
 	sigemptyset(&none);
 	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
 		die(err_fd, SPAWN_STDIO, errno, -1);
-	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(req->out_fd, 1) < 0 ||
-	    dup2(req->out_fd, 2) < 0 || setsid() < 0)
+	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (out_fd < 0)
+		out_fd = devnull;
+	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0 ||
+	    setsid() < 0)
 		die(err_fd, SPAWN_STDIO, errno, -1);
+}
+
+_Noreturn void spawn_exec_child(const struct spawn_exec_req *req, const int ns[5], int sync_fd,
+				int err_fd)
+{
+	static const int types[5] = {CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWNET, CLONE_NEWCGROUP,
+				     CLONE_NEWNS};
+	start(sync_fd, err_fd, -1);
+	/* the mount namespace last: joining it also moves us to its root */
+	for (int i = 0; i < 5; i++)
+		if (ns[i] >= 0 && setns(ns[i], types[i]) < 0)
+			die(err_fd, SPAWN_SETNS, errno, i);
+	if (chdir("/") < 0)
+		die(err_fd, SPAWN_CHDIR, errno, -1);
+	if (set_limits() < 0)
+		die(err_fd, SPAWN_RLIMIT, errno, -1);
+	become(&req->cred, err_fd);
+	exec_path(req->argv, req->envp, req->path);
+	die(err_fd, SPAWN_EXEC, errno, -1);
+}
+
+_Noreturn void spawn_child(const struct spawn_req *req, int sync_fd, int err_fd)
+{
+	char root_path[PATHBUF];
+	start(sync_fd, err_fd, req->out_fd);
 	if (join(req->netns, CLONE_NEWNET) < 0 || join(req->ipcns, CLONE_NEWIPC) < 0 ||
 	    join(req->utsns, CLONE_NEWUTS) < 0)
 		die(err_fd, SPAWN_SETNS, errno, -1);
@@ -310,7 +367,7 @@ _Noreturn void spawn_child(const struct spawn_req *req, int sync_fd, int err_fd)
 	if (mount_in(root, "/proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, false) < 0)
 		die(err_fd, SPAWN_PROC, errno, -1);
 	if (mount_in(root, "/sys", "sysfs", "sysfs",
-		     MS_NOSUID | MS_NODEV | MS_NOEXEC | (req->privileged ? 0 : MS_RDONLY), NULL,
+		     MS_NOSUID | MS_NODEV | MS_NOEXEC | (req->cred.privileged ? 0 : MS_RDONLY), NULL,
 		     false) < 0)
 		die(err_fd, SPAWN_SYS, errno, -1);
 	if (setup_dev(root) < 0)
@@ -345,27 +402,11 @@ _Noreturn void spawn_child(const struct spawn_req *req, int sync_fd, int err_fd)
 	close(root);
 	if (pivot(root_path) < 0)
 		die(err_fd, SPAWN_PIVOT, errno, -1);
-	/* containerd's open files limit, lowered to what the supervisor has
-	 * where that is less (raising a hard limit is refused) */
-	struct rlimit nofile;
-	if (getrlimit(RLIMIT_NOFILE, &nofile) < 0)
+	if (set_limits() < 0)
 		die(err_fd, SPAWN_RLIMIT, errno, -1);
-	if (nofile.rlim_max > 524288)
-		nofile.rlim_max = 524288;
-	nofile.rlim_cur = nofile.rlim_max < 1024 ? nofile.rlim_max : 1024;
-	if (setrlimit(RLIMIT_NOFILE, &nofile) < 0)
-		die(err_fd, SPAWN_RLIMIT, errno, -1);
-	if (drop_bounding(req) < 0)
-		die(err_fd, SPAWN_CAPS, errno, -1);
-	if (setgroups(req->ngroups, req->groups) < 0 || setresgid(req->gid, req->gid, req->gid) < 0 ||
-	    setresuid(req->uid, req->uid, req->uid) < 0)
-		die(err_fd, SPAWN_USER, errno, -1);
-	if (set_caps(req) < 0)
-		die(err_fd, SPAWN_CAPS, errno, -1);
-	if (req->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		die(err_fd, SPAWN_NO_NEW_PRIVS, errno, -1);
+	become(&req->cred, err_fd);
 	if (chdir(req->workdir) < 0)
 		die(err_fd, SPAWN_CHDIR, errno, -1);
-	exec_path(req);
+	exec_path(req->argv, req->envp, req->path);
 	die(err_fd, SPAWN_EXEC, errno, -1);
 }

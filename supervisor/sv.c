@@ -400,6 +400,7 @@ int sv_main(struct sv_config *cfg, enum sv_stop *how)
 	events_init(&sv->events, stderr);
 	sv->last_cap = read_last_cap();
 	sv->self_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+	sv->self_netns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	squash_init(&sv->squash, cfg->run);
 	sv->caps_default = spawn_default_caps();
 	if (setup_dirs(sv))

@@ -47,7 +47,8 @@ struct sv {
 	struct ctl_client *clients;
 	unsigned nclients;
 	unsigned last_cap;
-	int self_pidns;           /* our PID namespace, to return to after joining a pod's */
+	int self_pidns;
+	int self_netns;           /* ours, to return to after making a pod socket */           /* our PID namespace, to return to after joining a pod's */
 	uint64_t caps_default;
 	bool stopping;            /* SIGTERM/poweroff: terminate everything, then exit */
 	bool need_rescan, need_reconcile;

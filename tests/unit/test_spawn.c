@@ -62,9 +62,10 @@ static int run(const char *script, bool ro, uid_t uid, struct spawn_error *err, 
 	struct spawn_mount mounts[] = {{vol, NULL, "/data/vol", SPM_RDONLY}};
 	struct spawn_req req = {
 		.netns = -1, .ipcns = -1, .utsns = -1, .pidns = -1, .lower = image, .stage = stage,
-		.read_only_root = ro, .no_new_privs = true, .mounts = mounts, .nmounts = 1,
-		.argv = argv, .envp = envp, .path = "/bin", .workdir = "/work", .uid = uid,
-		.gid = uid, .caps = spawn_default_caps(), .last_cap = 40, .out_fd = p[1],
+		.read_only_root = ro, .mounts = mounts, .nmounts = 1,
+		.cred = {.uid = uid, .gid = uid, .caps = spawn_default_caps(), .last_cap = 40,
+			 .no_new_privs = true},
+		.argv = argv, .envp = envp, .path = "/bin", .workdir = "/work", .out_fd = p[1],
 		.cgroup_fd = -1};
 	struct spawn_proc proc;
 	assert_int_equal(spawn_start(&req, &proc), 0);
@@ -73,6 +74,7 @@ static int run(const char *script, bool ro, uid_t uid, struct spawn_error *err, 
 	int flags = fcntl(proc.err_fd, F_GETFL);
 	fcntl(proc.err_fd, F_SETFL, flags & ~O_NONBLOCK);
 	int rep = spawn_result(&proc, err);
+	spawn_report_close(&proc);
 	size_t n = 0;
 	ssize_t r;
 	while (n + 1 < outlen && (r = read(p[0], out + n, outlen - 1 - n)) > 0)
@@ -156,7 +158,7 @@ static void exec_failure_is_reported(void **state)
 	char *envp[] = {NULL};
 	struct spawn_req req = {.netns = -1, .ipcns = -1, .utsns = -1, .pidns = -1, .lower = image,
 				.stage = stage, .argv = argv, .envp = envp, .path = "/bin",
-				.workdir = "/", .caps = spawn_default_caps(), .last_cap = 40,
+				.workdir = "/", .cred = {.caps = spawn_default_caps(), .last_cap = 40},
 				.out_fd = p[1], .cgroup_fd = -1};
 	struct spawn_proc proc;
 	assert_int_equal(spawn_start(&req, &proc), 0);
@@ -166,6 +168,7 @@ static void exec_failure_is_reported(void **state)
 	fcntl(proc.err_fd, F_SETFL, flags & ~O_NONBLOCK);
 	struct spawn_error e;
 	assert_int_equal(spawn_result(&proc, &e), 1);
+	spawn_report_close(&proc);
 	if (e.step != SPAWN_EXEC)
 		fail_msg("failed at %s: %s", spawn_step_name(e.step), strerror(e.err));
 	assert_int_equal(e.err, ENOENT);

@@ -1,0 +1,37 @@
+/* probe.h - startup, readiness and liveness probes of one container.
+ *
+ * A probe runs its handler every periodSeconds after initialDelaySeconds,
+ * each run bounded by timeoutSeconds, and counts consecutive results
+ * against successThreshold and failureThreshold. It reports only changes
+ * of its verdict to the container (probe_verdict in pod.c). */
+#ifndef PODINIT_PROBE_H
+#define PODINIT_PROBE_H
+
+#include <stdbool.h>
+#include "action.h"
+
+enum probe_kind { PROBE_STARTUP, PROBE_READINESS, PROBE_LIVENESS, PROBE_KINDS };
+
+struct probe {
+	struct action act;
+	const struct mf_probe *spec; /* NULL: the container has no such probe */
+	enum probe_kind kind;
+	struct loop_timer next;
+	uint64_t last_start;
+	unsigned successes, failures;
+	bool active;
+	bool healthy; /* the verdict last reported */
+};
+
+void probe_init(struct probe *p, struct container *c, const struct mf_probe *spec,
+		enum probe_kind kind);
+/* Starts probing (after initialDelaySeconds); no-op without a spec. */
+void probe_start(struct probe *p);
+void probe_stop(struct probe *p);
+const char *probe_name(enum probe_kind kind);
+
+/* In pod.c: the verdict of probe p changed (startup passed or failed for
+ * good, readiness flipped, liveness failed). */
+void probe_verdict(struct container *c, struct probe *p, bool healthy, const char *why);
+
+#endif
