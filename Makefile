@@ -40,7 +40,7 @@ endif
 CFLAGS := $(BASE_CFLAGS) $(OPT) $(DEPS_CFLAGS) $(EXTRA_CFLAGS)
 OBJS := $(SRCS:%.c=$(OUT)/obj/%.o)
 
-.PHONY: all deps host-deps check clean boards unit golden asan fuzz demo
+.PHONY: all deps host-deps check clean boards unit golden asan fuzz demo integration
 all: $(OUT)/podinit $(OUT)/podctl
 
 deps:
@@ -101,6 +101,8 @@ golden: all
 asan: $(ASAN_UNIT_BINS) build/test/asan/podinit
 	tests/unit/run.sh $(ASAN_UNIT_BINS)
 	tests/golden.sh build/test/asan/podinit
+integration: all
+	tests/integration/run.sh build/host/podinit
 fuzz: $(FUZZ_BINS)
 	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
 boards:

@@ -29,6 +29,11 @@ static void client_drop(struct ctl_client *cl)
 		return;
 	cl->dead = true;
 	loop_del(&cl->sv->loop, &cl->w);
+	/* read what the client sent beyond its request (bounded), so that the
+	 * close is a clean EOF for it rather than a reset */
+	char sink[4096];
+	for (int i = 0; i < 16 && recv(cl->w.fd, sink, sizeof sink, MSG_DONTWAIT) > 0; i++)
+		;
 	if (loop_timer_armed(&cl->timer))
 		loop_timer_cancel(&cl->sv->loop, &cl->timer);
 	close(cl->w.fd);

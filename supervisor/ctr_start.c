@@ -174,14 +174,15 @@ static int resource_value(struct container *c, const struct mf_res_ref *r, char 
 		v = 1000 * sysconf(_SC_NPROCESSORS_ONLN);
 	else
 		v = sysinfo(&si) == 0 ? (int64_t)si.totalram * si.mem_unit : 0;
-	int64_t div = r->divisor.set && r->divisor.i ? r->divisor.i : 1;
-	if (cpu)
-		div = r->divisor.set && r->divisor.i ? r->divisor.i * 1000 / 1000 : 1000;
-	snprintf(buf, len, "%lld", (long long)((v + div - 1) / div));
+	/* the divisor is in thousandths of a unit: 1m = 1, 1 = 1000, 1Mi =
+	 * 1048576000; CPU values are millicores already, memory bytes */
+	int64_t div = r->divisor.set && r->divisor.i ? r->divisor.i : 1000;
+	int64_t num = cpu ? v : v * 1000;
+	snprintf(buf, len, "%lld", (long long)((num + div - 1) / div));
 	return 0;
 }
 
-static int build_env(struct container *c, const struct image *img, struct arena *a,
+static int build_env(struct container *c, const struct image *img, uid_t uid, struct arena *a,
 		     struct env *e)
 {
 	const struct mf_container *s = c->spec;
@@ -203,6 +204,12 @@ static int build_env(struct container *c, const struct image *img, struct arena 
 	const char *hn = c->pod->spec->spec.hostname.set ? c->pod->spec->spec.hostname.s : c->pod->name;
 	if (!rc)
 		rc = env_set(e, a, "HOSTNAME", 8, hn, strlen(hn));
+	/* runc sets HOME when the image does not; its home directory from
+	 * passwd would be exact, root's and / are what nearly every image has */
+	if (!rc && !env_get(e, "HOME", 4)) {
+		const char *home = uid == 0 ? "/root" : "/";
+		rc = env_set(e, a, "HOME", 4, home, strlen(home));
+	}
 	const struct mf_env_from *ef = s->env_from.v;
 	for (uint32_t i = 0; i < s->env_from.n && !rc; i++) {
 		bool secret = ef[i].secret.node.set;
@@ -272,26 +279,33 @@ static int build_env(struct container *c, const struct image *img, struct arena 
 	return rc;
 }
 
+static uint64_t cap_bits(const struct mf_list *l, bool *all)
+{
+	const struct mf_val *v = l->v;
+	uint64_t bits = 0;
+	*all = false;
+	for (uint32_t i = 0; i < l->n; i++) {
+		if (!strcmp(v[i].s, "ALL")) {
+			*all = true;
+			continue;
+		}
+		int cap = names_capability_number(v[i].s);
+		if (cap >= 0 && cap < 64)
+			bits |= 1ULL << cap;
+	}
+	return bits;
+}
+
+/* containerd's order: drop ALL empties the set, add is applied after it,
+ * other drops last; never more than the supervisor itself holds. */
 static uint64_t caps_of(const struct sv *sv, const struct mf_caps *caps)
 {
-	uint64_t set = sv->caps_default;
-	const struct mf_list *lists[2] = {&caps->add, &caps->drop};
-	for (int l = 0; l < 2; l++) {
-		const struct mf_val *v = lists[l]->v;
-		for (uint32_t i = 0; i < lists[l]->n; i++) {
-			uint64_t bit;
-			if (!strcmp(v[i].s, "ALL"))
-				bit = ~0ULL;
-			else {
-				int cap = names_capability_number(v[i].s);
-				if (cap < 0 || cap > 63)
-					continue;
-				bit = 1ULL << cap;
-			}
-			set = l == 0 ? set | bit : set & ~bit;
-		}
-	}
-	return set;
+	bool add_all, drop_all;
+	uint64_t add = cap_bits(&caps->add, &add_all), drop = cap_bits(&caps->drop, &drop_all);
+	uint64_t set = drop_all ? 0 : sv->caps_default;
+	set |= add_all ? ~0ULL : add;
+	set &= ~drop;
+	return set & sv->caps_have;
 }
 
 static void on_log(struct loop *l, struct loop_watch *w, uint32_t events);
@@ -318,6 +332,18 @@ static int user_of(struct container *c, const struct image *img, uid_t *uid, gid
 		*uid = (uid_t)cs->run_as_user.i;
 	else if (ps->run_as_user.set)
 		*uid = (uid_t)ps->run_as_user.i;
+	if ((cs->run_as_user.set || ps->run_as_user.set) && !cs->run_as_group.set &&
+	    !ps->run_as_group.set) {
+		/* as containerd: a numeric user alone gets its passwd group, or 0 */
+		char u[16];
+		uid_t ignored;
+		snprintf(u, sizeof u, "%u", (unsigned)*uid);
+		int root = open(img->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (root < 0 || image_resolve_user(root, u, &ignored, gid) < 0)
+			*gid = 0;
+		if (root >= 0)
+			close(root);
+	}
 	if (cs->run_as_group.set)
 		*gid = (gid_t)cs->run_as_group.i;
 	else if (ps->run_as_group.set)
@@ -377,10 +403,14 @@ int ctr_start(struct container *c)
 		}
 	}
 	unsigned argc = 0;
+	uid_t uid;
+	gid_t gid;
+	if (user_of(c, &img, &uid, &gid))
+		goto out;
 	/* command and args from the spec, as plain string arrays */
 	const char **cmd = arena_alloc(a, (s->command.n + 1) * sizeof *cmd);
 	const char **args = arena_alloc(a, (s->args.n + 1) * sizeof *args);
-	if (!cmd || !args || build_env(c, &img, a, env))
+	if (!cmd || !args || build_env(c, &img, uid, a, env))
 		goto out_config;
 	for (uint32_t i = 0; i < s->command.n; i++)
 		cmd[i] = expand(a, env, ((const struct mf_val *)s->command.v)[i].s);
@@ -392,10 +422,6 @@ int ctr_start(struct container *c)
 		goto out;
 	}
 	argv[argc] = NULL;
-	uid_t uid;
-	gid_t gid;
-	if (user_of(c, &img, &uid, &gid))
-		goto out;
 	gid_t *groups = arena_alloc(a, 66 * sizeof *groups);
 	unsigned ngroups = 0;
 	if (!groups) {
@@ -460,7 +486,8 @@ int ctr_start(struct container *c)
 		.self_pidns = sv->self_pidns, .lower = img.rootfs,
 		.stage = stage, .read_only_root = cs->read_only_root.set && cs->read_only_root.i,
 		.cred = {.uid = uid, .gid = gid, .groups = groups, .ngroups = ngroups,
-			 .caps = caps_of(sv, &cs->caps), .last_cap = sv->last_cap,
+			 .caps = privileged ? sv->caps_have : caps_of(sv, &cs->caps),
+			 .last_cap = sv->last_cap,
 			 .privileged = privileged, .no_new_privs = !escalate && !privileged},
 		.mounts = mounts, .nmounts = (unsigned)nm, .argv = (char *const *)argv,
 		.envp = (char *const *)env->v, .path = path ? path : DEFAULT_PATH, .workdir = workdir,

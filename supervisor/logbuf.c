@@ -54,6 +54,8 @@ uint64_t logbuf_tail(const struct logbuf *lb, long lines)
 	uint64_t start = logbuf_start(lb), pos = lb->total;
 	if (lines < 0)
 		return start;
+	if (lines == 0)
+		return lb->total; /* --tail 0: nothing */
 	/* a final line without its newline counts as a line */
 	if (pos > start && at(lb, pos - 1) == '\n')
 		pos--;

@@ -275,9 +275,8 @@ static void ctr_exited(struct container *c, int status)
 		t->exit_code = 128;
 		snprintf(t->message, sizeof t->message, "%s", c->start_error);
 	} else if (oom) {
+		/* the code stays what the main process said, as containerd keeps it */
 		t->reason = "OOMKilled";
-		if (!t->signal) /* the main process survived; the cgroup is killed below */
-			t->exit_code = 137;
 	} else {
 		t->reason = t->exit_code == 0 ? "Completed" : "Error";
 	}

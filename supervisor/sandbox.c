@@ -465,7 +465,7 @@ int sandbox_mounts(struct pod *p, const struct mf_container *c, struct spawn_mou
 		out[n].src = srcs[n];
 		out[n].sub = NULL;
 		out[n].dst = i == 0 ? "/etc/hosts" : i == 1 ? "/etc/hostname" : "/etc/resolv.conf";
-		out[n].flags = SPM_FILE | SPM_OPTIONAL;
+		out[n].flags = SPM_FILE;
 		n++;
 	}
 	return (int)n;

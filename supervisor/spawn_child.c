@@ -128,14 +128,18 @@ static int mount_in(int root, const char *dst, const char *src, const char *type
 	int fd = make_path(root, dst, file);
 	if (fd < 0)
 		return -1;
-	int rc = mount_at(src, fd, type, flags, data);
+	/* read-only is always made per mount, after the fact: a bind mount
+	 * ignores MS_RDONLY, and a filesystem whose superblock is shared (the
+	 * pod's sysfs, one per network namespace) would turn read-only for
+	 * every container, a privileged one included */
+	int rc = mount_at(src, fd, type, flags & ~MS_RDONLY, data);
 	int err = errno;
 	close(fd);
-	if (rc == 0 && (flags & MS_BIND) && (flags & MS_RDONLY)) {
-		/* a bind mount ignores MS_RDONLY until remounted; the old fd
-		 * names what lies under the new mount, so look the path up again */
+	if (rc == 0 && (flags & MS_RDONLY)) {
+		/* the old fd names what lies under the new mount: look it up again */
 		int t = open_in_root(root, dst, O_PATH, 0);
-		rc = t < 0 ? -1 : mount_at(NULL, t, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL);
+		unsigned long keep = flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC);
+		rc = t < 0 ? -1 : mount_at(NULL, t, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | keep, NULL);
 		err = errno;
 		if (t >= 0)
 			close(t);
@@ -194,11 +198,9 @@ static int build_root(const struct spawn_req *req, char *root_path)
 		return -1;
 	if (mkdir(root_path, 0755) < 0)
 		return -1;
-	if (req->read_only_root) {
-		if (mount(req->lower, root_path, NULL, MS_BIND | MS_REC, NULL) < 0)
-			return -1;
-		return mount(NULL, root_path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL);
-	}
+	/* readOnlyRootFilesystem too gets the overlay: mount points for volumes
+	 * and /etc files are made in the tmpfs upper layer (never in the
+	 * image), and the root is made read-only once they are in place */
 	if (mkdir(upper, 0755) < 0 || mkdir(work, 0755) < 0)
 		return -1;
 	int n = snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s", req->lower, upper,
@@ -239,17 +241,13 @@ static int set_caps(const struct spawn_cred *req)
 {
 	if (req->uid != 0)
 		return 0; /* setresuid cleared permitted and effective, as for Docker */
-	uint64_t keep = req->privileged ? ~0ULL : req->caps;
+	/* caps holds only what the supervisor itself has (privileged: all of
+	 * that), so the kernel never refuses it */
+	uint64_t keep = req->caps;
 	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3};
 	struct __user_cap_data_struct d[2] = {
 		{.effective = (uint32_t)keep, .permitted = (uint32_t)keep},
 		{.effective = (uint32_t)(keep >> 32), .permitted = (uint32_t)(keep >> 32)}};
-	if (req->privileged) {
-		/* only the capabilities this kernel has */
-		uint64_t all = req->last_cap >= 63 ? ~0ULL : (1ULL << (req->last_cap + 1)) - 1;
-		d[0].effective = d[0].permitted = (uint32_t)all;
-		d[1].effective = d[1].permitted = (uint32_t)(all >> 32);
-	}
 	return (int)syscall(SYS_capset, &h, d);
 }
 
@@ -395,11 +393,13 @@ _Noreturn void spawn_child(const struct spawn_req *req, int sync_fd, int err_fd)
 			close(sfd);
 	}
 	int wd = make_path(root, req->workdir, false);
-	if (wd < 0 && !req->read_only_root)
+	if (wd < 0)
 		die(err_fd, SPAWN_WORKDIR, errno, -1);
-	if (wd >= 0)
-		close(wd);
+	close(wd);
 	close(root);
+	if (req->read_only_root &&
+	    mount(NULL, root_path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
+		die(err_fd, SPAWN_ROOTFS, errno, -1);
 	if (pivot(root_path) < 0)
 		die(err_fd, SPAWN_PIVOT, errno, -1);
 	if (set_limits() < 0)

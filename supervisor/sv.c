@@ -16,7 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <sys/epoll.h>
+#include <sys/syscall.h>
 #include <sys/inotify.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -349,6 +351,15 @@ static unsigned read_last_cap(void)
 	return v;
 }
 
+static uint64_t read_caps_have(void)
+{
+	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct d[2];
+	if (syscall(SYS_capget, &h, d) < 0)
+		return ~0ULL;
+	return (uint64_t)d[0].permitted | (uint64_t)d[1].permitted << 32;
+}
+
 static int setup_sources(struct sv *sv)
 {
 	sigset_t set;
@@ -403,6 +414,7 @@ int sv_main(struct sv_config *cfg, enum sv_stop *how)
 	sv->self_netns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	squash_init(&sv->squash, cfg->run);
 	sv->caps_default = spawn_default_caps();
+	sv->caps_have = read_caps_have();
 	if (setup_dirs(sv))
 		return 2;
 	if (!cfg->pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)

@@ -50,6 +50,7 @@ struct sv {
 	int self_pidns;
 	int self_netns;           /* ours, to return to after making a pod socket */           /* our PID namespace, to return to after joining a pod's */
 	uint64_t caps_default;
+	uint64_t caps_have;       /* our permitted set: containers never get more */
 	bool stopping;            /* SIGTERM/poweroff: terminate everything, then exit */
 	bool need_rescan, need_reconcile;
 	enum sv_stop stop_how;

@@ -4,13 +4,14 @@
 #   unit    cmocka unit tests of each module
 #   golden  tests/manifests/*.yaml against their .ok/.err/.json
 #   asan    unit and golden tests again under ASan + UBSan
+#   integration  the real podinit as PID 1 of a fresh PID + mount namespace
 #   fuzz    libFuzzer on the manifest parser for FUZZ_SECONDS (default 60)
 #   boards  static musl builds of every board, checked and run under qemu-user
 set -u
 cd "$(dirname "$0")/.." || exit 2
 logs=build/test/logs
 mkdir -p "$logs"
-layers=${CHECK_LAYERS:-"unit golden asan fuzz boards"}
+layers=${CHECK_LAYERS:-"unit golden asan integration fuzz boards"}
 total_pass=0 total_fail=0
 summary=()
 

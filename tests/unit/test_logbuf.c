@@ -28,6 +28,8 @@ static void wraps_and_tails(void **state)
 	assert_string_equal(out, "\ntwo\nthree\nfour\n");
 	read_all(&lb, logbuf_tail(&lb, 1), out, sizeof out);
 	assert_string_equal(out, "four\n");
+	read_all(&lb, logbuf_tail(&lb, 0), out, sizeof out); /* --tail 0 */
+	assert_string_equal(out, "");
 	read_all(&lb, logbuf_tail(&lb, 2), out, sizeof out);
 	assert_string_equal(out, "three\nfour\n");
 	read_all(&lb, logbuf_tail(&lb, 10), out, sizeof out);
