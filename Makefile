@@ -119,5 +119,23 @@ demo:
 	@echo "make demo arrives with the boards and network issues; see README.md" >&2; exit 1
 endif
 
+# ---- device images and boot tests (docs/boards.md) ------------------------
+ifneq ($(BOARD),)
+IMAGE ?= $(OUT)/initramfs.cpio.gz
+MANIFESTS ?= rootfs/manifests
+.PHONY: kernel image run
+kernel:
+	KERNEL_PKG_GLOB='$(KERNEL_PKG_GLOB)' rootfs/fetch.sh $(ARCH)
+image: $(OUT)/podinit $(OUT)/podctl
+	rootfs/mkinitramfs.sh $(BOARD) $(IMAGE) $(MANIFESTS)
+run: image
+	rootfs/run.sh $(BOARD) $(IMAGE) $(QEMU_EXTRA)
+else
+E2E_BOARDS ?= qemu-virt-arm64 qemu-virt-armv7
+.PHONY: e2e
+e2e:
+	tests/e2e/run.sh $(E2E_BOARDS)
+endif
+
 clean:
 	rm -rf build/host build/test $(addprefix build/,$(notdir $(wildcard boards/*)))

@@ -7,11 +7,12 @@
 #   integration  the real podinit as PID 1 of a fresh PID + mount namespace
 #   fuzz    libFuzzer on the manifest parser for FUZZ_SECONDS (default 60)
 #   boards  static musl builds of every board, checked and run under qemu-user
+#   e2e     Debian's ARM kernels boot podinit as PID 1 under qemu-system
 set -u
 cd "$(dirname "$0")/.." || exit 2
 logs=build/test/logs
 mkdir -p "$logs"
-layers=${CHECK_LAYERS:-"unit golden asan integration fuzz boards"}
+layers=${CHECK_LAYERS:-"unit golden asan integration fuzz boards e2e"}
 total_pass=0 total_fail=0
 summary=()
 

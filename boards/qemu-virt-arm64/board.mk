@@ -1,3 +1,19 @@
-# QEMU `-M virt`, 64-bit. Later: kernel, console, watchdog, qemu-system settings.
+# QEMU `-M virt`, 64-bit. Booted by rootfs/run.sh and tests/e2e/ (docs/boards.md).
 ARCH := aarch64
 BOARD_DESC := QEMU virt machine, 64-bit ARMv8 (aarch64)
+
+# Debian's kernel: rootfs/fetch.sh picks the newest ABI that matches; `*` stands for the
+# ABI (e.g. 6.1.0-50), so the -rt- and -cloud- flavours do not match.
+KERNEL_PKG_GLOB := linux-image-*-arm64-unsigned
+QEMU_SYSTEM := qemu-system-aarch64
+# cortex-a53: -cpu max is 5x slower under TCG (pointer authentication). i6300esb: a PCI watchdog.
+QEMU_ARGS := -M virt -cpu cortex-a53 -m 256 -nographic -no-reboot -nic none -device i6300esb
+KERNEL_CMDLINE := console=ttyAMA0 panic=-1 rdinit=/sbin/init quiet
+CONSOLE := ttyAMA0
+# Put into the initramfs as /lib/modules/*.ko, which PID 1 loads; paths are under the kernel's
+# lib/modules/<version>/kernel/. Debian builds overlayfs (every container's root), loop and
+# squashfs (rootfs.squashfs images) as modules. None of these has dependencies.
+MODULES := fs/overlayfs/overlay.ko drivers/block/loop.ko fs/squashfs/squashfs.ko \
+           drivers/watchdog/i6300esb.ko drivers/watchdog/softdog.ko
+WATCHDOG_DEV := /dev/watchdog0
+WATCHDOG_TIMEOUT := 30

@@ -1,3 +1,23 @@
-# Raspberry Pi 4 Model B, 64-bit userland. Later: kernel, console, watchdog settings.
+# Raspberry Pi 4 Model B, 64-bit userland. Build-only: QEMU 7.2 has no Pi 4 model.
+# How to install: docs/boards.md.
 ARCH := aarch64
 BOARD_DESC := Raspberry Pi 4 Model B (BCM2711, Cortex-A72), 64-bit (aarch64)
+
+# For `make image`: Debian's arm64 kernel (its modules go into the initramfs). A Raspberry Pi
+# OS kernel works as well, with its own modules (docs/boards.md).
+KERNEL_PKG_GLOB := linux-image-*-arm64-unsigned
+QEMU_SYSTEM :=
+QEMU_ARGS :=
+# GPIO 14/15 UART: ttyS1 (mini UART) with Debian's kernel and upstream device tree;
+# ttyS0 with the Raspberry Pi OS kernel, or ttyAMA0 there with dtoverlay=disable-bt.
+# cgroup_enable=memory cgroup_memory=1: Raspberry Pi kernels disable the memory cgroup
+# otherwise (other kernels pass these to init's environment, harmlessly).
+KERNEL_CMDLINE := console=ttyS1,115200 panic=-1 rdinit=/sbin/init cgroup_enable=memory cgroup_memory=1 quiet
+CONSOLE := ttyS1
+# Debian's arm64 kernel: overlay (every container's root), loop + squashfs (rootfs.squashfs
+# images) and the watchdog bcm2835_wdt are modules (Raspberry Pi OS builds the watchdog in).
+MODULES := fs/overlayfs/overlay.ko drivers/block/loop.ko fs/squashfs/squashfs.ko \
+           drivers/watchdog/bcm2835_wdt.ko
+WATCHDOG_DEV := /dev/watchdog0
+# the BCM2835 watchdog's hardware maximum is 15 s
+WATCHDOG_TIMEOUT := 15

@@ -1,4 +1,4 @@
-/* Unit tests: image.c - references, the image store, config.json, argv and
+/* Unit tests: the image module (image_ref.c, image_config.c, image_user.c, image.c):
  * env rules, and users resolved inside a rootfs. Stores and rootfs trees
  * are built under a fresh mkdtemp directory and removed afterwards. */
 #include <errno.h>

@@ -1,0 +1,69 @@
+# shellcheck shell=bash
+# rootfs/lib.sh - shared by rootfs/*.sh and tests/e2e/run.sh (sourced, bash).
+#
+#   TOP                   repo root
+#   DEPS_DIR              build/deps (or $DEPS_DIR)
+#   board_vars BOARD      sets ARCH BOARD_DESC KERNEL_PKG_GLOB QEMU_SYSTEM QEMU_ARGS KERNEL_CMDLINE
+#                         CONSOLE MODULES WATCHDOG_DEV WATCHDOG_TIMEOUT from boards/BOARD/board.mk
+#   ensure_pkgs PKG...    apt-get install what dpkg-query says is missing (root, else sudo -n)
+#   arch_debarch ARCH     aarch64 -> arm64, armhf -> armhf
+
+TOP=${TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+DEPS_DIR=${DEPS_DIR:-$TOP/build/deps}
+export LC_ALL=C
+
+BOARD_VARS=(ARCH BOARD_DESC KERNEL_PKG_GLOB QEMU_SYSTEM QEMU_ARGS KERNEL_CMDLINE CONSOLE MODULES
+            WATCHDOG_DEV WATCHDOG_TIMEOUT)
+
+die() { echo "${0##*/}: $*" >&2; exit 1; }
+
+# board_vars BOARD: the board's variables, read through make so board.mk stays the only source
+board_vars() {
+    local b=$1 out k v
+    [ -f "$TOP/boards/$b/board.mk" ] \
+        || die "unknown board '$b' (boards: $(cd "$TOP/boards" && ls -d */ | tr -d / | tr '\n' ' '))"
+    out=$(env -u MAKEFLAGS -u MAKEFILES -u MAKELEVEL -u MFLAGS \
+          make --no-print-directory -s -f - TOP="$TOP" BOARD="$b" VARS="${BOARD_VARS[*]}" 2>&1 <<'EOF'
+include $(TOP)/boards/$(BOARD)/board.mk
+$(foreach v,$(VARS),$(info $(v)=$(strip $($(v)))))
+all: ; @:
+EOF
+) || die "reading boards/$b/board.mk: $out"
+    for k in "${BOARD_VARS[@]}"; do printf -v "$k" '%s' ""; done
+    while IFS= read -r line; do
+        k=${line%%=*}; v=${line#*=}
+        case " ${BOARD_VARS[*]} " in *" $k "*) printf -v "$k" '%s' "$v" ;; esac
+    done <<<"$out"
+    [ -n "$ARCH" ] || die "boards/$b/board.mk sets no ARCH"
+}
+
+arch_debarch() {
+    case "$1" in
+        aarch64) echo arm64 ;;
+        armhf) echo armhf ;;
+        *) die "unknown architecture '$1' (expected aarch64 or armhf)" ;;
+    esac
+}
+
+is_installed() {
+    local s
+    s=$(dpkg-query -W -f='${db:Status-Status}\n' "$1" 2>/dev/null | head -n 1) || true
+    [ "$s" = installed ]
+}
+
+ensure_pkgs() { # PKG...: install the missing ones, quietly; the output goes to build/deps/logs/
+    local p missing=() sudo=() log=$DEPS_DIR/logs/apt-rootfs.log
+    for p in "$@"; do is_installed "$p" || missing+=("$p"); done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    [ "$(id -u)" = 0 ] || sudo=(sudo -n -E)
+    mkdir -p "$DEPS_DIR/logs"
+    echo "${0##*/}: installing ${missing[*]} (log: $log)" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    if ! "${sudo[@]}" apt-get -y -q -o Dpkg::Use-Pty=0 install --no-install-recommends "${missing[@]}" >>"$log" 2>&1; then
+        # the package lists may be missing or stale on a fresh machine; an index that fails
+        # (the armhf security index, see docs/toolchain.md) is not fatal
+        "${sudo[@]}" apt-get -q update >>"$log" 2>&1 || true
+        "${sudo[@]}" apt-get -y -q -o Dpkg::Use-Pty=0 install --no-install-recommends "${missing[@]}" >>"$log" 2>&1 \
+            || { tail -n 15 "$log" >&2; die "apt-get install ${missing[*]} failed (log: $log)"; }
+    fi
+}

@@ -1,0 +1,78 @@
+#!/bin/bash
+# tests/e2e/run.sh [BOARD...]      (default: qemu-virt-arm64 qemu-virt-armv7)
+#
+# End-to-end tests on emulated boards. For each board:
+#   1. make BOARD=<board>  (build/<board>/podinit; skipped when E2E_BUILD_DIR is set)
+#   2. rootfs/mkinitramfs.sh with the pods of tests/e2e/manifests/
+#      -> build/test/e2e/<board>/initramfs.cpio.gz
+#   3. tests/e2e/e2e.py: boots it on Debian's kernel under qemu-system and checks the serial
+#      console (see that file for the checks); console log: build/test/e2e/<board>/console.log
+# Prints `ok - ...` / `not ok - ...` per check, `# ...` remarks with times, and ends with
+# `N passed, N failed, N skipped`. Exit status 1 when a check failed.
+#
+# Environment:
+#   E2E_BUILD_DIR     take <dir>/<board>/podinit instead of building build/<board>/podinit
+#   E2E_BOOT_TIMEOUT  bound on one board's boot with all its checks, seconds (default 180)
+# A board without QEMU_SYSTEM (raspberrypi4) is build-only: its image is built, not booted.
+# Installs qemu-system-arm and cpio from Debian when they are missing.
+set -u
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$TOP" || exit 2
+. rootfs/lib.sh
+[ $# -gt 0 ] || set -- qemu-virt-arm64 qemu-virt-armv7
+OUTDIR=$TOP/build/test/e2e
+mkdir -p "$OUTDIR"
+pass=0 fail=0 skip=0
+summary=()
+start_all=$(date +%s.%N)
+
+count() { # reads e2e.py's last line
+    local p f s
+    read -r p _ f _ s _ < <(grep -E '^[0-9]+ passed, [0-9]+ failed' "$1" | tail -n 1)
+    pass=$((pass + ${p:-0})); fail=$((fail + ${f:-0})); skip=$((skip + ${s:-0}))
+    [ -n "${p:-}" ]
+}
+
+( ensure_pkgs qemu-system-arm cpio ) || { echo "not ok - installing qemu-system-arm and cpio"; fail=$((fail + 1)); }
+
+for b in "$@"; do
+    echo "# board $b"
+    t0=$(date +%s.%N)
+    d=$OUTDIR/$b
+    rm -rf "$d"; mkdir -p "$d"
+    if ! ( board_vars "$b" ) >"$d/board.log" 2>&1; then
+        echo "not ok - $b: boards/$b/board.mk can be read"; sed 's/^/#   /' "$d/board.log"
+        fail=$((fail + 1)); continue
+    fi
+    board_vars "$b"
+    if [ -n "${E2E_BUILD_DIR:-}" ]; then
+        bin=$(realpath -m "$E2E_BUILD_DIR/$b/podinit")
+    else
+        bin=$TOP/build/$b/podinit
+        if ! make --no-print-directory BOARD="$b" >"$d/build.log" 2>&1; then
+            echo "not ok - $b: make BOARD=$b"; tail -n 15 "$d/build.log" | sed 's/^/#   /'
+            fail=$((fail + 1)); continue
+        fi
+    fi
+    if ! PODINIT=$bin rootfs/mkinitramfs.sh "$b" "$d/initramfs.cpio.gz" tests/e2e/manifests >"$d/image.log" 2>&1; then
+        echo "not ok - $b: rootfs/mkinitramfs.sh builds the test image"; tail -n 15 "$d/image.log" | sed 's/^/#   /'
+        fail=$((fail + 1)); continue
+    fi
+    echo "ok - $b: test image built: $(tail -n 1 "$d/image.log" | sed "s|^$TOP/||")"
+    pass=$((pass + 1))
+    if [ -z "$QEMU_SYSTEM" ]; then
+        echo "ok - $b: boot under qemu-system # SKIP build-only board (no QEMU_SYSTEM in boards/$b/board.mk)"
+        skip=$((skip + 1)); continue
+    fi
+    python3 tests/e2e/e2e.py "$b" "$d/initramfs.cpio.gz" --log "$d/console.log" --times "$OUTDIR/times.txt" \
+        | tee "$d/result.txt" | grep -vE '^[0-9]+ passed, [0-9]+ failed'
+    count "$d/result.txt" || { echo "not ok - $b: tests/e2e/e2e.py ran to its end"; fail=$((fail + 1)); }
+    secs=$(echo "$(date +%s.%N) - $t0" | bc 2>/dev/null || echo "?")
+    summary+=("$b: $(printf '%.1f' "$secs" 2>/dev/null || echo "$secs") s (build + image + boot + checks); console log: ${d#"$TOP"/}/console.log")
+done
+
+for l in "${summary[@]}"; do echo "# $l"; done
+total=$(echo "$(date +%s.%N) - $start_all" | bc 2>/dev/null || echo "?")
+echo "# e2e total: $(printf '%.1f' "$total" 2>/dev/null || echo "$total") s"
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]
