@@ -1,5 +1,6 @@
-/* Unit tests: the image module (image_ref.c, image_config.c, image_user.c, image.c):
- * env rules, and users resolved inside a rootfs. Stores and rootfs trees
+/* Unit tests: the image module (image_ref.c, image_config.c, image_user.c,
+ * image.c) - references, the image store, config.json, argv and env rules,
+ * and users resolved inside a rootfs. Stores and rootfs trees
  * are built under a fresh mkdtemp directory and removed afterwards. */
 #include <errno.h>
 #include <fcntl.h>
