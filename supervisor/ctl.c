@@ -218,36 +218,46 @@ static bool peer_allowed(struct sv *sv, int fd)
 	       (sv->cfg.ctl_gid != (gid_t)-1 && cred.gid == sv->cfg.ctl_gid);
 }
 
+int ctl_adopt(struct sv *sv, int fd)
+{
+	struct ctl_client *cl = NULL;
+	if (sv->nclients >= LIM_CTL_CLIENTS || !(cl = calloc(1, sizeof *cl)) ||
+	    !(cl->in = malloc(HEADER_MAX))) {
+		free(cl);
+		close(fd);
+		return -EBUSY;
+	}
+	cl->sv = sv;
+	cl->w.fd = fd;
+	cl->w.cb = on_client;
+	cl->timer.cb = on_timeout;
+	if (loop_add(&sv->loop, &cl->w, EPOLLIN) < 0) {
+		free(cl->in);
+		free(cl);
+		close(fd);
+		return -EIO;
+	}
+	loop_timer_at(&sv->loop, &cl->timer, loop_now() + REQUEST_NS);
+	cl->next = sv->clients;
+	sv->clients = cl;
+	sv->nclients++;
+	return 0;
+}
+
 static void on_accept(struct loop *l, struct loop_watch *w, uint32_t events)
 {
 	struct sv *sv = (struct sv *)((char *)w - offsetof(struct sv, ctl_watch));
+	(void)l;
 	(void)events;
 	for (int i = 0; i < 8; i++) {
 		int fd = accept4(w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0)
 			return; /* EAGAIN, or a client that left already */
-		struct ctl_client *cl = NULL;
-		if (sv->nclients >= LIM_CTL_CLIENTS || !peer_allowed(sv, fd) ||
-		    !(cl = calloc(1, sizeof *cl)) || !(cl->in = malloc(HEADER_MAX))) {
-			if (cl)
-				free(cl);
+		if (!peer_allowed(sv, fd)) {
 			close(fd);
 			continue;
 		}
-		cl->sv = sv;
-		cl->w.fd = fd;
-		cl->w.cb = on_client;
-		cl->timer.cb = on_timeout;
-		if (loop_add(l, &cl->w, EPOLLIN) < 0) {
-			free(cl->in);
-			free(cl);
-			close(fd);
-			continue;
-		}
-		loop_timer_at(l, &cl->timer, loop_now() + REQUEST_NS);
-		cl->next = sv->clients;
-		sv->clients = cl;
-		sv->nclients++;
+		ctl_adopt(sv, fd);
 	}
 }
 

@@ -36,6 +36,8 @@ struct ctl_client {
 };
 
 int ctl_listen(struct sv *sv);
+/* Takes fd, a connected socket, as a client (the console's commands). */
+int ctl_adopt(struct sv *sv, int fd);
 void ctl_close(struct sv *sv);
 /* Sends followers what happened since the last pass; frees dead clients. */
 void ctl_flush(struct sv *sv);

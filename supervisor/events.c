@@ -4,10 +4,18 @@
 #include <stdarg.h>
 #include <string.h>
 
-void events_init(struct events *ev, FILE *echo)
+void events_init(struct events *ev, void (*echo)(void *ctx, const char *line, size_t len),
+		 void *ctx)
 {
 	memset(ev, 0, sizeof *ev);
 	ev->echo = echo;
+	ev->echo_ctx = ctx;
+}
+
+void events_echo_file(void *ctx, const char *line, size_t len)
+{
+	fwrite(line, 1, len, ctx);
+	fflush(ctx);
 }
 
 void events_add(struct events *ev, bool warning, const char *object, const char *reason,
@@ -24,9 +32,11 @@ void events_add(struct events *ev, bool warning, const char *object, const char 
 	vsnprintf(e->message, sizeof e->message, fmt, ap);
 	va_end(ap);
 	if (ev->echo) {
-		fprintf(ev->echo, "podinit: %s %s %s: %s\n", warning ? "Warning" : "Normal", e->object,
-			e->reason, e->message);
-		fflush(ev->echo);
+		char line[512];
+		int n = snprintf(line, sizeof line, "podinit: %s %s %s: %s\n",
+				 warning ? "Warning" : "Normal", e->object, e->reason, e->message);
+		if (n > 0)
+			ev->echo(ev->echo_ctx, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 	}
 }
 

@@ -24,10 +24,16 @@ struct event {
 struct events {
 	struct event ring[EVENTS_MAX];
 	uint64_t next; /* sequence of the next event; events [next - held, next) exist */
-	FILE *echo;    /* when set, every event is also written here as a line */
+	/* every event is also handed here as one line (stderr, or the
+	 * console's bounded buffer) */
+	void (*echo)(void *ctx, const char *line, size_t len);
+	void *echo_ctx;
 };
 
-void events_init(struct events *ev, FILE *echo);
+void events_init(struct events *ev, void (*echo)(void *ctx, const char *line, size_t len),
+		 void *ctx);
+/* An echo that writes to the FILE given as ctx. */
+void events_echo_file(void *ctx, const char *line, size_t len);
 void events_add(struct events *ev, bool warning, const char *object, const char *reason,
 		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* The event with sequence seq, or NULL when it is gone or not yet there. */

@@ -408,7 +408,7 @@ int sv_main(struct sv_config *cfg, enum sv_stop *how)
 	sv->cfg = *cfg;
 	sv->store = store;
 	store_init(store);
-	events_init(&sv->events, stderr);
+	events_init(&sv->events, events_echo_file, stderr);
 	sv->last_cap = read_last_cap();
 	sv->self_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
 	sv->self_netns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
@@ -427,6 +427,15 @@ int sv_main(struct sv_config *cfg, enum sv_stop *how)
 	if (rc) {
 		fprintf(stderr, "podinit: cannot start: %s\n", strerror(-rc));
 		return 2;
+	}
+	sv->console.w.fd = sv->console.cmd.fd = -1;
+	if (cfg->console) {
+		rc = console_open(&sv->console, sv, cfg->console);
+		if (rc)
+			fprintf(stderr, "podinit: cannot open the console %s: %s\n", cfg->console,
+				strerror(-rc));
+		else
+			events_init(&sv->events, console_echo, &sv->console);
 	}
 	sv->cg_ok = cg_sys_init(&sv->cg, "/sys/fs/cgroup", "podinit", NULL) == 0;
 	events_add(&sv->events, false, "podinit", "Starting",
@@ -452,6 +461,7 @@ int sv_main(struct sv_config *cfg, enum sv_stop *how)
 	}
 	events_add(&sv->events, false, "podinit", "Stopped", "every pod is stopped");
 	*how = sv->stop_how;
+	console_close(&sv->console);
 	ctl_close(sv);
 	squash_fini(&sv->squash);
 	store_fini(store);

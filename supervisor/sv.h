@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include "cgroup.h"
+#include "console.h"
 #include "events.h"
 #include "loop.h"
 #include "squash.h"
@@ -41,6 +42,7 @@ struct sv {
 	bool cg_ok;
 	struct events events;
 	struct squash squash;     /* squashfs images mounted under RUN/images */
+	struct console console;   /* with --console (PID 1: /dev/console) */
 	struct store *store;      /* manifests as last read, per file */
 	struct pod *pods;         /* running pods, in creation order */
 	struct pod *dead_pods;    /* freed after the current loop pass */
