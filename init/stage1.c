@@ -49,24 +49,43 @@ static void say(const char *fmt, ...)
 	va_end(ap);
 }
 
+static void load_one(int dfd, const char *path, const char *name)
+{
+	int fd = openat(dfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (syscall(SYS_finit_module, fd, "", 0) < 0 && errno != EEXIST)
+		say("module %s: %s", name, strerror(errno));
+	else
+		say("loaded module %s", name);
+	close(fd);
+}
+
+/* In the board's order (/etc/podinit/modules, one path a line): the first
+ * watchdog driver loaded becomes /dev/watchdog0. Else all of /lib/modules. */
 static void load_modules(void)
 {
+	FILE *list = fopen("/etc/podinit/modules", "re");
+	if (list) {
+		char line[256];
+		while (fgets(line, sizeof line, list)) {
+			line[strcspn(line, "\n")] = 0;
+			if (line[0] == '/') {
+				const char *base = strrchr(line, '/') + 1;
+				load_one(AT_FDCWD, line, base);
+			}
+		}
+		fclose(list);
+		return;
+	}
 	DIR *d = opendir("/lib/modules");
 	if (!d)
 		return;
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		size_t n = strlen(de->d_name);
-		if (n < 4 || strcmp(de->d_name + n - 3, ".ko"))
-			continue;
-		int fd = openat(dirfd(d), de->d_name, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		if (syscall(SYS_finit_module, fd, "", 0) < 0 && errno != EEXIST)
-			say("module %s: %s", de->d_name, strerror(errno));
-		else
-			say("loaded module %s", de->d_name);
-		close(fd);
+		if (n >= 4 && !strcmp(de->d_name + n - 3, ".ko"))
+			load_one(dirfd(d), de->d_name, de->d_name);
 	}
 	closedir(d);
 }

@@ -71,6 +71,15 @@ install -m 755 "$PODINIT" sbin/init
 ln -s init sbin/podctl
 for f in "${manifests[@]}"; do install -m 644 "$f" etc/podinit/manifests/; done
 echo "$BOARD" >etc/podinit/board
+# the board profile podinit reads at boot (supervisor/board.c)
+{
+    echo "# boards/$BOARD/board.mk, as podinit reads it"
+    echo "NAME=$BOARD"
+    echo "WATCHDOG_DEV=$WATCHDOG_DEV"
+    echo "WATCHDOG_TIMEOUT=${WATCHDOG_TIMEOUT_OVERRIDE:-$WATCHDOG_TIMEOUT}"
+    echo "WATCHDOG_BUDGET=${WATCHDOG_BUDGET_OVERRIDE:-$WATCHDOG_BUDGET}"
+    echo "RESERVED_MEMORY=$RESERVED_MEMORY"
+} >etc/podinit/board.conf
 
 : >etc/podinit/modules
 for m in $MODULES; do

@@ -620,6 +620,19 @@ static void cmd_top(struct ctl_client *cl)
 		ctl_exit(cl, 1);
 		return;
 	}
+	/* the supervisor itself first: what a device owner asks about most */
+	FILE *status = fopen("/proc/self/status", "re");
+	char line[128], rss[32] = "?";
+	while (status && fgets(line, sizeof line, status))
+		if (sscanf(line, "VmRSS: %31s", rss) == 1)
+			break;
+	if (status)
+		fclose(status);
+	unsigned npods = 0;
+	for (struct pod *q = sv->pods; q; q = q->next)
+		npods++;
+	fprintf(m.f, "podinit: RSS %s KiB, %u pods, %u loop wake-ups\n", rss, npods,
+		sv->loop.wakeups);
 	fprintf(m.f, "%-24s %-20s %-12s %s\n", "POD", "CONTAINER", "CPU(cores)", "MEMORY(bytes)");
 	for (struct pod *p = sv->pods; p; p = p->next)
 		for (unsigned i = 0; i < p->nctrs; i++) {
@@ -673,6 +686,12 @@ void ctl_run(struct ctl_client *cl, int argc, char **argv)
 		cl->sv->stopping = true;
 		cl->sv->need_reconcile = true;
 		ctl_exit(cl, 0);
+	} else if (!strcmp(cmd, "debug") && argc > 1 && !strcmp(argv[1], "hang") && cl->sv->debug) {
+		/* tests only (podinit.debug=1): a hung loop, for the watchdog */
+		OUT(cl, "hanging the event loop\n");
+		ctl_exit(cl, 0);
+		for (;;)
+			pause();
 	} else if (!strcmp(cmd, "ota")) {
 		ERR(cl, "podctl ota: OTA trials are not implemented yet\n");
 		ctl_exit(cl, 1);

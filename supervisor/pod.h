@@ -95,6 +95,7 @@ struct pod {
 	bool grace_over;
 	char setup_error[200];
 	unsigned mem_tmpfs; /* emptyDir medium Memory mounts made, to undo */
+	uint64_t unhealthy_since; /* critical pods: since when (watchdog.c), 0 = healthy */
 };
 
 /* Creates the pod's sandbox (namespaces, cgroup, volumes, files) and

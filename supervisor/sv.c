@@ -351,6 +351,21 @@ static unsigned read_last_cap(void)
 	return v;
 }
 
+static bool cmdline_has(const char *word)
+{
+	char line[4096] = "";
+	FILE *f = fopen("/proc/cmdline", "re");
+	if (!f)
+		return false;
+	bool found = false;
+	if (fgets(line, sizeof line, f))
+		for (char *save = NULL, *w = strtok_r(line, " \n", &save); w && !found;
+		     w = strtok_r(NULL, " \n", &save))
+			found = !strcmp(w, word);
+	fclose(f);
+	return found;
+}
+
 static uint64_t read_caps_have(void)
 {
 	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3};
@@ -424,6 +439,11 @@ int sv_main(struct sv_config *cfg, enum sv_stop *how)
 		rc = setup_sources(sv);
 	if (rc == 0)
 		rc = ctl_listen(sv);
+	if (rc && cfg->pid1) {
+		/* PID 1 goes on without a control socket: the console still works */
+		fprintf(stderr, "podinit: no control socket: %s\n", strerror(-rc));
+		rc = 0;
+	}
 	if (rc) {
 		fprintf(stderr, "podinit: cannot start: %s\n", strerror(-rc));
 		return 2;
@@ -438,6 +458,19 @@ int sv_main(struct sv_config *cfg, enum sv_stop *how)
 			events_init(&sv->events, console_echo, &sv->console);
 	}
 	sv->cg_ok = cg_sys_init(&sv->cg, "/sys/fs/cgroup", "podinit", NULL) == 0;
+	char why[300];
+	if (board_load(&sv->board, cfg->board, "/etc/podinit/board.conf", "/proc/cmdline",
+		       "/etc/podinit/board", why, sizeof why))
+		events_add(&sv->events, true, "podinit", "BoardProfile", "%s", why);
+	sv->watchdog.fd = -1;
+	if (sv->board.watchdog_dev[0]) {
+		rc = watchdog_open(&sv->watchdog, sv, sv->board.watchdog_dev,
+				   sv->board.watchdog_timeout, sv->board.watchdog_budget);
+		if (rc)
+			events_add(&sv->events, true, "podinit", "WatchdogError", "%s: %s",
+				   sv->board.watchdog_dev, strerror(-rc));
+	}
+	sv->debug = cfg->pid1 && cmdline_has("podinit.debug=1");
 	events_add(&sv->events, false, "podinit", "Starting",
 		   "podinit %s, cgroups %s, manifests %s", PODINIT_VERSION,
 		   sv->cg_ok ? cg_mode_name(&sv->cg) : "unavailable", cfg->manifests);
@@ -461,6 +494,7 @@ int sv_main(struct sv_config *cfg, enum sv_stop *how)
 	}
 	events_add(&sv->events, false, "podinit", "Stopped", "every pod is stopped");
 	*how = sv->stop_how;
+	watchdog_close(&sv->watchdog);
 	console_close(&sv->console);
 	ctl_close(sv);
 	squash_fini(&sv->squash);

@@ -10,10 +10,12 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include "cgroup.h"
+#include "board.h"
 #include "console.h"
 #include "events.h"
 #include "loop.h"
 #include "squash.h"
+#include "watchdog.h"
 
 struct sv_config {
 	const char *manifests, *images, *data, *run, *console, *board;
@@ -43,6 +45,9 @@ struct sv {
 	struct events events;
 	struct squash squash;     /* squashfs images mounted under RUN/images */
 	struct console console;   /* with --console (PID 1: /dev/console) */
+	struct board board;
+	struct watchdog watchdog;
+	bool debug;               /* podinit.debug=1 on the kernel command line */
 	struct store *store;      /* manifests as last read, per file */
 	struct pod *pods;         /* running pods, in creation order */
 	struct pod *dead_pods;    /* freed after the current loop pass */
