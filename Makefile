@@ -40,7 +40,7 @@ endif
 CFLAGS := $(BASE_CFLAGS) $(OPT) $(DEPS_CFLAGS) $(EXTRA_CFLAGS)
 OBJS := $(SRCS:%.c=$(OUT)/obj/%.o)
 
-.PHONY: all deps host-deps check clean boards unit golden asan fuzz demo integration
+.PHONY: all deps host-deps check clean boards unit golden asan fuzz demo integration lifecycle
 all: $(OUT)/podinit $(OUT)/podctl
 
 deps:
@@ -103,6 +103,8 @@ asan: $(ASAN_UNIT_BINS) build/test/asan/podinit
 	tests/golden.sh build/test/asan/podinit
 integration: all
 	tests/integration/run.sh build/host/podinit
+lifecycle: all
+	tests/lifecycle/run.sh build/host/podinit
 fuzz: $(FUZZ_BINS)
 	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
 boards:

@@ -551,7 +551,7 @@ static void cmd_apply(struct ctl_client *cl, int argc, char **argv)
 		OUT(cl, "%s/%s configured\n", kind, n);
 	}
 	mf_free(&mf);
-	sv_request_rescan(sv);
+	sv_rescan_now(sv);
 	ctl_exit(cl, 0);
 }
 
@@ -606,7 +606,7 @@ static void cmd_delete(struct ctl_client *cl, int argc, char **argv)
 		return;
 	}
 	OUT(cl, "pod \"%s\" deleted\n", argv[2]);
-	sv_request_rescan(sv);
+	sv_rescan_now(sv);
 	ctl_exit(cl, 0);
 }
 

@@ -122,9 +122,13 @@ static void run_hook(struct container *c, struct action *a, const struct mf_hand
 static void mark_started(struct container *c)
 {
 	c->started = true;
-	probe_start(&c->probes[PROBE_LIVENESS]);
+	if (c->is_sidecar)
+		c->init_done = true;
+	/* initialDelaySeconds counts from the container's start, as in the
+	 * kubelet's prober worker */
+	probe_start(&c->probes[PROBE_LIVENESS], c->started_mono);
 	if (c->probes[PROBE_READINESS].spec)
-		probe_start(&c->probes[PROBE_READINESS]); /* not ready until it passes */
+		probe_start(&c->probes[PROBE_READINESS], c->started_mono); /* not ready until it passes */
 	else
 		c->ready = true;
 	if (!c->is_init)
@@ -134,10 +138,12 @@ static void mark_started(struct container *c)
 
 static void after_post_start(struct container *c)
 {
-	if (c->probes[PROBE_STARTUP].spec)
-		probe_start(&c->probes[PROBE_STARTUP]);
-	else
+	if (c->probes[PROBE_STARTUP].spec) {
+		probe_start(&c->probes[PROBE_STARTUP], c->started_mono);
+		pod_advance(c->pod); /* the next app container may start now */
+	} else {
 		mark_started(c);
+	}
 }
 
 static void ctr_kill_graceful(struct container *c, const char *why, uint64_t grace);
@@ -220,7 +226,7 @@ static void schedule_restart(struct container *c)
 {
 	struct sv *sv = c->pod->sv;
 	uint64_t ran = loop_now() - c->started_mono;
-	if (c->started && ran >= sv->cfg.backoff_reset)
+	if (c->ever_started && ran >= sv->cfg.backoff_reset)
 		c->backoff = 0; /* ran cleanly long enough: forget the crash loop */
 	uint64_t delay = c->backoff;
 	c->backoff = delay ? (delay * 2 < sv->cfg.backoff_cap ? delay * 2 : sv->cfg.backoff_cap)
@@ -317,6 +323,7 @@ static void ctr_exited(struct container *c, int status)
 			restart = false;
 		} else if (!strcmp(policy, "Never")) {
 			p->init_failed = true;
+			p->terminal = "Failed"; /* at once, as getPhase says; it never changes */
 			pod_terminate(p, "an init container failed");
 			return;
 		} else {
@@ -396,10 +403,12 @@ static void ctr_kill_graceful(struct container *c, const char *why, uint64_t gra
 	stop_probes(c, false);
 	ctr_event(c, false, "Killing", "Container %s %s, will be restarted", c->spec->name.s, why);
 	uint64_t now = loop_now();
-	uint64_t kill_at = now + (grace > KILL_AFTER_TERM ? grace : KILL_AFTER_TERM);
-	loop_timer_at(&p->sv->loop, &c->timer, kill_at);
-	if (!pre_stop(c, grace))
+	if (!pre_stop(c, grace)) {
 		ctr_term(c);
+		grace = grace > KILL_AFTER_TERM ? grace : KILL_AFTER_TERM;
+	}
+	/* with a hook running, the timer ends the hook and sends SIGTERM */
+	loop_timer_at(&p->sv->loop, &c->timer, now + grace);
 }
 
 static void term_step(struct pod *p)
@@ -434,10 +443,14 @@ static void on_pre_stop(struct action *a, bool ok, const char *why)
 	struct container *c = a->c;
 	if (!ok)
 		ctr_event(c, true, "FailedPreStopHook", "PreStopHook failed: %s", why ? why : "");
-	if (c->pod->stage >= PS_TERMINATING)
+	if (c->pod->stage >= PS_TERMINATING) {
 		term_step(c->pod);
-	else if (c->killing)
+	} else if (c->killing) {
 		ctr_term(c);
+		uint64_t at = c->term_sent_mono + KILL_AFTER_TERM;
+		if (c->timer.deadline < at)
+			loop_timer_at(&c->pod->sv->loop, &c->timer, at);
+	}
 }
 
 static void on_grace(struct loop *l, struct loop_timer *t)
@@ -463,6 +476,14 @@ static void on_ctr_timer(struct loop *l, struct loop_timer *t)
 {
 	struct container *c = (struct container *)((char *)t - offsetof(struct container, timer));
 	(void)l;
+	if (c->killing && c->pod->stage < PS_TERMINATING && alive(c) && !c->term_sent) {
+		/* the grace ran out in the preStop hook: SIGTERM now, SIGKILL no
+		 * sooner than 2 s after it */
+		action_cancel(&c->pre_stop);
+		ctr_term(c);
+		loop_timer_at(&c->pod->sv->loop, &c->timer, loop_now() + KILL_AFTER_TERM);
+		return;
+	}
 	if (c->pod->stage >= PS_TERMINATING || c->killing) {
 		if (alive(c)) {
 			ctr_event(c, true, "Killing", "Container %s did not stop in time: SIGKILL",
@@ -557,20 +578,33 @@ void pod_advance(struct pod *p)
 	if (p->stage == PS_INIT) {
 		for (unsigned i = 0; i < p->ninit; i++) {
 			struct container *c = &p->ctrs[i];
-			if (c->is_sidecar ? (c->state == CS_RUNNING && c->started) : c->never_restart)
+			/* an entry once done stays done, as in the kubelet's
+			 * computeInitContainerActions: a crashing sidecar restarts
+			 * but holds nothing back */
+			if (c->is_sidecar && c->state == CS_WAITING)
+				ctr_try_start(c);
+			if (c->is_sidecar ? c->init_done : c->never_restart)
 				continue;
 			if (c->state == CS_WAITING)
 				ctr_try_start(c);
 			return; /* this entry is not done: nothing after it may start */
 		}
 		p->stage = PS_RUNNING;
+		p->init_done = true;
 		clock_gettime(CLOCK_REALTIME, &p->start_time);
 	}
-	/* sidecars that exited after initialization restart on their own */
-	for (unsigned i = 0; i < p->nctrs; i++) {
+	/* sidecars restart on their own */
+	for (unsigned i = 0; i < p->ninit; i++)
+		if (p->ctrs[i].is_sidecar && p->ctrs[i].state == CS_WAITING)
+			ctr_try_start(&p->ctrs[i]);
+	/* apps in declaration order; one whose exec or postStart hook has not
+	 * returned yet holds back the ones after it (rule 7) */
+	for (unsigned i = p->ninit; i < p->nctrs; i++) {
 		struct container *c = &p->ctrs[i];
-		if (c->state == CS_WAITING && (i >= p->ninit || c->is_sidecar))
+		if (c->state == CS_WAITING)
 			ctr_try_start(c);
+		if (c->state == CS_STARTING || c->post_start.running)
+			break;
 	}
 	if (strcmp(p->spec->spec.restart_policy.s, "Always")) {
 		for (unsigned i = p->ninit; i < p->nctrs; i++)

@@ -54,6 +54,7 @@ struct container {
 	struct action post_start, pre_stop;
 	bool killing;      /* a probe or hook failure is stopping this instance */
 	bool pre_stop_ran; /* at most once per instance */
+	bool init_done;    /* a sidecar was Started once: its init entry is done */
 	bool has_prev_log;
 	struct loop_timer timer; /* back-off, or SIGKILL after SIGTERM */
 	unsigned restart_count;
@@ -87,6 +88,7 @@ struct pod {
 	struct timespec created, start_time;
 	enum pod_stage stage;
 	bool initialized;   /* an app container has started: stays true */
+	bool init_done;     /* every init entry finished once */
 	bool remove_when_done; /* deleted: drop from the list once DONE */
 	bool init_failed, deleted_early, completed;
 	const char *terminal;  /* "Succeeded"/"Failed" once decided; never changes */

@@ -14,7 +14,7 @@ const char *pod_phase(const struct pod *p)
 {
 	if (p->terminal)
 		return p->terminal;
-	if (p->stage == PS_INIT || !p->initialized)
+	if (!pod_initialized(p))
 		return "Pending";
 	unsigned run = 0, waiting = 0, stopped = 0;
 	for (unsigned i = p->ninit; i < p->nctrs; i++) {
@@ -37,7 +37,7 @@ const char *pod_phase(const struct pod *p)
 
 bool pod_initialized(const struct pod *p)
 {
-	return p->initialized || p->stage >= PS_RUNNING;
+	return p->initialized || p->init_done;
 }
 
 bool pod_containers_ready(const struct pod *p)

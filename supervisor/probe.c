@@ -84,14 +84,15 @@ void probe_init(struct probe *p, struct container *c, const struct mf_probe *spe
 	p->next.cb = on_due;
 }
 
-void probe_start(struct probe *p)
+void probe_start(struct probe *p, uint64_t since)
 {
 	if (!p->spec || p->active)
 		return;
 	p->active = true;
 	p->successes = p->failures = 0;
 	p->healthy = false;
-	schedule(p, loop_now() + (uint64_t)p->spec->initial_delay.i * S_NS);
+	uint64_t at = since + (uint64_t)p->spec->initial_delay.i * S_NS, now = loop_now();
+	schedule(p, at > now ? at : now);
 }
 
 void probe_stop(struct probe *p)

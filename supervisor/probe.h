@@ -25,8 +25,9 @@ struct probe {
 
 void probe_init(struct probe *p, struct container *c, const struct mf_probe *spec,
 		enum probe_kind kind);
-/* Starts probing (after initialDelaySeconds); no-op without a spec. */
-void probe_start(struct probe *p);
+/* Starts probing initialDelaySeconds after `since` (the container's
+ * start, CLOCK_MONOTONIC ns); no-op without a spec. */
+void probe_start(struct probe *p, uint64_t since);
 void probe_stop(struct probe *p);
 const char *probe_name(enum probe_kind kind);
 

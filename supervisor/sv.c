@@ -306,6 +306,13 @@ void sv_request_rescan(struct sv *sv)
 	sv->need_rescan = true;
 }
 
+void sv_rescan_now(struct sv *sv)
+{
+	sv->need_rescan = false;
+	if (store_scan(sv->store, sv->cfg.manifests, &sv->events))
+		reconcile(sv);
+}
+
 /* ---- setup and the loop --------------------------------------------- */
 
 static int setup_dirs(struct sv *sv)

@@ -77,5 +77,8 @@ void sv_pod_changed(struct sv *sv, struct pod *p);
 struct pod *sv_find_pod(struct sv *sv, const char *name);
 /* Re-read the manifests directory at the end of this loop pass. */
 void sv_request_rescan(struct sv *sv);
+/* Re-read it and reconcile now (podctl apply and delete: the change is in
+ * effect when the command returns). */
+void sv_rescan_now(struct sv *sv);
 
 #endif

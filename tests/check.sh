@@ -5,6 +5,7 @@
 #   golden  tests/manifests/*.yaml against their .ok/.err/.json
 #   asan    unit and golden tests again under ASan + UBSan
 #   integration  the real podinit as PID 1 of a fresh PID + mount namespace
+#   lifecycle    59 native-sidecar scenarios after Kubernetes' node e2e suite
 #   fuzz    libFuzzer on the manifest parser for FUZZ_SECONDS (default 60)
 #   boards  static musl builds of every board, checked and run under qemu-user
 #   e2e     Debian's ARM kernels boot podinit as PID 1 under qemu-system
@@ -12,7 +13,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 2
 logs=build/test/logs
 mkdir -p "$logs"
-layers=${CHECK_LAYERS:-"unit golden asan integration fuzz boards e2e"}
+layers=${CHECK_LAYERS:-"unit golden asan integration lifecycle fuzz boards e2e"}
 total_pass=0 total_fail=0
 summary=()
 
