@@ -124,6 +124,10 @@ static int podinit_main(int argc, char **argv)
 		if (!strcmp(argv[i], "--help"))
 			return usage(stdout, 0);
 	}
+	/* --recover: this PID 1 was re-executed after a crash */
+	bool recover = argc == 2 && !strcmp(argv[1], "--recover") && getpid() == 1;
+	if (recover)
+		argc = 1;
 	struct sv_config cfg;
 	int rc = sv_parse_args(&cfg, argc, argv, NULL);
 	if (rc && !cfg.pid1)
@@ -133,11 +137,16 @@ static int podinit_main(int argc, char **argv)
 		return sv_main(&cfg, &how);
 	}
 	/* PID 1: stage 1, the supervisor, the final stage; never an exit */
+	stage1_crash_guard();
 	stage1_boot(cfg.console);
+	if (recover)
+		stage1_recover();
 	enum sv_stop how = SV_STOP_POWEROFF;
 	rc = sv_main(&cfg, &how);
-	if (rc)
+	if (rc) {
 		fprintf(stderr, "podinit: the supervisor could not run (status %d)\n", rc);
+		stage1_safe_mode();
+	}
 	stage1_final(how == SV_STOP_REBOOT ? STAGE1_REBOOT
 		     : how == SV_STOP_HALT ? STAGE1_HALT
 					   : STAGE1_POWEROFF);

@@ -194,3 +194,64 @@ _Noreturn void stage1_final(enum stage1_action action)
 	for (;;)
 		pause();
 }
+
+static void on_crash(int sig)
+{
+	/* async-signal-safe only: write, execve, _exit */
+	static const char msg[] = "podinit: fatal signal in PID 1: starting again\n";
+	ssize_t w = write(2, msg, sizeof msg - 1);
+	(void)w;
+	(void)sig;
+	char *argv[] = {"podinit", "--recover", NULL}, *envp[] = {NULL};
+	execve("/proc/self/exe", argv, envp);
+	execve("/sbin/init", argv, envp);
+	_exit(127); /* nothing else is left to try */
+}
+
+void stage1_crash_guard(void)
+{
+	static const int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_crash;
+	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+void stage1_recover(void)
+{
+	/* the pods of the crashed instance are unknown to this one: stop them,
+	 * then everything starts from the top, as after a cold boot */
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	fprintf(stderr, "podinit: recovering: stopping what the crashed instance left\n");
+	kill_all(SIGKILL);
+	reap_for(3000);
+}
+
+_Noreturn void stage1_safe_mode(void)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	int sigs[] = {SIGCHLD, SIGTERM, SIGINT, SIGUSR1, SIGUSR2, SIGPWR};
+	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+		sigaddset(&set, sigs[i]);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	fprintf(stderr, "podinit: safe mode: reaping, waiting for a reboot signal\n");
+	for (;;) {
+		siginfo_t si;
+		if (sigwaitinfo(&set, &si) < 0)
+			continue;
+		if (si.si_signo == SIGCHLD) {
+			while (waitpid(-1, NULL, WNOHANG) > 0)
+				;
+			continue;
+		}
+		stage1_final(si.si_signo == SIGUSR1 ? STAGE1_HALT
+			     : si.si_signo == SIGUSR2 || si.si_signo == SIGPWR ? STAGE1_POWEROFF
+										: STAGE1_REBOOT);
+	}
+}

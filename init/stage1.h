@@ -10,6 +10,16 @@ void stage1_boot(const char *console);
 
 enum stage1_action { STAGE1_POWEROFF, STAGE1_REBOOT, STAGE1_HALT };
 
+/* PID 1 must not die of a crash (the kernel would panic): on SIGSEGV,
+ * SIGBUS, SIGILL, SIGFPE or SIGABRT it re-executes itself as
+ * `podinit --recover`, which stops what is left and starts again. */
+void stage1_crash_guard(void);
+/* For --recover: every process left from before is stopped. */
+void stage1_recover(void);
+/* The supervisor could not run: stay alive, reap, and obey the reboot
+ * signals. Never returns. */
+_Noreturn void stage1_safe_mode(void);
+
 /* After every pod has stopped: kill what is left, sync, unmount, then
  * reboot(2). Never returns. */
 _Noreturn void stage1_final(enum stage1_action action);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -692,6 +693,11 @@ void ctl_run(struct ctl_client *cl, int argc, char **argv)
 		ctl_exit(cl, 0);
 		for (;;)
 			pause();
+	} else if (!strcmp(cmd, "debug") && argc > 1 && !strcmp(argv[1], "crash") && cl->sv->debug) {
+		/* tests only (podinit.debug=1): PID 1's crash recovery */
+		OUT(cl, "crashing PID 1\n");
+		ctl_exit(cl, 0);
+		raise(SIGSEGV);
 	} else if (!strcmp(cmd, "ota")) {
 		ERR(cl, "podctl ota: OTA trials are not implemented yet\n");
 		ctl_exit(cl, 1);

@@ -211,6 +211,8 @@ void ctr_spawn_reported(struct container *c, const struct spawn_error *e)
 	c->killing = c->pre_stop_ran = false;
 	c->started_mono = loop_now();
 	ctr_event(c, false, "Started", "Started container %s", c->spec->name.s);
+	if (c->pod->stage >= PS_TERMINATING)
+		return; /* it got its SIGTERM while starting: no hooks, no probes */
 	const struct mf_handler *ps = &c->spec->lifecycle.post_start;
 	if (ps->node.set) {
 		/* nothing else in the pod starts until it returns (rule 7) */
