@@ -41,7 +41,7 @@ static void fail_wait(struct container *c, const char *reason, const char *fmt, 
 	va_start(ap, fmt);
 	vsnprintf(c->waiting_message, sizeof c->waiting_message, fmt, ap);
 	va_end(ap);
-	c->state = CS_WAITING;
+	ctr_set(c, CE_NOT_STARTED);
 	c->waiting_reason = reason;
 	char obj[160];
 	snprintf(obj, sizeof obj, "pod/%s/%s", c->pod->name, c->spec->name.s);
@@ -508,20 +508,20 @@ int ctr_start(struct container *c)
 		goto out;
 	}
 	if (c->cg_live && req.cgroup_fd < 0 && (e = cg_attach(&c->cg, c->proc.pid))) {
-		/* v1: the child waits for its release; without a cgroup it must not run */
+		/* v1: the child waits for its release; without a cgroup it must not
+		 * run: closing the release pipe makes it exit, and its exit is
+		 * reported as a StartError */
 		close(c->proc.sync_fd);
 		c->proc.sync_fd = -1;
-		c->state = CS_STARTING;
-		fail_wait(c, "CreateContainerError", "cannot attach to the cgroup: %s", strerror(-e));
-		c->state = CS_STARTING; /* its exit is still to be reaped */
-		goto out_watch;
+		snprintf(c->start_error, sizeof c->start_error, "cannot attach to the cgroup: %s",
+			 strerror(-e));
+	} else {
+		spawn_release(&c->proc);
 	}
-	spawn_release(&c->proc);
-	c->state = CS_STARTING;
+	ctr_set(c, CE_SPAWNED);
 	c->waiting_reason = NULL;
 	clock_gettime(CLOCK_REALTIME, &c->started_at);
 	c->started_mono = loop_now();
-out_watch:
 	c->log_watch.fd = logp[0];
 	c->log_watch.cb = on_log;
 	logp[0] = -1;

@@ -60,6 +60,48 @@ static bool alive(const struct container *c)
 	return c->state == CS_STARTING || c->state == CS_RUNNING;
 }
 
+/* ---- the state tables ------------------------------------------------ */
+
+#define BAD CS_NSTATES
+static const enum ctr_state ctr_next[CS_NSTATES][CE_NEVENTS] = {
+	/*                SPAWNED      NOT_STARTED  EXEC_DONE   EXITED         RESTART */
+	[CS_WAITING] = {CS_STARTING, CS_WAITING, BAD, BAD, CS_WAITING},
+	[CS_STARTING] = {BAD, BAD, CS_RUNNING, CS_TERMINATED, BAD},
+	[CS_RUNNING] = {BAD, BAD, BAD, CS_TERMINATED, BAD},
+	[CS_TERMINATED] = {BAD, BAD, BAD, BAD, CS_WAITING},
+};
+#undef BAD
+
+void ctr_set(struct container *c, enum ctr_event ev)
+{
+	static const char *const states[] = {"Waiting", "Starting", "Running", "Terminated"};
+	enum ctr_state next = ctr_next[c->state][ev];
+	if (next == CS_NSTATES) {
+		/* a bug, not a reason to stop PID 1: say so, change nothing */
+		ctr_event(c, true, "InternalError", "no transition from %s for event %d",
+			  states[c->state], (int)ev);
+		return;
+	}
+	*(enum ctr_state *)&c->state = next;
+}
+
+/* The pod's stages only move forward: INIT -> RUNNING -> TERMINATING ->
+ * DONE, and INIT -> TERMINATING. */
+static void pod_set_stage(struct pod *p, enum pod_stage next)
+{
+	static const bool allowed[PS_NSTAGES][PS_NSTAGES] = {
+		[PS_INIT] = {[PS_RUNNING] = true, [PS_TERMINATING] = true},
+		[PS_RUNNING] = {[PS_TERMINATING] = true},
+		[PS_TERMINATING] = {[PS_DONE] = true},
+	};
+	if (!allowed[p->stage][next]) {
+		events_add(&p->sv->events, true, p->name, "InternalError",
+			   "no stage transition %d -> %d", (int)p->stage, (int)next);
+		return;
+	}
+	*(enum pod_stage *)&p->stage = next;
+}
+
 /* ---- starting ------------------------------------------------------- */
 
 static void on_ctr_timer(struct loop *l, struct loop_timer *t);
@@ -206,7 +248,7 @@ void ctr_spawn_reported(struct container *c, const struct spawn_error *e)
 	}
 	if (c->state != CS_STARTING)
 		return;
-	c->state = CS_RUNNING;
+	ctr_set(c, CE_EXEC_DONE);
 	c->started = c->ready = false;
 	c->killing = c->pre_stop_ran = false;
 	c->started_mono = loop_now();
@@ -233,7 +275,7 @@ static void schedule_restart(struct container *c)
 	uint64_t delay = c->backoff;
 	c->backoff = delay ? (delay * 2 < sv->cfg.backoff_cap ? delay * 2 : sv->cfg.backoff_cap)
 			   : sv->cfg.backoff_initial;
-	c->state = CS_WAITING;
+	ctr_set(c, CE_RESTART);
 	if (!delay) {
 		c->waiting_reason = NULL;
 		return; /* pod_advance starts it now */
@@ -303,7 +345,7 @@ static void ctr_exited(struct container *c, int status)
 			c->cg_live = false;
 	}
 	c->has_last = true;
-	c->state = CS_TERMINATED;
+	ctr_set(c, CE_EXITED);
 	c->started = c->ready = false;
 	c->waiting_reason = NULL;
 	ctr_event(c, t->exit_code != 0, oom ? "OOMKilled" : t->exit_code ? "Died" : "Completed",
@@ -506,7 +548,7 @@ void pod_terminate(struct pod *p, const char *why)
 		return;
 	if (!p->initialized && p->stage == PS_INIT)
 		p->deleted_early = true;
-	p->stage = PS_TERMINATING;
+	pod_set_stage(p, PS_TERMINATING);
 	events_add(&p->sv->events, false, p->name[0] ? p->name : "pod", "Terminating", "pod %s: %s",
 		   p->name, why);
 	for (unsigned i = 0; i < p->nctrs; i++) {
@@ -543,7 +585,7 @@ void pod_finish(struct pod *p)
 {
 	if (p->stage == PS_DONE)
 		return;
-	p->stage = PS_DONE;
+	pod_set_stage(p, PS_DONE);
 	if (loop_timer_armed(&p->grace_timer))
 		loop_timer_cancel(&p->sv->loop, &p->grace_timer);
 	for (unsigned i = 0; i < p->nctrs; i++) {
@@ -591,7 +633,7 @@ void pod_advance(struct pod *p)
 				ctr_try_start(c);
 			return; /* this entry is not done: nothing after it may start */
 		}
-		p->stage = PS_RUNNING;
+		pod_set_stage(p, PS_RUNNING);
 		p->init_done = true;
 		clock_gettime(CLOCK_REALTIME, &p->start_time);
 	}
@@ -663,8 +705,7 @@ struct pod *pod_create(struct sv *sv, struct gen *gen, const struct mf_pod *spec
 			       : &((const struct mf_container *)s->containers.v)[i - p->ninit];
 		c->is_init = init;
 		c->is_sidecar = mf_is_sidecar(c->spec);
-		c->state = CS_WAITING;
-		c->waiting_reason = init ? NULL : "PodInitializing";
+		c->waiting_reason = init ? NULL : "PodInitializing"; /* state: CS_WAITING (0) */
 		c->proc.err_fd = c->proc.sync_fd = -1;
 		c->log_watch.fd = c->err_watch.fd = -1;
 		c->timer.cb = on_ctr_timer;

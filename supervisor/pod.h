@@ -24,7 +24,17 @@
 struct sv;
 struct gen;
 
-enum ctr_state { CS_WAITING, CS_STARTING, CS_RUNNING, CS_TERMINATED };
+enum ctr_state { CS_WAITING, CS_STARTING, CS_RUNNING, CS_TERMINATED, CS_NSTATES };
+
+/* What happens to a container instance; ctr_set applies the table. */
+enum ctr_event {
+	CE_SPAWNED,      /* the process was cloned and released */
+	CE_NOT_STARTED,  /* it could not be created (image, config): still waiting */
+	CE_EXEC_DONE,    /* its exec succeeded */
+	CE_EXITED,       /* it was reaped */
+	CE_RESTART,      /* a new instance is due (now or after back-off) */
+	CE_NEVENTS
+};
 
 struct ctr_term {
 	int exit_code, signal;
@@ -37,7 +47,7 @@ struct container {
 	struct pod *pod;
 	const struct mf_container *spec;
 	bool is_init, is_sidecar;
-	enum ctr_state state;
+	const enum ctr_state state; /* only ctr_set changes it */
 	const char *waiting_reason; /* ContainerCreating, PodInitializing, CrashLoopBackOff ... */
 	char waiting_message[200];
 	struct spawn_proc proc;
@@ -68,7 +78,7 @@ struct container {
 	char start_error[160]; /* the spawn step that failed, for StartError */
 };
 
-enum pod_stage { PS_INIT, PS_RUNNING, PS_TERMINATING, PS_DONE };
+enum pod_stage { PS_INIT, PS_RUNNING, PS_TERMINATING, PS_DONE, PS_NSTAGES };
 
 struct pod {
 	struct pod *next;
@@ -86,7 +96,7 @@ struct pod {
 	bool cg_live;
 	char dir[PATH_MAX]; /* RUN/pods/NAME */
 	struct timespec created, start_time;
-	enum pod_stage stage;
+	const enum pod_stage stage; /* only pod_set_stage changes it */
 	bool initialized;   /* an app container has started: stays true */
 	bool init_done;     /* every init entry finished once */
 	bool remove_when_done; /* deleted: drop from the list once DONE */
@@ -112,6 +122,9 @@ void pod_advance(struct pod *p);
 /* After the last container stopped: release the sandbox, fix the phase. */
 void pod_finish(struct pod *p);
 void pod_retry_setup(struct pod *p);
+/* The one setter of a container's state: state x event -> state, by the
+ * table in pod.c; an impossible transition is reported, never applied. */
+void ctr_set(struct container *c, enum ctr_event ev);
 /* The spawn report of c arrived: NULL = exec succeeded. */
 void ctr_spawn_reported(struct container *c, const struct spawn_error *e);
 

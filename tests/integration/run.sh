@@ -1268,7 +1268,7 @@ spec:
     command: ["sh", "-c", "$STAY"]
   - name: init
     image: busybox
-    command: ["sleep", "5"]
+    command: ["sleep", "12"]
   containers:
   - name: app
     image: busybox
@@ -1306,7 +1306,9 @@ EOF
 	if [[ $(phase slowinit) == Pending ]]; then
 		expect_eq "wait --healthy while a pod initializes: times out" "$rc" 1
 	fi
-	pc wait --healthy --timeout 10s >/dev/null 2>&1
+	# (the init container sleeps 12 s: long enough to be seen initializing
+	# on a loaded machine)
+	pc wait --healthy --timeout 30s >/dev/null 2>&1
 	expect_eq "wait --healthy once every pod is Ready" "$?" 0
 	expect_eq "slowinit phase after init" "$(phase slowinit)" Running
 	expect_eq "slowinit init container" "$(ctrj slowinit init "'%s %s' % (s['state']['terminated']['reason'], s['state']['terminated']['exitCode'])")" "Completed 0"
