@@ -62,6 +62,8 @@ void console_write(struct console *c, const char *s, size_t n)
 
 void console_echo(void *ctx, const char *line, size_t len)
 {
+	/* an event may follow a shown prompt on its line; the prompt is not
+	 * drawn again, so a script waiting for it never sees a stale one */
 	console_write(ctx, line, len);
 }
 

@@ -688,9 +688,9 @@ void ctl_run(struct ctl_client *cl, int argc, char **argv)
 		cl->sv->need_reconcile = true;
 		ctl_exit(cl, 0);
 	} else if (!strcmp(cmd, "debug") && argc > 1 && !strcmp(argv[1], "hang") && cl->sv->debug) {
-		/* tests only (podinit.debug=1): a hung loop, for the watchdog */
-		OUT(cl, "hanging the event loop\n");
-		ctl_exit(cl, 0);
+		/* tests only (podinit.debug=1): a hung loop, for the watchdog; the
+		 * event reaches the console, an answer through the loop never would */
+		events_add(&cl->sv->events, true, "podinit", "DebugHang", "hanging the event loop");
 		for (;;)
 			pause();
 	} else if (!strcmp(cmd, "debug") && argc > 1 && !strcmp(argv[1], "crash") && cl->sv->debug) {
@@ -698,6 +698,9 @@ void ctl_run(struct ctl_client *cl, int argc, char **argv)
 		OUT(cl, "crashing PID 1\n");
 		ctl_exit(cl, 0);
 		raise(SIGSEGV);
+	} else if (!strcmp(cmd, "debug")) {
+		ERR(cl, "podctl debug: only with podinit.debug=1 on the kernel command line\n");
+		ctl_exit(cl, 2);
 	} else if (!strcmp(cmd, "ota")) {
 		ERR(cl, "podctl ota: OTA trials are not implemented yet\n");
 		ctl_exit(cl, 1);

@@ -9,6 +9,7 @@ Library (python3 stdlib only):
         m = b.expect(r"^podinit: ", timeout=60)        # None on timeout / qemu exit
         b.send("get pods")                            # a line, ended by "\\r" (a terminal's Enter)
         b.wait_exit(timeout=30)                       # qemu's exit status, or None
+    # Boot(cmd, ..., qmp=True): qemu's QMP events too (b.qmp_event("SHUTDOWN") -> (t, data))
 
 * The console is qemu's `-serial stdio` on pipes (`-display none -monitor none`, the board's
   -nographic dropped): no monitor multiplexer, so no byte is taken as an escape.
@@ -19,12 +20,16 @@ Library (python3 stdlib only):
 * Everything qemu prints (console and qemu's own stderr) goes to the log file, a line at a
   time, prefixed with seconds since qemu was started; sends are logged as `>>> ...`.
 * Output is matched as text with "\\r" removed and re.MULTILINE, so `^` anchors at a line.
+* With qmp=True, qemu's QMP events are logged as `qmp: EVENT {data}`: the SHUTDOWN event's
+  reason is guest-shutdown for a power-off and guest-reset for a reset (-no-reboot turns a
+  reset into an exit), and the i6300esb model also sends WATCHDOG {"action": "reset"}.
+  b.t_eof is when the console closed, i.e. when qemu exited.
 
 Command line (ad-hoc use; the e2e suite is tests/e2e/run.sh):
 
     tests/e2e/boot.py BOARD INITRAMFS [--log FILE] [--timeout S] [--append 'k=v ...']
-                      [--step 'expect:REGEX' | --step 'send:TEXT' | --step 'sleep:S' ...]
-                      [--echo] [-- extra qemu arguments]
+                      [--step 'expect:REGEX' | --step 'send:TEXT' | --step 'sleep:S' |
+                       --step 'exit:S' ...] [--echo] [--qmp] [-- extra qemu arguments]
 
 Steps run in order; each expect waits up to --step-timeout (default 60 s). Quote the steps
 (an unquoted `expect:^podinit>` is a shell redirection). The last line printed is
@@ -32,11 +37,15 @@ Steps run in order; each expect waits up to --step-timeout (default 60 s). Quote
 """
 import argparse
 import ctypes
+import json
 import os
 import re
+import shutil
 import signal
+import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -89,8 +98,15 @@ def _die_with_parent():
 class Boot:
     """One qemu-system process and its serial console."""
 
-    def __init__(self, cmd, log_path=None, total_timeout=300.0, echo=False):
+    def __init__(self, cmd, log_path=None, total_timeout=300.0, echo=False, qmp=False):
         self.cmd = list(cmd)
+        self.qmp_events = []       # (seconds since start, event name, data) from qemu's QMP
+        self._qmp_dir = None
+        if qmp:
+            self._qmp_dir = tempfile.mkdtemp(prefix="podinit-qmp.")
+            self._qmp_path = os.path.join(self._qmp_dir, "qmp.sock")
+            self.cmd += ["-qmp", f"unix:{self._qmp_path},server=on,wait=off"]
+        self.t_eof = None          # when the console reached its end (qemu exited), seconds
         self.total_timeout = total_timeout
         self.echo = echo
         self.buf = ""              # the console so far, "\r" removed
@@ -102,13 +118,15 @@ class Boot:
         self.killed_by = None      # None, "timeout" or "close"
         self.log = open(log_path, "w", encoding="utf-8", errors="replace") if log_path else None
         self.log_lock = threading.Lock()
-        self._partial = {"console": "", "qemu": "", "note": ""}
+        self._partial = {"console": "", "qemu": "", "note": "", "qmp": ""}
         self.t0 = time.monotonic()
         self._log_raw("qemu", "$ " + " ".join(self.cmd) + "\n")
         self.proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, preexec_fn=_die_with_parent, cwd=TOP)
         self._threads = [threading.Thread(target=self._read, args=(self.proc.stdout, "console"), daemon=True),
                          threading.Thread(target=self._read, args=(self.proc.stderr, "qemu"), daemon=True)]
+        if qmp:
+            self._threads.append(threading.Thread(target=self._qmp, daemon=True))
         for t in self._threads:
             t.start()
         self._timer = threading.Timer(total_timeout, self._kill, args=("timeout",))
@@ -129,7 +147,7 @@ class Boot:
                 self._log_line(stream, line)
 
     def _log_line(self, stream, line):
-        s = f"[{self.now():8.3f}] {'qemu: ' if stream == 'qemu' else ''}{line}\n"
+        s = f"[{self.now():8.3f}] {stream + ': ' if stream in ('qemu', 'qmp') else ''}{line}\n"
         if self.log:
             self.log.write(s)
             self.log.flush()
@@ -163,8 +181,53 @@ class Boot:
                 self._partial[stream] = ""
         if stream == "console":
             with self.cond:
+                self.t_eof = self.now()
                 self.eof = True
                 self.cond.notify_all()
+
+    def _qmp(self):
+        """Logs qemu's QMP events (`qmp: EVENT {data}`): SHUTDOWN's reason tells a guest
+        power-off (guest-shutdown) from a reset (guest-reset: reboot or watchdog), and a
+        watchdog device model (i6300esb) also sends WATCHDOG."""
+        deadline = time.monotonic() + 30
+        sock = None
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            try:
+                sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                sock.connect(self._qmp_path)
+                break
+            except OSError:
+                sock.close()
+                sock = None
+                time.sleep(0.05)
+        if sock is None:
+            self._log_raw("qemu", "(no QMP connection)\n")
+            return
+        try:
+            sock.sendall(b'{"execute": "qmp_capabilities"}\n')
+            f = sock.makefile("rb")
+            for raw in f:
+                try:
+                    msg = json.loads(raw)
+                except ValueError:
+                    continue
+                if "event" in msg:
+                    with self.cond:
+                        self.qmp_events.append((self.now(), msg["event"], msg.get("data", {})))
+                        self.cond.notify_all()
+                    self._log_raw("qmp", f"{msg['event']} {json.dumps(msg.get('data', {}))}\n")
+        except OSError:
+            pass
+        finally:
+            sock.close()
+
+    def qmp_event(self, name):
+        """The first QMP event NAME as (time, data), or None."""
+        with self.cond:
+            for t, n, d in self.qmp_events:
+                if n == name:
+                    return t, d
+        return None
 
     def time_at(self, offset):
         """Seconds since start at which the console byte at OFFSET arrived."""
@@ -176,18 +239,19 @@ class Boot:
                 t = at
             return t
 
-    def expect(self, regex, timeout, anywhere=False):
+    def expect(self, regex, timeout, anywhere=False, start=None):
         """Waits up to TIMEOUT seconds for REGEX (re.MULTILINE) in the console output after
-        the cursor (or anywhere since the boot, with anywhere=True). Returns the match and,
-        unless anywhere, moves the cursor past it; None on timeout, qemu's exit, or the
-        boot's total timeout."""
+        the cursor (or anywhere since the boot, with anywhere=True; or from offset START,
+        which also leaves the cursor alone). Returns the match and, unless anywhere or
+        start, moves the cursor past it; None on timeout, qemu's exit, or the boot's total
+        timeout."""
         rx = re.compile(regex, re.MULTILINE)
         deadline = min(time.monotonic() + timeout, self.t0 + self.total_timeout)
         with self.cond:
             while True:
-                m = rx.search(self.buf, 0 if anywhere else self.cursor)
+                m = rx.search(self.buf, start if start is not None else 0 if anywhere else self.cursor)
                 if m:
-                    if not anywhere:
+                    if not anywhere and start is None:
                         self.cursor = m.end()
                     return m
                 left = deadline - time.monotonic()
@@ -248,7 +312,10 @@ class Boot:
             self.rc = self.proc.wait()
         for t in self._threads:
             t.join(timeout=2)
-        self.note(f"qemu ended: rc={self.rc} killed_by={self.killed_by} after {self.now():.3f} s")
+        if self._qmp_dir:
+            shutil.rmtree(self._qmp_dir, ignore_errors=True)
+        end = f"console closed at {self.t_eof:.3f} s" if self.t_eof is not None else "console still open"
+        self.note(f"qemu ended: rc={self.rc} killed_by={self.killed_by} ({end}) after {self.now():.3f} s")
         if self.log:
             self.log.close()
             self.log = None
@@ -276,15 +343,16 @@ def main():
     ap.add_argument("--timeout", type=float, default=120, help="total seconds for the whole boot")
     ap.add_argument("--step-timeout", type=float, default=60)
     ap.add_argument("--append", default="", help="more kernel command line")
-    ap.add_argument("--step", action="append", default=[], help="expect:REGEX | send:TEXT | sleep:S")
+    ap.add_argument("--step", action="append", default=[], help="expect:REGEX | send:TEXT | sleep:S | exit:S (qemu exits within S)")
     ap.add_argument("--echo", action="store_true", help="copy the log to stderr as it comes")
+    ap.add_argument("--qmp", action="store_true", help="log qemu's QMP events (SHUTDOWN reason, WATCHDOG)")
     argv = sys.argv[1:]
     extra = argv[argv.index("--") + 1:] if "--" in argv else []
     a = ap.parse_args(argv[:argv.index("--")] if "--" in argv else argv)
     _terminate_on_signals()
     cmd = qemu_command(a.board, os.path.abspath(a.initrd), extra, a.append)
     ok, t_first = True, None
-    with Boot(cmd, a.log, a.timeout, echo=a.echo) as b:
+    with Boot(cmd, a.log, a.timeout, echo=a.echo, qmp=a.qmp) as b:
         m = b.expect(r"\S", a.step_timeout, anywhere=True)
         t_first = b.time_at(m.start()) if m else None
         for step in a.step:
@@ -300,6 +368,13 @@ def main():
                 b.send(arg)
             elif kind == "sleep":
                 time.sleep(float(arg))
+            elif kind == "exit":
+                rc = b.wait_exit(float(arg))
+                print(f"[{b.now():8.3f}] " + (f"qemu exited, status {rc}" if rc is not None
+                                               else f"qemu still running after {arg} s"))
+                if rc is None:
+                    ok = False
+                    break
             else:
                 raise SystemExit(f"boot.py: unknown step {step!r}")
         total = b.now()

@@ -3,16 +3,24 @@
 #
 # End-to-end tests on emulated boards. For each board:
 #   1. make BOARD=<board>  (build/<board>/podinit; skipped when E2E_BUILD_DIR is set)
-#   2. rootfs/mkinitramfs.sh with the pods of tests/e2e/manifests/
-#      -> build/test/e2e/<board>/initramfs.cpio.gz
-#   3. tests/e2e/e2e.py: boots it on Debian's kernel under qemu-system and checks the serial
-#      console (see that file for the checks); console log: build/test/e2e/<board>/console.log
-# Prints `ok - ...` / `not ok - ...` per check, `# ...` remarks with times, and ends with
-# `N passed, N failed, N skipped`. Exit status 1 when a check failed.
+#   2. rootfs/mkinitramfs.sh, with a short watchdog (WATCHDOG_TIMEOUT_OVERRIDE,
+#      WATCHDOG_BUDGET_OVERRIDE), builds two images under build/test/e2e/<board>/:
+#      initramfs.cpio.gz (the pods of tests/e2e/manifests/) and initramfs-critical.cpio.gz
+#      (tests/e2e/manifests-watchdog-critical/)
+# 3. tests/e2e/e2e.py then boots them, every board at once, several boots per board (see
+#    that file for the boots and their checks) under qemu-system, and checks the serial
+#    console and qemu's QMP events; console logs: build/test/e2e/<board>/console*.log
+# Prints `ok - ...` / `not ok - ...` per check, `# ...` remarks with times and figures (also
+# appended to build/test/e2e/times.txt), and ends with `N passed, N failed, N skipped`.
+# Exit status 1 when a check failed.
 #
 # Environment:
 #   E2E_BUILD_DIR     take <dir>/<board>/podinit instead of building build/<board>/podinit
-#   E2E_BOOT_TIMEOUT  bound on one board's boot with all its checks, seconds (default 180)
+#   E2E_BOOT_TIMEOUT  bound on one boot with all its checks, seconds (default 180)
+#   E2E_WATCHDOG_TIMEOUT, E2E_WATCHDOG_BUDGET   the test images' watchdog (default 4 s, 6 s)
+#   E2E_JOBS          qemu processes at a time (default 4)
+#   E2E_SCENARIOS     which boots (default "main reboot hang critical mem")
+#   E2E_MEM           the -m sizes tried, MiB (default "64 56 48"; the largest is a check)
 # A board without QEMU_SYSTEM (raspberrypi4) is build-only: its image is built, not booted.
 # Installs qemu-system-arm and cpio from Debian when they are missing.
 set -u
@@ -22,6 +30,7 @@ cd "$TOP" || exit 2
 [ $# -gt 0 ] || set -- qemu-virt-arm64 qemu-virt-armv7
 OUTDIR=$TOP/build/test/e2e
 mkdir -p "$OUTDIR"
+rm -f "$OUTDIR/result.txt"
 pass=0 fail=0 skip=0
 summary=()
 start_all=$(date +%s.%N)
@@ -35,6 +44,8 @@ count() { # reads e2e.py's last line
 
 ( ensure_pkgs qemu-system-arm cpio ) || { echo "not ok - installing qemu-system-arm and cpio"; fail=$((fail + 1)); }
 
+WD_TIMEOUT=${E2E_WATCHDOG_TIMEOUT:-4} WD_BUDGET=${E2E_WATCHDOG_BUDGET:-6}
+boot_boards=() binaries=()
 for b in "$@"; do
     echo "# board $b"
     t0=$(date +%s.%N)
@@ -54,22 +65,38 @@ for b in "$@"; do
             fail=$((fail + 1)); continue
         fi
     fi
-    if ! PODINIT=$bin rootfs/mkinitramfs.sh "$b" "$d/initramfs.cpio.gz" tests/e2e/manifests >"$d/image.log" 2>&1; then
-        echo "not ok - $b: rootfs/mkinitramfs.sh builds the test image"; tail -n 15 "$d/image.log" | sed 's/^/#   /'
-        fail=$((fail + 1)); continue
-    fi
-    echo "ok - $b: test image built: $(tail -n 1 "$d/image.log" | sed "s|^$TOP/||")"
-    pass=$((pass + 1))
+    built=1
+    for img in main critical; do
+        case $img in
+            main)     out=$d/initramfs.cpio.gz;          mdir=tests/e2e/manifests ;;
+            critical) out=$d/initramfs-critical.cpio.gz; mdir=tests/e2e/manifests-watchdog-critical ;;
+        esac
+        if ! PODINIT=$bin WATCHDOG_TIMEOUT_OVERRIDE=$WD_TIMEOUT WATCHDOG_BUDGET_OVERRIDE=$WD_BUDGET \
+                rootfs/mkinitramfs.sh "$b" "$out" "$mdir" >"$d/image-$img.log" 2>&1; then
+            echo "not ok - $b: rootfs/mkinitramfs.sh builds the test image ($mdir)"
+            tail -n 15 "$d/image-$img.log" | sed 's/^/#   /'
+            fail=$((fail + 1)); built=0; break
+        fi
+        echo "ok - $b: test image built: $(tail -n 1 "$d/image-$img.log" | sed "s|^$TOP/||")"
+        pass=$((pass + 1))
+    done
+    [ "$built" = 1 ] || continue
     if [ -z "$QEMU_SYSTEM" ]; then
         echo "ok - $b: boot under qemu-system # SKIP build-only board (no QEMU_SYSTEM in boards/$b/board.mk)"
         skip=$((skip + 1)); continue
     fi
-    python3 tests/e2e/e2e.py "$b" "$d/initramfs.cpio.gz" --log "$d/console.log" --times "$OUTDIR/times.txt" \
-        | tee "$d/result.txt" | grep -vE '^[0-9]+ passed, [0-9]+ failed'
-    count "$d/result.txt" || { echo "not ok - $b: tests/e2e/e2e.py ran to its end"; fail=$((fail + 1)); }
+    boot_boards+=("$b") binaries+=(--binary "$b=$bin")
     secs=$(echo "$(date +%s.%N) - $t0" | bc 2>/dev/null || echo "?")
-    summary+=("$b: $(printf '%.1f' "$secs" 2>/dev/null || echo "$secs") s (build + image + boot + checks); console log: ${d#"$TOP"/}/console.log")
+    summary+=("$b: $(printf '%.1f' "$secs" 2>/dev/null || echo "$secs") s (build + images); console logs: ${d#"$TOP"/}/console*.log")
 done
+
+if [ ${#boot_boards[@]} -gt 0 ]; then
+    echo "# booting ${boot_boards[*]} (tests/e2e/e2e.py; about a minute)"
+    python3 tests/e2e/e2e.py "${boot_boards[@]}" "${binaries[@]}" --dir "$OUTDIR" --times "$OUTDIR/times.txt" \
+        --watchdog-timeout "$WD_TIMEOUT" --watchdog-budget "$WD_BUDGET" \
+        | tee "$OUTDIR/result.txt" | grep -vE '^[0-9]+ passed, [0-9]+ failed'
+    count "$OUTDIR/result.txt" || { echo "not ok - tests/e2e/e2e.py ran to its end"; fail=$((fail + 1)); }
+fi
 
 for l in "${summary[@]}"; do echo "# $l"; done
 total=$(echo "$(date +%s.%N) - $start_all" | bc 2>/dev/null || echo "?")
