@@ -28,7 +28,7 @@
 # lines (with the tail of podinit's event log on failure), then
 # "N passed, N failed[, N skipped]". Exit 1 on any failure.
 #
-# Environment: PODINIT_ITEST_KEEP=1 keeps the temp dir; PODINIT_ITEST_CYCLES
+# Environment: PODINIT_ITEST_KEEP=1 keeps the temp dir; PODINIT_ITEST_CYCLES (default 1000)
 # sets the number of apply/delete cycles of the leak case (default 200);
 # PODINIT_ITEST_TRACE=1 traces the cases (set -x, into the kept CASE.trace).
 
@@ -1403,7 +1403,7 @@ case_control-socket() {
 # 7. Leaks: apply/delete cycles, a kill -9 storm, broken clients
 # =====================================================================
 case_leaks() {
-	local cycles=${PODINIT_ITEST_CYCLES:-200}
+	local cycles=${PODINIT_ITEST_CYCLES:-1000}
 	manifest victim <<EOF
 apiVersion: v1
 kind: Pod
@@ -1676,8 +1676,8 @@ main() {
 	for c in "${selected[@]}"; do
 		name=${c%%:*}
 		limit=${c##*:}
-		if [[ $name == leaks && ${PODINIT_ITEST_CYCLES:-200} -gt 200 ]]; then
-			limit=$((120 + PODINIT_ITEST_CYCLES / 4)) # about 140 ms a cycle here
+		if [[ $name == leaks && ${PODINIT_ITEST_CYCLES:-1000} -gt 200 ]]; then
+			limit=$((120 + ${PODINIT_ITEST_CYCLES:-1000} / 4)) # about 140 ms a cycle here
 		fi
 		local t0
 		t0=$(now_ms)
