@@ -187,7 +187,33 @@ static int build_env(struct container *c, const struct image *img, uid_t uid, st
 {
 	const struct mf_container *s = c->spec;
 	const struct store *st = c->pod->sv->store;
-	char *val = malloc(LIM_CONFIG_DATA + 1);
+	/* a buffer as large as the largest value this container can read
+	 * (not LIM_CONFIG_DATA for every start: it would stay in the heap) */
+	size_t vcap = 4096;
+	const struct mf_env_from *efs = s->env_from.v;
+	const struct mf_env *evs = s->env.v;
+	for (uint32_t i = 0; i < s->env_from.n + s->env.n; i++) {
+		bool secret;
+		const char *name;
+		if (i < s->env_from.n) {
+			secret = efs[i].secret.node.set;
+			name = secret ? efs[i].secret.name.s : efs[i].config_map.name.s;
+		} else {
+			const struct mf_env_source *f = &evs[i - s->env_from.n].from;
+			if (!f->config_map.node.set && !f->secret.node.set)
+				continue;
+			secret = f->secret.node.set;
+			name = secret ? f->secret.name.s : f->config_map.name.s;
+		}
+		const struct mf_config *cfg = store_config(st, secret ? MF_SECRET : MF_CONFIGMAP, name);
+		const struct mf_list *lists[2] = {cfg ? &cfg->data : NULL, cfg ? &cfg->data2 : NULL};
+		for (int l = 0; l < 2 && cfg; l++)
+			for (uint32_t k = 0; k < lists[l]->n; k++) {
+				size_t n = strlen(((const struct mf_kv *)lists[l]->v)[k].val.s) + 1;
+				vcap = n > vcap ? n : vcap;
+			}
+	}
+	char *val = malloc(vcap + 1);
 	int rc = 0;
 	if (!val)
 		return -ENOMEM;
@@ -232,7 +258,7 @@ static int build_env(struct container *c, const struct image *img, uid_t uid, st
 				snprintf(name, sizeof name, "%s%s", ef[i].prefix.set ? ef[i].prefix.s : "",
 					 kv[k].key.s);
 				if (name_env(name) ||
-				    store_config_value(cfg, secret, kv[k].key.s, val, LIM_CONFIG_DATA, &n))
+				    store_config_value(cfg, secret, kv[k].key.s, val, vcap, &n))
 					continue; /* Kubernetes skips invalid names */
 				rc = env_set(e, a, name, strlen(name), val, n);
 			}
@@ -249,17 +275,17 @@ static int build_env(struct container *c, const struct image *img, uid_t uid, st
 			continue;
 		}
 		if (f->field.node.set) {
-			field_value(c, f->field.field_path.s, val, LIM_CONFIG_DATA);
+			field_value(c, f->field.field_path.s, val, vcap);
 			n = strlen(val);
 		} else if (f->resource.node.set) {
-			resource_value(c, &f->resource, val, LIM_CONFIG_DATA);
+			resource_value(c, &f->resource, val, vcap);
 			n = strlen(val);
 		} else {
 			bool secret = f->secret.node.set;
 			const struct mf_key_ref *k = secret ? &f->secret : &f->config_map;
 			const struct mf_config *cfg =
 				store_config(st, secret ? MF_SECRET : MF_CONFIGMAP, k->name.s);
-			int r = cfg ? store_config_value(cfg, secret, k->key.s, val, LIM_CONFIG_DATA, &n)
+			int r = cfg ? store_config_value(cfg, secret, k->key.s, val, vcap, &n)
 				    : -ENOENT;
 			if (r == -ENOENT && k->optional.set && k->optional.i)
 				continue;

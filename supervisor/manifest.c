@@ -94,15 +94,17 @@ int mf_load(const char *path, struct mf_file *out, struct diag_list *dl)
 		rc = diag_error(dl, 0, 0, "file larger than %d bytes", LIM_MANIFEST_BYTES);
 		goto out_close;
 	}
-	/* one byte more than the limit, to notice a file that grew meanwhile */
-	buf = malloc(LIM_MANIFEST_BYTES + 1);
+	/* sized by the file, one byte more to notice a file that grew
+	 * meanwhile (a large transient buffer would stay in the heap) */
+	size_t cap = (size_t)st.st_size + 1;
+	buf = malloc(cap);
 	if (!buf) {
 		rc = diag_error(dl, 0, 0, "out of memory");
 		goto out_close;
 	}
 	size_t len = 0;
 	for (;;) {
-		ssize_t r = read(fd, buf + len, LIM_MANIFEST_BYTES + 1 - len);
+		ssize_t r = read(fd, buf + len, cap - len);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
@@ -112,8 +114,9 @@ int mf_load(const char *path, struct mf_file *out, struct diag_list *dl)
 		if (r == 0)
 			break;
 		len += (size_t)r;
-		if (len > LIM_MANIFEST_BYTES) {
-			rc = diag_error(dl, 0, 0, "file larger than %d bytes", LIM_MANIFEST_BYTES);
+		if (len == cap) {
+			rc = diag_error(dl, 0, 0, "the file grew while it was read; it is read again "
+						  "once it is quiet");
 			goto out_free;
 		}
 	}

@@ -194,7 +194,15 @@ static int config_volume(struct pod *p, const struct mf_volume *v, const char *d
 			return 0;
 		return WHY("%s \"%s\" not found", secret ? "secret" : "configmap", cv->name.s);
 	}
-	char *value = malloc(LIM_CONFIG_DATA);
+	/* as large as the largest value, not LIM_CONFIG_DATA every time */
+	size_t vcap = 1;
+	const struct mf_list *all[2] = {&c->data, &c->data2};
+	for (int l = 0; l < 2; l++)
+		for (uint32_t i = 0; i < all[l]->n; i++) {
+			size_t n = strlen(((const struct mf_kv *)all[l]->v)[i].val.s) + 1;
+			vcap = n > vcap ? n : vcap;
+		}
+	char *value = malloc(vcap);
 	if (!value)
 		return WHY("out of memory");
 	int ret = 0;
@@ -216,7 +224,7 @@ static int config_volume(struct pod *p, const struct mf_volume *v, const char *d
 					mode = (mode_t)items[k].mode.i;
 			}
 			size_t n;
-			if (store_config_value(c, secret, key, value, LIM_CONFIG_DATA, &n) < 0) {
+			if (store_config_value(c, secret, key, value, vcap, &n) < 0) {
 				ret = WHY("cannot decode key %s of %s", key, cv->name.s);
 				goto out;
 			}
