@@ -40,7 +40,7 @@ endif
 CFLAGS := $(BASE_CFLAGS) $(OPT) $(DEPS_CFLAGS) $(EXTRA_CFLAGS)
 OBJS := $(SRCS:%.c=$(OUT)/obj/%.o)
 
-.PHONY: all deps host-deps check clean boards unit golden asan fuzz demo integration lifecycle
+.PHONY: all deps host-deps check clean boards unit golden asan fuzz demo integration lifecycle FORCE
 all: $(OUT)/podinit $(OUT)/podctl
 
 deps:
@@ -49,7 +49,13 @@ deps:
 # what the host build and tests need (make check runs this first)
 host-deps: $(DEPS_STAMP)
 
-$(OUT)/obj/%.o: %.c | $(DEPS_STAMP)
+# every object says the version: rebuilt when `git describe` changes
+$(OUT)/version.stamp: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' > $@
+FORCE:
+
+$(OUT)/obj/%.o: %.c $(OUT)/version.stamp | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 

@@ -296,7 +296,9 @@ void cg_sys_fini(struct cg_sys *s)
 		if (s->base[h] >= 0)
 			close(s->base[h]);
 		if (s->own[h] >= 0) {
-			/* best effort: fails while pods or podinit itself are inside */
+			/* best effort: fails while pods or podinit itself are inside.
+			 * Two podinits started from one cgroup share the base: give
+			 * each its own cgroup (the tests and bench/ do) */
 			(void)unlinkat(s->own[h], s->base_name, AT_REMOVEDIR);
 			close(s->own[h]);
 		}

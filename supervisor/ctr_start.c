@@ -413,11 +413,15 @@ int ctr_start(struct container *c)
 		fail_wait(c, "InvalidImageName", "%s: %s", s->image.s, why);
 		goto out;
 	}
-	if (image_find(sv->cfg.images, &ref, a, dl, &img)) {
+	int found = image_find(sv->cfg.images, &ref, a, dl, &img);
+	if (found) {
 		char msg[LIM_DIAG_TEXT] = "not found";
 		if (dl->n)
 			snprintf(msg, sizeof msg, "%s", dl->e[0].text);
-		fail_wait(c, "ErrImageNeverPull", "image %s: %s", s->image.s, msg);
+		/* only a missing image is "never pulled"; a broken one, or EMFILE,
+		 * is an error creating the container */
+		fail_wait(c, found == -ENOENT ? "ErrImageNeverPull" : "CreateContainerError",
+			  "image %s: %s", s->image.s, msg);
 		goto out;
 	}
 	if (img.squashfs) {

@@ -21,6 +21,7 @@
 #include <sys/syscall.h>
 #include <sys/inotify.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -439,6 +440,18 @@ int sv_main(struct sv_config *cfg, enum sv_stop *how)
 	sv->caps_have = read_caps_have();
 	if (setup_dirs(sv))
 		return 2;
+	/* a dozen fds per pod: the kernel gives init 1024, so use the hard
+	 * limit, and as PID 1 raise that too (containers get their own) */
+	struct rlimit nofile;
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0) {
+		if (cfg->pid1 && nofile.rlim_max < 65536)
+			nofile.rlim_max = 65536;
+		nofile.rlim_cur = nofile.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &nofile) < 0 && getrlimit(RLIMIT_NOFILE, &nofile) == 0) {
+			nofile.rlim_cur = nofile.rlim_max;
+			setrlimit(RLIMIT_NOFILE, &nofile);
+		}
+	}
 	if (!cfg->pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
 		fprintf(stderr, "podinit: cannot become a subreaper: %s\n", strerror(errno));
 	int rc = loop_init(&sv->loop, LIM_TIMERS);
