@@ -16,7 +16,6 @@
 enum spawn_mount_flags {
 	SPM_RDONLY = 1,  /* read-only bind */
 	SPM_FILE = 2,    /* the source is a file: the target is created as a file */
-	SPM_OPTIONAL = 4 /* skip when the target cannot be created (read-only root) */
 };
 
 struct spawn_mount {

@@ -386,8 +386,7 @@ _Noreturn void spawn_child(const struct spawn_req *req, int sync_fd, int err_fd)
 				die(err_fd, SPAWN_VOLUME, errno, (int)i);
 			snprintf(src, sizeof src, "/proc/self/fd/%d", sfd);
 		}
-		if (mount_in(root, m->dst, m->sub ? src : m->src, NULL, fl, NULL, m->flags & SPM_FILE) < 0 &&
-		    !(m->flags & SPM_OPTIONAL))
+		if (mount_in(root, m->dst, m->sub ? src : m->src, NULL, fl, NULL, m->flags & SPM_FILE) < 0)
 			die(err_fd, SPAWN_VOLUME, errno, (int)i);
 		if (sfd >= 0)
 			close(sfd);
