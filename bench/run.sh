@@ -7,7 +7,8 @@
 # A benchmark, not a test: it prints figures (markdown tables) and asserts
 # nothing about speed; it exits non-zero only when it could not measure.
 # Needs root. Installs what it lacks from Debian (crun, busybox-static, gcc,
-# python3), builds podinit (make), works in a temp dir and removes it.
+# libc6-dev, python3, strace; gdb is optional: the heap column), builds
+# podinit (make), works in a temp dir and removes it.
 #
 #   bench/run.sh                 every section, N=30 samples per latency row
 #   BENCH_RUNS=50 bench/run.sh   more samples
@@ -84,7 +85,7 @@ cleanup() {
 		done
 	fi
 	# mounts were made in private mount namespaces; undo any that leaked
-	grep -o " $T[^ ]*" /proc/self/mounts 2>/dev/null | sort -r | while read -r m; do
+	grep -o " ${T}[^ ]*" /proc/self/mounts 2>/dev/null | sort -r | while read -r m; do
 		umount -l "$m" 2>/dev/null
 	done
 	if [ -n "${BENCH_KEEP:-}" ]; then
@@ -210,9 +211,9 @@ quiet() { sleep "${1:-2}"; } # let the settle-window rescan and exits pass
 # glibc's heap bytes in use (mallinfo2 through gdb, when gdb is there), kB:
 # tells memory still held by podinit from memory glibc keeps after free
 heap_in_use() {
-	local try kb
+	local kb
 	command -v gdb >/dev/null || { echo -; return; }
-	for try in 1 2 3; do
+	for _ in 1 2 3; do
 		kb=$(gdb -p "$PID" -batch -ex 'p (struct mallinfo2) mallinfo2()' 2>>"$T/gdb.err" |
 			tee -a "$T/gdb.out" | awk -F'[ ,{}]+' '/uordblks/ {
 				for (i = 1; i < NF; i++) { if ($i == "hblkhd") h = $(i + 2); if ($i == "uordblks") u = $(i + 2) }
@@ -372,12 +373,20 @@ gone() {
 	die "pod lat did not go away"
 }
 
+# Every sample starts "cold": moving a task into a v1 cgroup waits for an
+# RCU grace period (cgroup_threadgroup_rwsem) unless another move happened
+# a moment ago, which makes a start right after another runtime's start
+# ~10 ms faster. 200 ms of nothing first lets that state lapse, so no row
+# profits from the one before it, as a lone start on a device would not.
+cold() { sleep 0.2; }
+
 # one NAME LAT-ARGS...: one sample; appends ms to $T/NAME.{first,ret,spawn}
 # (first: t0 -> stamp; ret: t0 -> the command returned, or the file was
 # renamed; spawn: from then -> stamp)
 one() {
 	local name=$1 line t0 t1 ts
 	shift
+	cold
 	line=$("$T/lat" "$T/out/t" "$@") || die "$name: a sample failed"
 	read -r t0 t1 ts <<<"$line"
 	record "$name" "$t0" "$t1" "$ts"
@@ -424,6 +433,7 @@ for i in $(seq "$N"); do
 	gone
 	one forkexec -- "$STAMP" "$T/out/t"
 	one unshare -- unshare --fork --pid --mount --ipc --uts --net "$STAMP" "$T/out/t"
+	cold
 	unshare --mount --propagation private sh -c 'umount /sys/fs/cgroup/unified &&
 		mount -t tmpfs -o size=64k bench /sys/fs/cgroup/unified && exec "$@"' _ \
 		"$T/lat" "$T/out/t" -- crun --root "$T/crunroot" run --bundle "$T/crun" bench >"$T/crun.line" ||
