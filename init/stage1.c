@@ -5,6 +5,7 @@
  * mounted it already). The final stage mirrors BusyBox init: TERM to
  * everything left, a short grace, KILL, sync, unmount, reboot(2). */
 #include "stage1.h"
+#include "../supervisor/diag.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -38,16 +39,7 @@ static const struct early_mount early[] = {
 	{"cgroup2", "/sys/fs/cgroup", "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, "nsdelegate"},
 };
 
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void say(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("podinit: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-}
+#define say diag_say
 
 static void load_one(int dfd, const char *path, const char *name)
 {

@@ -73,3 +73,13 @@ void diag_print(struct diag_list *dl, FILE *out)
 	if (dl->dropped)
 		fprintf(out, "%s: %u more diagnostics not shown\n", dl->file, dl->dropped);
 }
+
+void diag_say(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("podinit: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}

@@ -32,6 +32,9 @@ int diag_error(struct diag_list *dl, unsigned line, unsigned col, const char *fm
 	__attribute__((format(printf, 4, 5)));
 void diag_warn(struct diag_list *dl, unsigned line, unsigned col, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* One line "podinit: ..." on stderr, for the program's own boundary
+ * (bad flags, PID 1's boot steps). */
+void diag_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints every entry sorted by place as FILE:LINE:COL: [warning: ]text. */
 void diag_print(struct diag_list *dl, FILE *out);
 

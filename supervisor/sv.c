@@ -35,17 +35,7 @@
 #define S_NS 1000000000ULL
 #define SETTLE_NS (200 * 1000000ULL) /* manifest changes are collected this long */
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("podinit: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	return 2;
-}
+#define usage_error(...) (diag_say(__VA_ARGS__), 2)
 
 static int parse_backoff(struct sv_config *cfg, const char *s)
 {
@@ -189,7 +179,8 @@ static void reconcile(struct sv *sv)
 				pod_retry_setup(p);
 			continue;
 		}
-		if (p->stage == PS_DONE && (gone || p->hash != spec_hash(want))) {
+		/* gone or changed: a finished pod is simply dropped */
+		if (p->stage == PS_DONE) {
 			unlink_pod(sv, p);
 			continue;
 		}
