@@ -1,0 +1,92 @@
+/* Unit tests: board.c - the board profile, its bad values, the name. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "../../supervisor/board.h"
+
+static char dir[] = "/tmp/podinit-board-XXXXXX";
+static char conf[128], cmdline[128], name[128];
+
+static void put(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(conf, sizeof conf, "%s/board.conf", dir);
+	snprintf(cmdline, sizeof cmdline, "%s/cmdline", dir);
+	snprintf(name, sizeof name, "%s/board", dir);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	unlink(conf);
+	unlink(cmdline);
+	unlink(name);
+	return rmdir(dir);
+}
+
+static void reads_profile(void **state)
+{
+	(void)state;
+	struct board b;
+	char why[256];
+	put(conf, "# comment\nNAME=qemu-virt-arm64\nWATCHDOG_DEV=/dev/watchdog0\n"
+		  "WATCHDOG_TIMEOUT=4\nWATCHDOG_BUDGET=6\nRESERVED_MEMORY=32Mi\nNEWER_KEY=x\n");
+	put(cmdline, "console=ttyAMA0 quiet\n");
+	unlink(name);
+	assert_int_equal(board_load(&b, NULL, conf, cmdline, name, why, sizeof why), 0);
+	assert_string_equal(b.name, "qemu-virt-arm64");
+	assert_string_equal(b.watchdog_dev, "/dev/watchdog0");
+	assert_int_equal(b.watchdog_timeout, 4);
+	assert_int_equal(b.watchdog_budget, 6);
+	assert_int_equal(b.reserved_memory, 32 << 20);
+	/* the kernel command line over the file, --board over both */
+	put(cmdline, "quiet podinit.board=raspberrypi4 panic=-1\n");
+	assert_int_equal(board_load(&b, NULL, conf, cmdline, name, why, sizeof why), 0);
+	assert_string_equal(b.name, "raspberrypi4");
+	assert_int_equal(board_load(&b, "mine", conf, cmdline, name, why, sizeof why), 0);
+	assert_string_equal(b.name, "mine");
+}
+
+static void bad_values_keep_defaults(void **state)
+{
+	(void)state;
+	struct board b;
+	char why[256];
+	put(conf, "WATCHDOG_TIMEOUT=soon\n");
+	assert_int_equal(board_load(&b, NULL, conf, cmdline, name, why, sizeof why), -22);
+	assert_non_null(strstr(why, "WATCHDOG_TIMEOUT=soon is not a number of seconds"));
+	assert_int_equal(b.watchdog_timeout, 30);
+	put(conf, "RESERVED_MEMORY=lots\n");
+	assert_int_equal(board_load(&b, NULL, conf, cmdline, name, why, sizeof why), -22);
+	assert_non_null(strstr(why, "RESERVED_MEMORY=lots is not a quantity"));
+	/* no profile at all: defaults, no watchdog */
+	unlink(conf);
+	assert_int_equal(board_load(&b, NULL, conf, cmdline, name, why, sizeof why), 0);
+	assert_string_equal(b.watchdog_dev, "");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(reads_profile),
+		cmocka_unit_test(bad_values_keep_defaults),
+	};
+	return cmocka_run_group_tests_name("board", tests, setup, teardown);
+}
