@@ -13,6 +13,7 @@
 #include "../supervisor/emit.h"
 #include "../supervisor/ctl.h"
 #include "../supervisor/manifest.h"
+#include "../supervisor/spawn.h"
 #include "../supervisor/sv.h"
 #include "stage1.h"
 
@@ -158,9 +159,13 @@ static int podctl_main(int argc, char **argv)
 }
 
 /* podinit --pause: init of a pod's shared PID namespace. Reaps whatever
- * is reparented to it and otherwise sleeps; the supervisor SIGKILLs it. */
+ * is reparented to it and otherwise sleeps; the supervisor SIGKILLs it.
+ * The pod's containers see it: it holds no capability and is not
+ * dumpable, so none of them can reach through it. */
 _Noreturn static void pause_main(void)
 {
+	if (chdir("/") < 0 || spawn_drop_all() < 0)
+		_exit(127);
 	sigset_t chld;
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);

@@ -91,6 +91,23 @@ static bool mounted(const char *path)
 	return stat(path, &a) == 0 && stat(parent, &b) == 0 && a.st_dev != b.st_dev;
 }
 
+/* PID 1 of a new PID namespace may find another namespace's /proc (the
+ * contract's `unshare --pid --fork --mount`, no --mount-proc): there
+ * /proc/<pid> names other processes than podinit's PIDs. It mounts its
+ * own, in its own mount namespace only (a slave of the parent's, so
+ * nothing propagates back). A device's PID 1 finds /proc/self = 1. */
+static void own_proc(void)
+{
+	char self[16];
+	ssize_t n = readlink("/proc/self", self, sizeof self - 1);
+	if (n == 1 && self[0] == '1')
+		return;
+	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+		say("cannot make the mounts private: %s", strerror(errno));
+	else if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		say("cannot mount a /proc of its own: %s", strerror(errno));
+}
+
 void stage1_boot(const char *console)
 {
 	umask(022);
@@ -106,6 +123,7 @@ void stage1_boot(const char *console)
 		if (mount(m->src, m->dst, m->type, m->flags, m->data) < 0 && errno != EBUSY)
 			say("cannot mount %s: %s", m->dst, strerror(errno));
 	}
+	own_proc();
 	/* the console: the kernel hands it over as fds 0-2 when the initramfs
 	 * has /dev/console; reopen it now that devtmpfs is there */
 	if (console) {

@@ -48,8 +48,8 @@ static void stop(struct action *a)
 	}
 	if (a->proc.pid > 0) {
 		/* its exit is reaped by the supervisor and claimed by nobody */
-		kill(a->proc.pid, SIGKILL);
-		a->proc.pid = 0;
+		spawn_signal(&a->proc, SIGKILL);
+		spawn_forget(&a->proc);
 	}
 	a->running = false;
 }
@@ -122,7 +122,7 @@ bool action_child_exited(struct action *a, pid_t pid, int status)
 {
 	if (!a->running || a->proc.pid <= 0 || a->proc.pid != pid)
 		return false;
-	a->proc.pid = 0;
+	spawn_forget(&a->proc);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		finish(a, true, NULL);
 	} else {
@@ -147,7 +147,7 @@ static void run_exec(struct action *a)
 		argv[i] = cmd[i].s;
 	argv[n] = NULL;
 	struct spawn_exec_req req = {
-		.target = c->proc.pid, .argv = (char *const *)argv, .envp = c->envp,
+		.target_pidfd = c->proc.pidfd, .argv = (char *const *)argv, .envp = c->envp,
 		.path = c->path, .cred = c->cred,
 		.cgroup_fd = c->cg_live ? cg_fd_v2(&c->cg) : -1, .self_pidns = sv->self_pidns};
 	int e = spawn_exec_start(&req, &a->proc);
@@ -275,7 +275,7 @@ void action_run(struct action *a, uint64_t timeout_ns)
 	a->timer.cb = on_timer;
 	a->watch.fd = -1;
 	a->proc.pid = 0;
-	a->proc.err_fd = a->proc.sync_fd = -1;
+	a->proc.pidfd = a->proc.err_fd = a->proc.sync_fd = -1;
 	a->buf[0] = 0;
 	a->len = 0;
 	a->running = true;

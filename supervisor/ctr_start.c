@@ -512,7 +512,7 @@ int ctr_start(struct container *c)
 		cg_oom_kills(&c->cg, &c->oom_before);
 	}
 	struct spawn_req req = {
-		.netns = p->netns, .ipcns = p->ipcns, .utsns = p->utsns, .pidns = p->pidns,
+		.netns = p->netns, .ipcns = p->ipcns, .utsns = p->utsns, .pidns = p->pause.pidfd,
 		.self_pidns = sv->self_pidns, .lower = img.rootfs,
 		.stage = stage, .read_only_root = cs->read_only_root.set && cs->read_only_root.i,
 		.cred = {.uid = uid, .gid = gid, .groups = groups, .ngroups = ngroups,

@@ -392,7 +392,7 @@ bool pod_child_exited(struct pod *p, pid_t pid, int status)
 		    action_child_exited(&c->pre_stop, pid, status))
 			return true;
 		if (alive(c) && c->proc.pid == pid) {
-			c->proc.pid = 0;
+			spawn_forget(&c->proc);
 			ctr_exited(c, status);
 			return true;
 		}
@@ -407,7 +407,7 @@ static void ctr_kill(struct container *c)
 	if (c->cg_live)
 		cg_kill_all(&c->cg);
 	if (c->proc.pid > 0)
-		kill(c->proc.pid, SIGKILL);
+		spawn_signal(&c->proc, SIGKILL);
 }
 
 static void ctr_term(struct container *c)
@@ -416,7 +416,7 @@ static void ctr_term(struct container *c)
 	if (c->term_sent || c->proc.pid <= 0 || c->pre_stop.running)
 		return; /* SIGTERM follows the preStop hook (rule 21) */
 	ctr_event(c, false, "Killing", "Stopping container %s", c->spec->name.s);
-	kill(c->proc.pid, SIGTERM);
+	spawn_signal(&c->proc, SIGTERM);
 	c->term_sent = true;
 	c->term_sent_mono = loop_now();
 	if (p->grace_over) /* the budget is spent: SIGKILL follows soon */
@@ -692,7 +692,8 @@ struct pod *pod_create(struct sv *sv, struct gen *gen, const struct mf_pod *spec
 	p->hash = hash;
 	p->nctrs = n;
 	p->ninit = s->init_containers.n;
-	p->netns = p->ipcns = p->utsns = p->pidns = -1;
+	p->netns = p->ipcns = p->utsns = -1;
+	p->pause.pidfd = p->pause.err_fd = p->pause.sync_fd = -1;
 	p->grace_timer.cb = on_grace;
 	uuid4(p->uid);
 	clock_gettime(CLOCK_REALTIME, &p->created);
@@ -706,7 +707,7 @@ struct pod *pod_create(struct sv *sv, struct gen *gen, const struct mf_pod *spec
 		c->is_init = init;
 		c->is_sidecar = mf_is_sidecar(c->spec);
 		c->waiting_reason = init ? NULL : "PodInitializing"; /* state: CS_WAITING (0) */
-		c->proc.err_fd = c->proc.sync_fd = -1;
+		c->proc.pidfd = c->proc.err_fd = c->proc.sync_fd = -1;
 		c->log_watch.fd = c->err_watch.fd = -1;
 		c->timer.cb = on_ctr_timer;
 		logfile_init(&c->file);
@@ -715,6 +716,7 @@ struct pod *pod_create(struct sv *sv, struct gen *gen, const struct mf_pod *spec
 		probe_init(&c->probes[PROBE_LIVENESS], c, &c->spec->liveness, PROBE_LIVENESS);
 		c->post_start.c = c->pre_stop.c = c;
 		c->post_start.watch.fd = c->pre_stop.watch.fd = -1;
+		c->post_start.proc.pidfd = c->pre_stop.proc.pidfd = -1;
 	}
 	events_add(&sv->events, false, p->name, "Scheduled", "pod %s created", p->name);
 	if (sandbox_create(p, p->setup_error, sizeof p->setup_error)) {
@@ -755,6 +757,7 @@ void pod_free(struct pod *p)
 		}
 		if (c->proc.sync_fd >= 0)
 			close(c->proc.sync_fd);
+		spawn_forget(&c->proc);
 		logbuf_fini(&c->log);
 		logbuf_fini(&c->prev_log);
 		logfile_close(&c->file);

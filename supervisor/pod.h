@@ -90,8 +90,9 @@ struct pod {
 	uint64_t hash;
 	struct container *ctrs; /* init list, then app containers */
 	unsigned nctrs, ninit;
-	int netns, ipcns, utsns, pidns; /* pidns: shareProcessNamespace only */
-	pid_t pause_pid;                 /* its init, while the pod has one */
+	int netns, ipcns, utsns;
+	struct spawn_proc pause; /* shareProcessNamespace: the init of the pod's
+				  * PID namespace; its pidfd names that namespace */
 	struct cg cg;
 	bool cg_live;
 	char dir[PATH_MAX]; /* RUN/pods/NAME */

@@ -79,6 +79,7 @@ void probe_init(struct probe *p, struct container *c, const struct mf_probe *spe
 	memset(p, 0, sizeof *p);
 	p->act.c = c;
 	p->act.watch.fd = -1;
+	p->act.proc.pidfd = p->act.proc.err_fd = p->act.proc.sync_fd = -1;
 	p->spec = spec && spec->node.set ? spec : NULL;
 	p->kind = kind;
 	p->next.cb = on_due;

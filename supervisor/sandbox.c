@@ -312,26 +312,13 @@ static int volumes(struct pod *p, char *why, size_t len)
 }
 
 /* shareProcessNamespace: a tiny init (podinit --pause) holds the pod's PID
- * namespace and reaps inside it; containers are cloned into it. */
+ * namespace and reaps inside it; containers are cloned into it through
+ * its pidfd. */
 static int make_pid_namespace(struct pod *p, char *why, size_t len)
 {
-	pid_t pid = (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, 0, 0, 0, 0);
-	if (pid == 0) {
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		char *argv[] = {"podinit", "--pause", NULL}, *envp[] = {NULL};
-		execve("/proc/self/exe", argv, envp);
-		_exit(127);
-	}
-	if (pid < 0)
-		return WHY("cannot create the pod's PID namespace: %s", strerror(errno));
-	p->pause_pid = pid;
-	char path[64];
-	snprintf(path, sizeof path, "/proc/%d/ns/pid", (int)pid);
-	p->pidns = open(path, O_RDONLY | O_CLOEXEC);
-	if (p->pidns < 0)
-		return WHY("cannot open %s: %s", path, strerror(errno));
+	int rc = spawn_pause("/proc/self/exe", &p->pause);
+	if (rc)
+		return WHY("cannot create the pod's PID namespace: %s", strerror(-rc));
 	return 0;
 }
 
@@ -380,12 +367,12 @@ void sandbox_destroy(struct pod *p)
 {
 	if (p->cg_live && cg_destroy(&p->cg) == 0)
 		p->cg_live = false;
-	if (p->pause_pid > 0) {
-		kill(p->pause_pid, SIGKILL); /* reaped by the supervisor's SIGCHLD loop */
-		p->pause_pid = 0;
+	if (p->pause.pid > 0) {
+		spawn_signal(&p->pause, SIGKILL); /* reaped by the supervisor's SIGCHLD loop */
+		spawn_forget(&p->pause);
 	}
-	int *fds[4] = {&p->netns, &p->ipcns, &p->utsns, &p->pidns};
-	for (int i = 0; i < 4; i++)
+	int *fds[3] = {&p->netns, &p->ipcns, &p->utsns};
+	for (int i = 0; i < 3; i++)
 		if (*fds[i] >= 0) {
 			close(*fds[i]);
 			*fds[i] = -1;

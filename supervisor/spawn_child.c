@@ -1,29 +1,34 @@
-/* spawn_child.c - inside the new mount and PID namespaces, before exec.
+/* spawn_child.c - the cloned children, before exec.
  *
  * Runs in the cloned child of a single-threaded supervisor: system calls
  * only, no allocation, no stdio; every failure is reported to the parent
- * with its step. Order matters: the root is built under a private tmpfs
- * (overlay upper + work), special filesystems and volumes are mounted
- * below it, then pivot_root; credentials change before capabilities are
- * cut so that setuid still works, and no_new_privs comes last. */
+ * with its step. The first step closes every fd the child does not need,
+ * so nothing of podinit's (cgroup directories, other pods' namespaces,
+ * sockets) can reach a container through /proc/<pid>/fd or a working
+ * directory; the child is not dumpable (inherited from podinit) until
+ * exec. Credentials change before capabilities are cut so that setuid
+ * still works; the seccomp filter goes in while the child still holds
+ * CAP_SYS_ADMIN (so no_new_privs is not required for it) and allows what
+ * the remaining steps call; no_new_privs comes last. */
 #include "spawn_child.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
-#include <linux/openat2.h>
+#include <linux/seccomp.h>
+#include <linux/filter.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdio.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
+
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
 
 #define PATHBUF 4096
 
@@ -35,195 +40,32 @@ _Noreturn static void die(int err_fd, int step, int err, int index)
 	_exit(127);
 }
 
-static int join(int fd, int type)
+/* Closes every fd but those in keep (n entries, -1 ignored). */
+static int close_others(int *keep, int n)
 {
-	return fd < 0 ? 0 : setns(fd, type);
-}
-
-/* a + b into buf; false when it does not fit */
-static int cat(char *buf, const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	if (la + lb + 1 > PATHBUF) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	memcpy(buf, a, la);
-	memcpy(buf + la, b, lb + 1);
-	return 0;
-}
-
-static int open_in_root(int root, const char *path, int flags, mode_t mode)
-{
-	struct open_how how = {.flags = (uint64_t)flags | O_CLOEXEC, .mode = flags & O_CREAT ? mode : 0,
-			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
-	return (int)syscall(SYS_openat2, root, path, &how, sizeof how);
-}
-
-/* Creates path (absolute, inside the container root) and its parents,
- * resolving symlinks as the container will see them, never outside it.
- * Returns an O_PATH fd on the target, or -1 with errno. */
-static int make_path(int root, const char *path, bool file)
-{
-	char prefix[PATHBUF];
-	size_t len = strlen(path);
-	if (len >= PATHBUF) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	for (size_t i = 1; i <= len; i++) {
-		if (path[i] != '/' && path[i] != 0)
-			continue;
-		memcpy(prefix, path, i);
-		prefix[i] = 0;
-		bool last = path[i] == 0 || (path[i] == '/' && path[i + 1] == 0);
-		int fd = open_in_root(root, prefix, O_PATH, 0);
-		if (fd >= 0) {
-			if (last)
-				return fd;
-			close(fd);
-			continue;
+	/* insertion sort: n is a handful */
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+			int t = keep[j];
+			keep[j] = keep[j - 1];
+			keep[j - 1] = t;
 		}
-		if (errno != ENOENT)
+	unsigned lo = 3;
+	for (int i = 0; i < n; i++) {
+		if (keep[i] < 3)
+			continue;
+		if ((unsigned)keep[i] > lo && syscall(SYS_close_range, lo, (unsigned)keep[i] - 1, 0) < 0)
 			return -1;
-		if (last && file) {
-			fd = open_in_root(root, prefix, O_CREAT | O_WRONLY, 0644);
-			if (fd < 0)
-				return -1;
-			close(fd);
-		} else {
-			/* mkdir in the resolved parent */
-			char *slash = strrchr(prefix, '/');
-			const char *name = slash + 1;
-			*slash = 0;
-			int dfd = open_in_root(root, slash == prefix ? "/" : prefix, O_PATH | O_DIRECTORY, 0);
-			if (dfd < 0)
-				return -1;
-			int rc = mkdirat(dfd, name, 0755);
-			int err = errno;
-			close(dfd);
-			if (rc < 0 && err != EEXIST) {
-				errno = err;
-				return -1;
-			}
-		}
-		if (last)
-			return open_in_root(root, path, O_PATH, 0);
+		lo = (unsigned)keep[i] + 1;
 	}
-	return open_in_root(root, "/", O_PATH, 0);
+	return (int)syscall(SYS_close_range, lo, ~0U, 0);
 }
 
-/* mount onto a target given by an O_PATH fd */
-static int mount_at(const char *src, int target, const char *type, unsigned long flags,
-		    const char *data)
+static void hygiene(int *keep, int n, int err_fd)
 {
-	char p[64];
-	snprintf(p, sizeof p, "/proc/self/fd/%d", target);
-	return mount(src, p, type, flags, data);
-}
-
-static int mount_in(int root, const char *dst, const char *src, const char *type,
-		    unsigned long flags, const char *data, bool file)
-{
-	int fd = make_path(root, dst, file);
-	if (fd < 0)
-		return -1;
-	/* read-only is always made per mount, after the fact: a bind mount
-	 * ignores MS_RDONLY, and a filesystem whose superblock is shared (the
-	 * pod's sysfs, one per network namespace) would turn read-only for
-	 * every container, a privileged one included */
-	int rc = mount_at(src, fd, type, flags & ~MS_RDONLY, data);
-	int err = errno;
-	close(fd);
-	if (rc == 0 && (flags & MS_RDONLY)) {
-		/* the old fd names what lies under the new mount: look it up again */
-		int t = open_in_root(root, dst, O_PATH, 0);
-		unsigned long keep = flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC);
-		rc = t < 0 ? -1 : mount_at(NULL, t, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | keep, NULL);
-		err = errno;
-		if (t >= 0)
-			close(t);
-	}
-	errno = err;
-	return rc;
-}
-
-static int setup_dev(int root)
-{
-	static const struct {
-		const char *name;
-		unsigned maj, min;
-	} nodes[] = {{"/dev/null", 1, 3},    {"/dev/zero", 1, 5},    {"/dev/full", 1, 7},
-		     {"/dev/random", 1, 8},  {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0}};
-	if (mount_in(root, "/dev", "tmpfs", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=64k",
-		     false) < 0)
-		return -1;
-	int dev = open_in_root(root, "/dev", O_PATH | O_DIRECTORY, 0);
-	if (dev < 0)
-		return -1;
-	for (size_t i = 0; i < sizeof nodes / sizeof *nodes; i++)
-		if (mknodat(dev, nodes[i].name + 5, S_IFCHR | 0666, makedev(nodes[i].maj, nodes[i].min)) < 0)
-			goto fail;
-	if (fchmodat(dev, "null", 0666, 0) < 0 || mkdirat(dev, "pts", 0755) < 0 ||
-	    mkdirat(dev, "shm", 01777) < 0 || mkdirat(dev, "mqueue", 0755) < 0)
-		goto fail;
-	if (symlinkat("pts/ptmx", dev, "ptmx") < 0 || symlinkat("/proc/self/fd", dev, "fd") < 0 ||
-	    symlinkat("/proc/self/fd/0", dev, "stdin") < 0 ||
-	    symlinkat("/proc/self/fd/1", dev, "stdout") < 0 ||
-	    symlinkat("/proc/self/fd/2", dev, "stderr") < 0)
-		goto fail;
-	close(dev);
-	if (mount_in(root, "/dev/pts", "devpts", "devpts", MS_NOSUID | MS_NOEXEC,
-		     "newinstance,ptmxmode=0666,mode=0620", false) < 0)
-		return -1;
-	if (mount_in(root, "/dev/shm", "shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		     "mode=1777,size=65536k", false) < 0)
-		return -1;
-	return mount_in(root, "/dev/mqueue", "mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			NULL, false);
-fail:;
-	int err = errno;
-	close(dev);
-	errno = err;
-	return -1;
-}
-
-static int build_root(const struct spawn_req *req, char *root_path)
-{
-	char upper[PATHBUF], work[PATHBUF], opts[3 * PATHBUF + 64];
-	if (mount("podinit", req->stage, "tmpfs", MS_NOSUID | MS_NODEV, "mode=755") < 0)
-		return -1;
-	if (cat(root_path, req->stage, "/root") < 0 || cat(upper, req->stage, "/upper") < 0 ||
-	    cat(work, req->stage, "/work") < 0)
-		return -1;
-	if (mkdir(root_path, 0755) < 0)
-		return -1;
-	/* readOnlyRootFilesystem too gets the overlay: mount points for volumes
-	 * and /etc files are made in the tmpfs upper layer (never in the
-	 * image), and the root is made read-only once they are in place */
-	if (mkdir(upper, 0755) < 0 || mkdir(work, 0755) < 0)
-		return -1;
-	int n = snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s", req->lower, upper,
-			 work);
-	if (n < 0 || (size_t)n >= sizeof opts) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	return mount("overlay", root_path, "overlay", 0, opts);
-}
-
-static int pivot(const char *root_path)
-{
-	if (chdir(root_path) < 0)
-		return -1;
-	if (syscall(SYS_pivot_root, ".", ".") == 0)
-		return umount2(".", MNT_DETACH) < 0 ? -1 : chdir("/");
-	if (errno != EINVAL)
-		return -1;
-	/* the initramfs root cannot be pivoted: move the new root over it */
-	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0 || chroot(".") < 0)
-		return -1;
-	return chdir("/");
+	/* inherited from podinit already; a second time costs nothing */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || close_others(keep, n) < 0)
+		die(err_fd, SPAWN_FDS, errno, -1);
 }
 
 /* Needs CAP_SETPCAP, so it runs before the user changes. */
@@ -292,10 +134,13 @@ static int set_limits(void)
 	return setrlimit(RLIMIT_NOFILE, &nofile);
 }
 
-/* Credentials: the bounding set first (it needs CAP_SETPCAP), then the
- * user, then the capabilities the user keeps, then no_new_privs. */
+/* Credentials: the seccomp filter (while CAP_SYS_ADMIN is still held),
+ * the bounding set (it needs CAP_SETPCAP), then the user, then the
+ * capabilities the user keeps, then no_new_privs. */
 static void become(const struct spawn_cred *cred, int err_fd)
 {
+	if (cred->seccomp && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, cred->seccomp, 0, 0) < 0)
+		die(err_fd, SPAWN_SECCOMP, errno, -1);
 	if (drop_bounding(cred) < 0)
 		die(err_fd, SPAWN_CAPS, errno, -1);
 	if (setgroups(cred->ngroups, cred->groups) < 0 ||
@@ -327,18 +172,41 @@ static void start(int sync_fd, int err_fd, int out_fd)
 	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0 ||
 	    setsid() < 0)
 		die(err_fd, SPAWN_STDIO, errno, -1);
+	close(devnull);
+	if (out_fd != devnull && out_fd > 2)
+		close(out_fd);
 }
 
-_Noreturn void spawn_exec_child(const struct spawn_exec_req *req, const int ns[5], int sync_fd,
-				int err_fd)
+/* chdir, and a working directory that must lie inside the root: a
+ * leaked directory fd named as /proc/self/fd/N would be outside it
+ * (CVE-2024-21626), and getcwd then does not start with '/' */
+static void enter_workdir(const char *dir, int err_fd)
 {
-	static const int types[5] = {CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWNET, CLONE_NEWCGROUP,
-				     CLONE_NEWNS};
+	char buf[PATHBUF];
+	if (chdir(dir) < 0)
+		die(err_fd, SPAWN_CHDIR, errno, -1);
+	long n = syscall(SYS_getcwd, buf, sizeof buf);
+	if (n < 0 || buf[0] != '/')
+		die(err_fd, SPAWN_CHDIR, n < 0 ? errno : EPERM, -1);
+}
+
+static void join(int fd, int type, int err_fd)
+{
+	if (fd >= 0 && (setns(fd, type) < 0 || close(fd) < 0))
+		die(err_fd, SPAWN_SETNS, errno, -1);
+}
+
+_Noreturn void spawn_exec_child(const struct spawn_exec_req *req, int sync_fd, int err_fd)
+{
+	int keep[3] = {sync_fd, err_fd, req->target_pidfd};
+	hygiene(keep, 3, err_fd);
 	start(sync_fd, err_fd, -1);
-	/* the mount namespace last: joining it also moves us to its root */
-	for (int i = 0; i < 5; i++)
-		if (ns[i] >= 0 && setns(ns[i], types[i]) < 0)
-			die(err_fd, SPAWN_SETNS, errno, i);
+	/* every namespace of the container in one call; the mount namespace
+	 * also moves us to its root. Our PID namespace was chosen at clone. */
+	if (setns(req->target_pidfd,
+		  CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET | CLONE_NEWCGROUP | CLONE_NEWNS) < 0)
+		die(err_fd, SPAWN_SETNS, errno, -1);
+	close(req->target_pidfd);
 	if (chdir("/") < 0)
 		die(err_fd, SPAWN_CHDIR, errno, -1);
 	if (set_limits() < 0)
@@ -350,62 +218,39 @@ _Noreturn void spawn_exec_child(const struct spawn_exec_req *req, const int ns[5
 
 _Noreturn void spawn_child(const struct spawn_req *req, int sync_fd, int err_fd)
 {
-	char root_path[PATHBUF];
+	int keep[6] = {sync_fd, err_fd, req->out_fd, req->netns, req->ipcns, req->utsns};
+	hygiene(keep, 6, err_fd);
 	start(sync_fd, err_fd, req->out_fd);
-	if (join(req->netns, CLONE_NEWNET) < 0 || join(req->ipcns, CLONE_NEWIPC) < 0 ||
-	    join(req->utsns, CLONE_NEWUTS) < 0)
-		die(err_fd, SPAWN_SETNS, errno, -1);
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		die(err_fd, SPAWN_MOUNT_PRIVATE, errno, -1);
-	if (build_root(req, root_path) < 0)
-		die(err_fd, SPAWN_ROOTFS, errno, -1);
-	int root = open(root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (root < 0)
-		die(err_fd, SPAWN_ROOTFS, errno, -1);
-	if (mount_in(root, "/proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, false) < 0)
-		die(err_fd, SPAWN_PROC, errno, -1);
-	if (mount_in(root, "/sys", "sysfs", "sysfs",
-		     MS_NOSUID | MS_NODEV | MS_NOEXEC | (req->cred.privileged ? 0 : MS_RDONLY), NULL,
-		     false) < 0)
-		die(err_fd, SPAWN_SYS, errno, -1);
-	if (setup_dev(root) < 0)
-		die(err_fd, SPAWN_DEV, errno, -1);
-	for (unsigned i = 0; i < req->nmounts; i++) {
-		const struct spawn_mount *m = &req->mounts[i];
-		unsigned long fl = MS_BIND | MS_REC | (m->flags & SPM_RDONLY ? MS_RDONLY : 0);
-		char src[64];
-		int sfd = -1;
-		if (m->sub) {
-			/* resolved here, in this mount namespace, and never outside
-			 * the volume: a symlink in a subPath cannot lead out */
-			int vfd = open(m->src, O_PATH | O_DIRECTORY | O_CLOEXEC);
-			sfd = vfd < 0 ? -1 : open_in_root(vfd, m->sub, O_PATH, 0);
-			if (vfd >= 0)
-				close(vfd);
-			if (sfd < 0)
-				die(err_fd, SPAWN_VOLUME, errno, (int)i);
-			snprintf(src, sizeof src, "/proc/self/fd/%d", sfd);
-		}
-		if (mount_in(root, m->dst, m->sub ? src : m->src, NULL, fl, NULL, m->flags & SPM_FILE) < 0)
-			die(err_fd, SPAWN_VOLUME, errno, (int)i);
-		if (sfd >= 0)
-			close(sfd);
-	}
-	int wd = make_path(root, req->workdir, false);
-	if (wd < 0)
-		die(err_fd, SPAWN_WORKDIR, errno, -1);
-	close(wd);
-	close(root);
-	if (req->read_only_root &&
-	    mount(NULL, root_path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
-		die(err_fd, SPAWN_ROOTFS, errno, -1);
-	if (pivot(root_path) < 0)
-		die(err_fd, SPAWN_PIVOT, errno, -1);
+	join(req->netns, CLONE_NEWNET, err_fd);
+	join(req->ipcns, CLONE_NEWIPC, err_fd);
+	join(req->utsns, CLONE_NEWUTS, err_fd);
+	/* released: the parent has put us into our cgroups (v1) or we were
+	 * cloned into it (v2), so the new cgroup namespace is rooted there */
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		die(err_fd, SPAWN_CGROUP, errno, -1);
+	int step, index;
+	if (spawn_fs(req, &step, &index) < 0)
+		die(err_fd, step, errno, index);
 	if (set_limits() < 0)
 		die(err_fd, SPAWN_RLIMIT, errno, -1);
 	become(&req->cred, err_fd);
-	if (chdir(req->workdir) < 0)
-		die(err_fd, SPAWN_CHDIR, errno, -1);
+	enter_workdir(req->workdir, err_fd);
 	exec_path(req->argv, req->envp, req->path);
 	die(err_fd, SPAWN_EXEC, errno, -1);
+}
+
+_Noreturn void spawn_pause_child(const char *self_exe)
+{
+	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 || dup2(devnull, 2) < 0)
+		_exit(127);
+	int none = -1;
+	if (close_others(&none, 0) < 0)
+		_exit(127);
+	sigset_t all;
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	char *argv[] = {"podinit", "--pause", NULL}, *envp[] = {NULL};
+	execve(self_exe, argv, envp);
+	_exit(127);
 }

@@ -421,6 +421,11 @@ int sv_main(struct sv_config *cfg, enum sv_stop *how)
 	}
 	sv->cfg = *cfg;
 	sv->store = store;
+	/* not dumpable: nothing that podinit forks on the way into a
+	 * container can be ptraced or have its /proc/<pid>/fd opened by the
+	 * container before it execs (children inherit this; exec resets it) */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		fprintf(stderr, "podinit: cannot make itself non-dumpable: %s\n", strerror(errno));
 	store_init(store);
 	events_init(&sv->events, events_echo_file, stderr);
 	sv->last_cap = read_last_cap();

@@ -230,7 +230,7 @@ start_podinit() {
 		for d in "${CG_DIRS[@]}"; do
 			echo "$BASHPID" >"$d/cgroup.procs" || exit 99
 		done
-		exec unshare --pid --fork --mount --mount-proc --kill-child=SIGKILL \
+		exec unshare --pid --fork --mount --kill-child=SIGKILL \
 			"$BIN" --manifests "$MANIFESTS" --images "$IMAGES" --run "$TD/run" \
 			--data "$TD/data" --console none --backoff 1s,5s,60s "$@"
 	) >"$TD/podinit.stdout" 2>"$PLOG" &

@@ -13,7 +13,7 @@
 #   tests/integration/run.sh --list                        the case names
 #
 # Each case starts its own podinit as PID 1 of a fresh PID + mount namespace
-#   unshare --pid --fork --mount --mount-proc podinit --manifests T/manifests
+#   unshare --pid --fork --mount podinit --manifests T/manifests
 #     --images IMAGES --run T/run --data T/data --console none --backoff 1s,5s,60s
 # in temp dirs of its own (and cgroups of its own below the caller's), talks
 # to it with podctl (the same binary, through a `podctl` symlink), and looks
@@ -1651,7 +1651,7 @@ main() {
 		why="/bin/busybox is not static (apt-get install busybox-static)"
 	elif ! command -v unshare >/dev/null || ! command -v python3 >/dev/null; then
 		why="needs unshare and python3"
-	elif ! unshare --pid --fork --mount --mount-proc true 2>/dev/null; then
+	elif ! unshare --pid --fork --mount true 2>/dev/null; then
 		why="cannot create PID and mount namespaces here"
 	fi
 	if [[ -n $why ]]; then

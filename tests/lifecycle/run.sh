@@ -30,7 +30,7 @@ if [[ ${1:-} != --list ]]; then
 		why="no /bin/busybox"
 	elif ! command -v unshare >/dev/null || ! command -v python3 >/dev/null; then
 		why="needs unshare and python3"
-	elif ! unshare --pid --fork --mount --mount-proc true 2>/dev/null; then
+	elif ! unshare --pid --fork --mount true 2>/dev/null; then
 		why="cannot create PID and mount namespaces here"
 	fi
 	if [[ -n $why ]]; then
