@@ -77,13 +77,29 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/test/unit/%)
 ASAN_UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/test/asan/%)
 
-build/test/unit/%: tests/unit/%.c $(LIB_SRCS) $(wildcard supervisor/*.h) | $(DEPS_STAMP)
+# the modules are compiled once per flavour into an archive; each unit
+# test links what it uses from it
+TEST_OBJS := $(LIB_SRCS:%.c=build/test/obj/%.o)
+ASAN_OBJS := $(LIB_SRCS:%.c=build/test/asan-obj/%.o)
+build/test/obj/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) -o $@ $< $(LIB_SRCS) -lcmocka -lyaml -lcap
+	$(CC) $(TEST_CFLAGS) -MMD -MP -c $< -o $@
+build/test/asan-obj/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) $(SAN) -MMD -MP -c $< -o $@
+build/test/libpodinit.a: $(TEST_OBJS)
+	rm -f $@ && ar rcs $@ $^
+build/test/libpodinit-asan.a: $(ASAN_OBJS)
+	rm -f $@ && ar rcs $@ $^
+-include $(TEST_OBJS:.o=.d) $(ASAN_OBJS:.o=.d)
 
-build/test/asan/%: tests/unit/%.c $(LIB_SRCS) $(wildcard supervisor/*.h) | $(DEPS_STAMP)
+build/test/unit/%: tests/unit/%.c build/test/libpodinit.a | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) $(SAN) -o $@ $< $(LIB_SRCS) -lcmocka -lyaml -lcap
+	$(CC) $(TEST_CFLAGS) -o $@ $< build/test/libpodinit.a -lcmocka -lyaml -lcap
+
+build/test/asan/%: tests/unit/%.c build/test/libpodinit-asan.a | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) $(SAN) -o $@ $< build/test/libpodinit-asan.a -lcmocka -lyaml -lcap
 
 build/test/asan/podinit: $(SRCS) $(wildcard supervisor/*.h) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)

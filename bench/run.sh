@@ -138,7 +138,7 @@ make_cgroups() {
 	local ctrls path c d seen=" "
 	while IFS=: read -r _ ctrls path; do
 		for c in ${ctrls//,/ }; do
-			case $c in memory | cpu | cpuacct | pids) ;; *) continue ;; esac
+			case $c in memory | cpu | cpuacct | pids | devices) ;; *) continue ;; esac
 			d=$(readlink -f "/sys/fs/cgroup/$c")$path
 			d=${d%/}/${T##*/}
 			case $seen in *" $d "*) continue ;; esac

@@ -1,19 +1,89 @@
-/* board.c - reading the board profile. Every value is checked; an unknown
- * key is ignored (a newer image on an older podinit), a bad value is an
- * error that leaves the default in place. */
+/* board.c - reading the board profile from one table of keys. Every value
+ * is checked; an unknown key is ignored (a newer image on an older
+ * podinit), a bad value is an error that leaves the default in place. */
 #include "board.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "limits.h"
 #include "quantity.h"
+
+enum key_type { K_STR, K_SECONDS, K_BYTES, K_COUNT, K_SECCOMP };
+
+struct key {
+	const char *name;
+	enum key_type type;
+	size_t off, size;
+	int64_t min, max; /* K_SECONDS, K_COUNT */
+	const char *what;  /* for the error: "is not ..." */
+};
+
+#define KEY(n, t, f, lo, hi, w) {n, t, offsetof(struct board, f), sizeof ((struct board *)0)->f, lo, hi, w}
+
+static const struct key keys[] = {
+	KEY("NAME", K_STR, name, 0, 0, ""),
+	KEY("WATCHDOG_DEV", K_STR, watchdog_dev, 0, 0, ""),
+	KEY("WATCHDOG_TIMEOUT", K_SECONDS, watchdog_timeout, 1, 86400, "a number of seconds"),
+	KEY("WATCHDOG_BUDGET", K_SECONDS, watchdog_budget, 1, 86400, "a number of seconds"),
+	KEY("RESERVED_MEMORY", K_BYTES, reserved_memory, 0, 0, "a quantity"),
+	KEY("SECCOMP_DEFAULT", K_SECCOMP, seccomp_default, 0, 0, "RuntimeDefault or Unconfined"),
+	KEY("POD_PIDS_LIMIT", K_COUNT, pod_pids_limit, 16, 4194304, "a count from 16 to 4194304"),
+	KEY("MAX_PODS", K_COUNT, max_pods, 1, LIM_PODS, "a count from 1 to " LIM_STR(LIM_PODS)),
+	KEY("TMPFS_DEFAULT", K_BYTES, tmpfs_default, 0, 0, "a quantity"),
+};
+
+static void defaults(struct board *b)
+{
+	memset(b, 0, sizeof *b);
+	b->watchdog_timeout = 30;
+	b->watchdog_budget = 300;
+	b->seccomp_default = true;
+	b->pod_pids_limit = 1024;
+	b->max_pods = LIM_PODS;
+}
 
 static void trim(char *s)
 {
 	size_t n = strlen(s);
 	while (n && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' '))
 		s[--n] = 0;
+}
+
+/* 0, or -EINVAL when v is not a value of k */
+static int set(struct board *b, const struct key *k, const char *v)
+{
+	char *dst = (char *)b + k->off, *end;
+	int64_t n;
+	switch (k->type) {
+	case K_STR:
+		snprintf(dst, k->size, "%s", v);
+		return 0;
+	case K_SECONDS:
+	case K_COUNT:
+		n = strtoll(v, &end, 10);
+		if (!*v || *end || n < k->min || n > k->max)
+			return -EINVAL;
+		if (k->size == sizeof(unsigned))
+			*(unsigned *)dst = (unsigned)n;
+		else
+			*(int64_t *)dst = n;
+		return 0;
+	case K_BYTES:
+		if (!*v)
+			return 0; /* unset in board.mk: the default */
+		if (!qty_parse(v, 1, &n) || n < 0)
+			return -EINVAL;
+		*(int64_t *)dst = n;
+		return 0;
+	case K_SECCOMP:
+		if (strcmp(v, "RuntimeDefault") && strcmp(v, "Unconfined"))
+			return -EINVAL;
+		*(bool *)dst = !strcmp(v, "RuntimeDefault");
+		return 0;
+	}
+	return -EINVAL;
 }
 
 /* podinit.board=NAME on the kernel command line: the kernel keeps dotted
@@ -36,9 +106,7 @@ static void name_from_cmdline(struct board *b, const char *cmdline)
 int board_load(struct board *b, const char *name, const char *conf, const char *cmdline,
 	       const char *name_file, char *why, size_t len)
 {
-	memset(b, 0, sizeof *b);
-	b->watchdog_timeout = 30;
-	b->watchdog_budget = 300;
+	defaults(b);
 	*why = 0;
 	int rc = 0;
 	FILE *f = fopen(conf, "re");
@@ -49,31 +117,15 @@ int board_load(struct board *b, const char *name, const char *conf, const char *
 		if (line[0] == '#' || !eq)
 			continue;
 		*eq = 0;
-		const char *k = line, *v = eq + 1;
-		char *end;
-		if (!strcmp(k, "NAME")) {
-			snprintf(b->name, sizeof b->name, "%s", v);
-		} else if (!strcmp(k, "WATCHDOG_DEV")) {
-			snprintf(b->watchdog_dev, sizeof b->watchdog_dev, "%s", v);
-		} else if (!strcmp(k, "WATCHDOG_TIMEOUT") || !strcmp(k, "WATCHDOG_BUDGET")) {
-			unsigned long n = strtoul(v, &end, 10);
-			if (!*v || *end || n < 1 || n > 86400) {
-				snprintf(why, len, "%s: %s=%s is not a number of seconds", conf, k, v);
-				rc = -EINVAL;
+		const char *v = eq + 1;
+		for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+			if (strcmp(line, keys[i].name))
 				continue;
-			}
-			if (k[9] == 'T')
-				b->watchdog_timeout = (unsigned)n;
-			else
-				b->watchdog_budget = (unsigned)n;
-		} else if (!strcmp(k, "RESERVED_MEMORY")) {
-			int64_t bytes;
-			if (*v && !qty_parse(v, 1, &bytes)) {
-				snprintf(why, len, "%s: RESERVED_MEMORY=%s is not a quantity", conf, v);
+			if (set(b, &keys[i], v) < 0) {
+				snprintf(why, len, "%s: %s=%s is not %s", conf, line, v, keys[i].what);
 				rc = -EINVAL;
-			} else if (*v) {
-				b->reserved_memory = bytes;
 			}
+			break;
 		}
 	}
 	if (f)

@@ -1,10 +1,12 @@
 /* board.h - the board profile podinit runs with: its name and what
- * boards/<name>/board.mk says about the watchdog and reserved memory,
- * read at boot from /etc/podinit/board.conf (KEY=VALUE lines, written by
- * rootfs/mkinitramfs.sh). */
+ * boards/<name>/board.mk says about the watchdog, memory, bounds and
+ * defaults, read at boot from /etc/podinit/board.conf (KEY=VALUE lines,
+ * written by rootfs/mkinitramfs.sh). Every key and its default is listed
+ * in docs/boards.md. */
 #ifndef PODINIT_BOARD_H
 #define PODINIT_BOARD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -14,6 +16,13 @@ struct board {
 	unsigned watchdog_timeout;  /* seconds */
 	unsigned watchdog_budget;   /* seconds a critical pod may stay unhealthy */
 	int64_t reserved_memory;    /* bytes */
+	/* containment (docs/security.md) */
+	bool seccomp_default;       /* RuntimeDefault unless a pod asks Unconfined */
+	int64_t pod_pids_limit;     /* pids.max of each pod, as the kubelet's podPidsLimit */
+	int64_t max_pods;           /* pods running at once (at most LIM_PODS) */
+	int64_t tmpfs_default;      /* bytes of RAM a container's writable layer or a
+				     * memory emptyDir may fill when nothing else bounds it;
+				     * 0: a quarter of the device's memory */
 };
 
 /* Fills b from `conf` (a missing file leaves the defaults); the name comes

@@ -24,7 +24,7 @@
 #define CG_MAX_MILLIS 1000000000LL /* a million CPUs: keeps the arithmetic in range */
 #define CG_SELF_BYTES 8192         /* /proc/self/cgroup */
 
-const char *const cg_ctrl_name[CG_NCTRL] = {"memory", "cpu", "cpuacct", "pids"};
+const char *const cg_ctrl_name[CG_NCTRL] = {"memory", "cpu", "cpuacct", "pids", "devices"};
 
 /* ---- files ---------------------------------------------------------- */
 

@@ -18,11 +18,12 @@
 #include <sys/types.h>
 
 #define CG_NAME_MAX 64 /* a group's name, with its NUL: a DNS label fits */
-#define CG_MAXH 4      /* hierarchies: v2 uses one, v1 memory, cpu, cpuacct, pids */
+#define CG_MAXH 5      /* hierarchies: v2 uses one, v1 memory, cpu, cpuacct, pids, devices */
 #define CG_STAT_NONE UINT64_MAX
 
 enum cg_mode { CG_NONE, CG_V1, CG_V2 };
-enum cg_ctrl { CG_MEMORY, CG_CPU, CG_CPUACCT, CG_PIDS, CG_NCTRL };
+/* CG_DEVICES: v1 only (v2 controls devices with a BPF program, devices.h) */
+enum cg_ctrl { CG_MEMORY, CG_CPU, CG_CPUACCT, CG_PIDS, CG_DEVICES, CG_NCTRL };
 
 struct cg_limits {
 	int64_t mem_max;     /* bytes, <0 none; swap is always off */
@@ -44,6 +45,8 @@ struct cg_sys {
 	int base[CG_MAXH];          /* dir fds: the base group */
 	char base_name[CG_NAME_MAX];
 	char enable[32];            /* v2 cgroup.subtree_control line, "+memory +pids +cpu" */
+	char v1_name[CG_MAXH][48];  /* v1: each hierarchy's controllers, "cpu,cpuacct" */
+	const char *v1_names[CG_MAXH + 1]; /* NULL-ended, for mounting them in a container */
 };
 
 struct cg {
@@ -71,6 +74,8 @@ const char *cg_mode_name(const struct cg_sys *s);
  * controller and there is none; v2: -EBUSY when parent holds processes. */
 int cg_create(struct cg_sys *s, struct cg *parent, const char *name,
 	      const struct cg_limits *lim, struct cg *out);
+/* Dir fd of g in the hierarchy of controller c, -1 without it. */
+int cg_fd_of(const struct cg *g, enum cg_ctrl c);
 /* Writes every knob, so the group ends up exactly as lim says. */
 int cg_set_limits(struct cg *g, const struct cg_limits *lim);
 /* The v2 directory fd for clone3(CLONE_INTO_CGROUP); -1 in v1. */
@@ -137,7 +142,6 @@ int cg_open_own(int root, const char *rel);
 /* mkdir (an existing group is kept, *made false) and open: fd or -errno */
 int cg_make_group(int parent, const char *name, bool *made);
 int cg_get_key(int dfd, const char *file, const char *key, uint64_t *v); /* "key N" lines */
-int cg_fd_of(const struct cg *g, enum cg_ctrl c); /* -1 without that controller */
 int64_t cg_quota_us(int64_t millis);
 int64_t cg_shares(int64_t millis);
 #endif

@@ -1,7 +1,7 @@
 /* cgroup_v1.c - one hierarchy per controller: setup, limit files, and
  * the subtree walks that stand in for v2's recursive files.
  *
- * Each of memory, cpu, cpuacct and pids is looked for at MOUNT/<name>;
+ * Each of memory, cpu, cpuacct, pids and devices is looked for at MOUNT/<name>;
  * memory and pids must be there. A hierarchy mounted under two names
  * (cpu,cpuacct) is used once. Swap is off by memsw = limit where swap is
  * accounted, and swappiness 0. v1 has no memory.oom.group: after an OOM
@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -64,6 +65,17 @@ int cg_v1_init(struct cg_sys *s, int mroot, const char *self)
 	}
 	if (s->h_of[CG_MEMORY] < 0 || s->h_of[CG_PIDS] < 0)
 		return -ENOTSUP;
+	for (int c = 0; c < CG_NCTRL; c++) {
+		int h = s->h_of[c];
+		if (h < 0)
+			continue;
+		size_t l = strlen(s->v1_name[h]);
+		snprintf(s->v1_name[h] + l, sizeof s->v1_name[h] - l, "%s%s", l ? "," : "",
+			 cg_ctrl_name[c]);
+	}
+	for (unsigned h = 0; h < s->nh; h++)
+		s->v1_names[h] = s->v1_name[h];
+	s->v1_names[s->nh] = NULL;
 	s->mode = CG_V1;
 	return 0;
 }

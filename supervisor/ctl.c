@@ -65,13 +65,31 @@ static void flush_out(struct ctl_client *cl)
 		client_drop(cl);
 }
 
+size_t ctl_frame(char *out, char stream, const char *data, size_t len)
+{
+	out[0] = stream;
+	out[1] = (char)(len >> 24);
+	out[2] = (char)(len >> 16);
+	out[3] = (char)(len >> 8);
+	out[4] = (char)len;
+	memcpy(out + 5, data, len);
+	return len + 5;
+}
+
 void ctl_write(struct ctl_client *cl, char stream, const char *data, size_t len)
 {
+	while (len > CTL_FRAME_MAX) {
+		ctl_write(cl, stream, data, CTL_FRAME_MAX);
+		data += CTL_FRAME_MAX;
+		len -= CTL_FRAME_MAX;
+	}
 	if (cl->dead)
 		return;
 	size_t need = cl->out_len + 5 + len;
-	if (need > LIM_CTL_OUTPUT) {
-		/* a client that does not read is dropped, never waited for */
+	/* one answer may be large (a pod as JSON); what a follower has not
+	 * read yet may not: a client that does not read is dropped, never
+	 * waited for */
+	if (need > (cl->follow == CF_NONE ? LIM_CTL_RESPONSE : LIM_CTL_OUTPUT)) {
 		client_drop(cl);
 		return;
 	}
@@ -81,13 +99,7 @@ void ctl_write(struct ctl_client *cl, char stream, const char *data, size_t len)
 		return;
 	}
 	cl->out = p;
-	p += cl->out_len;
-	p[0] = stream;
-	p[1] = (char)(len >> 24);
-	p[2] = (char)(len >> 16);
-	p[3] = (char)(len >> 8);
-	p[4] = (char)len;
-	memcpy(p + 5, data, len);
+	ctl_frame(p + cl->out_len, stream, data, len);
 	cl->out_len = need;
 }
 
@@ -208,14 +220,28 @@ static void on_client(struct loop *l, struct loop_watch *w, uint32_t events)
 	}
 }
 
-static bool peer_allowed(struct sv *sv, int fd)
+/* root, our own user, or a member of --ctl-group (its primary group or
+ * a supplementary one, as the kernel recorded them at connect) */
+static bool peer_allowed(struct sv *sv, int fd, struct ucred *cred)
 {
-	struct ucred cred;
-	socklen_t len = sizeof cred;
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+	socklen_t len = sizeof *cred;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, cred, &len) < 0)
 		return false;
-	return cred.uid == 0 || cred.uid == geteuid() ||
-	       (sv->cfg.ctl_gid != (gid_t)-1 && cred.gid == sv->cfg.ctl_gid);
+	if (cred->uid == 0 || cred->uid == geteuid())
+		return true;
+	gid_t want = sv->cfg.ctl_gid;
+	if (want == (gid_t)-1)
+		return false;
+	if (cred->gid == want)
+		return true;
+	gid_t groups[LIM_PEER_GROUPS];
+	len = sizeof groups;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) < 0)
+		return false; /* ERANGE: more groups than we look at */
+	for (size_t i = 0; i < len / sizeof *groups; i++)
+		if (groups[i] == want)
+			return true;
+	return false;
 }
 
 int ctl_adopt(struct sv *sv, int fd)
@@ -223,6 +249,12 @@ int ctl_adopt(struct sv *sv, int fd)
 	struct ctl_client *cl = NULL;
 	if (sv->nclients >= LIM_CTL_CLIENTS || !(cl = calloc(1, sizeof *cl)) ||
 	    !(cl->in = malloc(HEADER_MAX))) {
+		static const char msg[] = "podctl: podinit is busy: too many clients\n";
+		char busy[sizeof msg + 16];
+		size_t n = ctl_frame(busy, '2', msg, sizeof msg - 1);
+		n += ctl_frame(busy + n, 'x', "\1", 1);
+		/* best effort, a new socket has room for it */
+		(void)!send(fd, busy, n, MSG_NOSIGNAL | MSG_DONTWAIT);
 		free(cl);
 		close(fd);
 		return -EBUSY;
@@ -253,11 +285,15 @@ static void on_accept(struct loop *l, struct loop_watch *w, uint32_t events)
 		int fd = accept4(w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0)
 			return; /* EAGAIN, or a client that left already */
-		if (!peer_allowed(sv, fd)) {
-			close(fd);
+		struct ucred cred = {0};
+		bool ok = peer_allowed(sv, fd, &cred);
+		if (ctl_adopt(sv, fd) < 0 || ok)
 			continue;
-		}
-		ctl_adopt(sv, fd);
+		/* an answer, not a reset or a SIGPIPE: the client reads why */
+		struct ctl_client *cl = sv->clients;
+		ctl_printf(cl, '2', "podctl: permission denied: uid %u is neither root nor in the control group\n",
+			   (unsigned)cred.uid);
+		ctl_exit(cl, 1);
 	}
 }
 

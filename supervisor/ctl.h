@@ -42,6 +42,11 @@ void ctl_close(struct sv *sv);
 /* Sends followers what happened since the last pass; frees dead clients. */
 void ctl_flush(struct sv *sv);
 
+#define CTL_FRAME_MAX 65536 /* bytes in one frame: longer output is split */
+
+/* One frame into out (len + 5 bytes): stream, 4-byte big-endian length,
+ * the bytes. Returns its size. */
+size_t ctl_frame(char *out, char stream, const char *data, size_t len);
 /* For commands: queue output to the client. */
 void ctl_write(struct ctl_client *cl, char stream, const char *data, size_t len);
 void ctl_printf(struct ctl_client *cl, char stream, const char *fmt, ...)

@@ -59,7 +59,7 @@ static char *read_all(const char *path, size_t *len)
 static int write_all(int fd, const char *p, size_t n)
 {
 	while (n) {
-		ssize_t w = write(fd, p, n);
+		ssize_t w = fd > 2 ? send(fd, p, n, MSG_NOSIGNAL) : write(fd, p, n);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
@@ -145,13 +145,16 @@ int ctl_client_main(int argc, char **argv)
 	}
 	char head[32];
 	int hl = snprintf(head, sizeof head, "PODCTL1 %zu\n", len);
-	if (write_all(fd, head, (size_t)hl) || write_all(fd, req, len)) {
+	if ((write_all(fd, head, (size_t)hl) || write_all(fd, req, len)) && errno != EPIPE &&
+	    errno != ECONNRESET) {
 		fprintf(stderr, "podctl: cannot send the request: %s\n", strerror(errno));
 		free(req);
 		return 1;
 	}
+	/* a refused or busy server answers and closes before it reads all of
+	 * the request: its answer is still there to read */
 	free(req);
-	char *buf = malloc(LIM_CTL_OUTPUT);
+	char *buf = malloc(CTL_FRAME_MAX);
 	for (;;) {
 		unsigned char h[5];
 		if (!buf || read_full(fd, (char *)h, 5)) {
@@ -160,7 +163,7 @@ int ctl_client_main(int argc, char **argv)
 			return 1;
 		}
 		size_t n = (size_t)h[1] << 24 | (size_t)h[2] << 16 | (size_t)h[3] << 8 | h[4];
-		if (n > LIM_CTL_OUTPUT || read_full(fd, buf, n)) {
+		if (n > CTL_FRAME_MAX || read_full(fd, buf, n)) {
 			fputs("podctl: malformed answer from podinit\n", stderr);
 			free(buf);
 			return 1;

@@ -16,8 +16,10 @@
 #include "ctl.h"
 #include "emit.h"
 #include "manifest.h"
+#include "limits.h"
 #include "pod.h"
 #include "quantity.h"
+#include "state.h"
 #include "status.h"
 #include "store.h"
 #include "sv.h"
@@ -267,6 +269,22 @@ static void cmd_describe(struct ctl_client *cl, int argc, char **argv)
 	ctl_exit(cl, 0);
 }
 
+/* Followers (-f, wait) hold their connection: at most LIM_CTL_FOLLOWERS,
+ * so that a few connections always stay free for new requests. True
+ * (after answering) when cl may not become one more. */
+static bool followers_full(struct ctl_client *cl)
+{
+	unsigned n = 0;
+	for (const struct ctl_client *o = cl->sv->clients; o; o = o->next)
+		n += !o->dead && o->follow != CF_NONE;
+	if (n < LIM_CTL_FOLLOWERS)
+		return false;
+	ERR(cl, "Error from server (TooManyRequests): %u clients are following already (at most %d)\n",
+	    n, LIM_CTL_FOLLOWERS);
+	ctl_exit(cl, 1);
+	return true;
+}
+
 /* ---- logs ----------------------------------------------------------- */
 
 static void send_log(struct ctl_client *cl, const struct logbuf *lb, uint64_t *pos)
@@ -300,6 +318,8 @@ static void cmd_logs(struct ctl_client *cl, int argc, char **argv)
 		ctl_exit(cl, 1);
 		return;
 	}
+	if (flag(argc, argv, "-f") && followers_full(cl))
+		return;
 	const char *tail = opt(argc, argv, "--tail");
 	long lines = tail ? strtol(tail, NULL, 10) : -1;
 	bool prev = flag(argc, argv, "--previous") || flag(argc, argv, "-p");
@@ -366,6 +386,8 @@ static void cmd_events(struct ctl_client *cl, int argc, char **argv)
 {
 	struct sv *sv = cl->sv;
 	const char *fmt = opt(argc, argv, "-o");
+	if (flag(argc, argv, "-f") && followers_full(cl))
+		return;
 	cl->json = fmt && !strcmp(fmt, "json");
 	for (uint64_t s = events_first(&sv->events); s < sv->events.next; s++)
 		send_event(cl, events_get(&sv->events, s));
@@ -405,6 +427,8 @@ static void cmd_wait(struct ctl_client *cl, int argc, char **argv)
 		ctl_exit(cl, 0);
 		return;
 	}
+	if (followers_full(cl))
+		return;
 	cl->follow = CF_WAIT;
 	loop_timer_at(&cl->sv->loop, &cl->timer, loop_now() + (uint64_t)(t ? ns : 300000000000LL));
 }
@@ -438,38 +462,12 @@ bool ctl_follow_step(struct ctl_client *cl)
 
 /* ---- apply / delete ------------------------------------------------- */
 
-static int write_atomic(const char *dir, const char *name, const char *data, size_t len)
+/* The manifests directory, opened for one command: writes go through it
+ * with plain names only. fd or -errno. */
+static int manifests_dir(const struct sv *sv)
 {
-	char tmp[PATH_MAX], path[PATH_MAX];
-	snprintf(tmp, sizeof tmp, "%s/.%s.tmp", dir, name);
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	int rc = 0;
-	for (size_t off = 0; off < len && !rc;) {
-		ssize_t w = write(fd, data + off, len - off);
-		if (w < 0 && errno != EINTR)
-			rc = -errno;
-		else if (w > 0)
-			off += (size_t)w;
-	}
-	if (!rc && fsync(fd) < 0)
-		rc = -errno;
-	if (close(fd) < 0 && !rc)
-		rc = -errno;
-	if (!rc && rename(tmp, path) < 0)
-		rc = -errno;
-	if (rc) {
-		unlink(tmp);
-		return rc;
-	}
-	int d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (d >= 0) {
-		fsync(d);
-		close(d);
-	}
-	return 0;
+	int fd = open(sv->cfg.manifests, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
 }
 
 /* The file that defines a pod, or NULL. */
@@ -511,7 +509,14 @@ static void cmd_apply(struct ctl_client *cl, int argc, char **argv)
 		ctl_exit(cl, 1);
 		return;
 	}
-	/* the file is named after the source, or after its first object */
+	/* the file is named after the source, or after its first object; a
+	 * name from the client is a plain file name or refused */
+	if (strcmp(name, "-") && !state_name_ok(name)) {
+		ERR(cl, "error: \"%s\" is not a file name (no '/', no leading '.')\n", name);
+		mf_free(&mf);
+		ctl_exit(cl, 2);
+		return;
+	}
 	char fname[256];
 	const char *first = mf.objs[0].kind == MF_POD	   ? mf.objs[0].pod->meta.name.s
 			    : mf.objs[0].kind == MF_SERVICE ? mf.objs[0].service->meta.name.s
@@ -533,7 +538,10 @@ static void cmd_apply(struct ctl_client *cl, int argc, char **argv)
 			return;
 		}
 	}
-	rc = write_atomic(sv->cfg.manifests, fname, text, strlen(text));
+	int dfd = manifests_dir(sv);
+	rc = dfd < 0 ? dfd : state_write(dfd, fname, text, strlen(text), 0644);
+	if (dfd >= 0)
+		close(dfd);
 	if (rc) {
 		ERR(cl, "error: cannot write %s/%s: %s\n", sv->cfg.manifests, fname, strerror(-rc));
 		mf_free(&mf);
@@ -572,10 +580,11 @@ static void cmd_delete(struct ctl_client *cl, int argc, char **argv)
 	}
 	char path[PATH_MAX];
 	snprintf(path, sizeof path, "%s/%s", sv->cfg.manifests, f->name);
-	int rc = 0;
-	if (f->gen->file.n == 1) {
-		if (unlink(path) < 0)
-			rc = -errno;
+	int rc = 0, dfd = manifests_dir(sv);
+	if (dfd < 0) {
+		rc = dfd;
+	} else if (f->gen->file.n == 1) {
+		rc = state_remove(dfd, f->name);
 	} else {
 		/* the file holds more: write it back without this pod */
 		struct membuf m;
@@ -598,9 +607,11 @@ static void cmd_delete(struct ctl_client *cl, int argc, char **argv)
 		}
 		fclose(m.f);
 		m.f = NULL;
-		rc = write_atomic(sv->cfg.manifests, f->name, m.buf, m.len);
+		rc = state_write(dfd, f->name, m.buf, m.len, 0644);
 		free(m.buf);
 	}
+	if (dfd >= 0)
+		close(dfd);
 	if (rc) {
 		ERR(cl, "error: cannot change %s: %s\n", path, strerror(-rc));
 		ctl_exit(cl, 1);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include "arena.h"
 #include "sandbox.h"
+#include "seccomp.h"
 #include "image.h"
 #include "names.h"
 #include "quantity.h"
@@ -334,6 +335,49 @@ static uint64_t caps_of(const struct sv *sv, const struct mf_caps *caps)
 	return set & sv->caps_have;
 }
 
+/* The seccomp profile that applies: the container's, else the pod's,
+ * else the board's default (RuntimeDefault unless SECCOMP_DEFAULT says
+ * Unconfined; a privileged container is Unconfined unless it asks).
+ * Returns "RuntimeDefault", "Unconfined" or "Localhost". */
+static const char *seccomp_type(const struct container *c, bool privileged)
+{
+	const struct mf_seccomp *cs = &c->spec->security.seccomp;
+	const struct mf_seccomp *ps = &c->pod->spec->spec.security.seccomp;
+	if (cs->type.set)
+		return cs->type.s;
+	if (ps->type.set)
+		return ps->type.s;
+	return privileged || !c->pod->sv->board.seccomp_default ? "Unconfined" : "RuntimeDefault";
+}
+
+/* RuntimeDefault for a process holding caps, in the instance's arena */
+static const struct sock_fprog *seccomp_prog(struct arena *a, uint64_t caps)
+{
+	struct sock_filter f[SECCOMP_MAX_INSNS];
+	unsigned n = seccomp_build(caps, f);
+	struct sock_fprog *prog = arena_alloc(a, sizeof *prog);
+	struct sock_filter *copy = arena_alloc(a, n * sizeof *copy);
+	if (!prog || !copy)
+		return NULL;
+	memcpy(copy, f, n * sizeof *copy);
+	prog->len = (unsigned short)n;
+	prog->filter = copy;
+	return prog;
+}
+
+/* The RAM the writable layer may fill: the container's ephemeral-storage
+ * or memory limit, the smaller of the two, else the board's default. */
+static uint64_t stage_bytes(const struct container *c)
+{
+	const struct mf_res_list *l = &c->spec->resources.limits;
+	int64_t n = c->pod->sv->tmpfs_default;
+	if (l->ephemeral.set)
+		n = l->ephemeral.i;
+	if (l->memory.set && (!l->ephemeral.set || l->memory.i < n))
+		n = l->memory.i;
+	return (uint64_t)(n > 4096 ? n : 4096);
+}
+
 static void on_log(struct loop *l, struct loop_watch *w, uint32_t events);
 static void on_spawn_report(struct loop *l, struct loop_watch *w, uint32_t events);
 
@@ -493,13 +537,26 @@ int ctr_start(struct container *c)
 	const char *workdir = s->working_dir.set ? s->working_dir.s
 			      : img.cfg.workdir && *img.cfg.workdir ? img.cfg.workdir
 								   : "/";
+	uint64_t caps = privileged ? sv->caps_have : caps_of(sv, &cs->caps);
+	const char *sc = seccomp_type(c, privileged);
+	const struct sock_fprog *filter = NULL;
+	if (!strcmp(sc, "Localhost")) {
+		fail_wait(c, "CreateContainerConfigError",
+			  "seccompProfile type Localhost is not supported by podinit (RuntimeDefault, Unconfined)");
+		goto out;
+	}
+	if (!strcmp(sc, "RuntimeDefault") && !(filter = seccomp_prog(a, caps))) {
+		fail_wait(c, "CreateContainerError", "out of memory");
+		goto out;
+	}
 	if (sv->cg_ok) {
 		const struct mf_resources *res = &s->resources;
+		/* pids are bounded per pod (the board's POD_PIDS_LIMIT) */
 		struct cg_limits lim = {
 			.mem_max = res->limits.memory.set ? res->limits.memory.i : -1,
 			.cpu_max = res->limits.cpu.set ? res->limits.cpu.i : -1,
 			.cpu_request = res->requests.cpu.set ? res->requests.cpu.i : -1,
-			.pids_max = sv->cfg.pids_max};
+			.pids_max = -1};
 		/* the last instance's group may still be there (v1: its last
 		 * processes were exiting): use it again */
 		int e = c->cg_live ? cg_set_limits(&c->cg, &lim)
@@ -510,15 +567,24 @@ int ctr_start(struct container *c)
 		}
 		c->cg_live = true;
 		cg_oom_kills(&c->cg, &c->oom_before);
+		/* before the first process is in the group */
+		if ((e = cg_devices_apply(&sv->devices, &c->cg, privileged))) {
+			fail_wait(c, "CreateContainerError", "cannot restrict its devices: %s%s",
+				  strerror(-e), e == -ENOTSUP ? " (no device control on this system)" : "");
+			goto out;
+		}
 	}
 	struct spawn_req req = {
 		.netns = p->netns, .ipcns = p->ipcns, .utsns = p->utsns, .pidns = p->pause.pidfd,
 		.self_pidns = sv->self_pidns, .lower = img.rootfs,
-		.stage = stage, .read_only_root = cs->read_only_root.set && cs->read_only_root.i,
+		.stage = stage, .stage_bytes = stage_bytes(c),
+		.read_only_root = cs->read_only_root.set && cs->read_only_root.i,
 		.cred = {.uid = uid, .gid = gid, .groups = groups, .ngroups = ngroups,
-			 .caps = privileged ? sv->caps_have : caps_of(sv, &cs->caps),
-			 .last_cap = sv->last_cap,
-			 .privileged = privileged, .no_new_privs = !escalate && !privileged},
+			 .caps = caps, .last_cap = sv->last_cap,
+			 .privileged = privileged, .no_new_privs = !escalate && !privileged,
+			 .seccomp = filter},
+		.cgroupfs = {.v2 = sv->cg_ok && sv->cg.mode == CG_V2,
+			     .v1 = sv->cg_ok && sv->cg.mode == CG_V1 ? sv->cg.v1_names : NULL},
 		.mounts = mounts, .nmounts = (unsigned)nm, .argv = (char *const *)argv,
 		.envp = (char *const *)env->v, .path = path ? path : DEFAULT_PATH, .workdir = workdir,
 		.out_fd = logp[1],

@@ -21,11 +21,16 @@
 
 /* Supervisor */
 #define LIM_MANIFEST_FILES   128           /* *.yaml files in the manifests directory */
-#define LIM_PODS             128           /* pods running at once */
+#define LIM_PODS             128           /* pods running at once (the board's MAX_PODS may say fewer) */
+#define LIM_CONTAINERS       64            /* containers of one pod, init and app together */
 #define LIM_TIMERS           2048          /* armed deadlines at once */
 #define LIM_CTL_CLIENTS      16            /* control connections at once */
+#define LIM_CTL_FOLLOWERS    12            /* of those, following logs or events (-f, wait): the
+					    * rest stay free for new requests, poweroff included */
+#define LIM_PEER_GROUPS      256           /* supplementary groups of a control client looked at */
 #define LIM_CTL_REQUEST      (LIM_MANIFEST_BYTES + 4096) /* one request, apply included */
-#define LIM_CTL_OUTPUT       (512 * 1024)  /* queued output to one client */
+#define LIM_CTL_OUTPUT       (512 * 1024)  /* output queued for a follower (logs -f) */
+#define LIM_CTL_RESPONSE     (2 * LIM_ARENA_BYTES) /* one answer, e.g. the largest valid pod as JSON */
 #define LIM_LOG_BYTES        (64 * 1024)   /* default log ring per container instance */
 #define LIM_ARGS             1024          /* argv or env entries of one container */
 
@@ -34,5 +39,8 @@
 #define LIM_DNS_SUBDOMAIN    253
 #define LIM_ANNOTATIONS      (256 * 1024)  /* total size of a pod's annotations */
 #define LIM_CONFIG_DATA      (1024 * 1024) /* a ConfigMap's or Secret's data */
+
+#define LIM_STR_(x) #x
+#define LIM_STR(x) LIM_STR_(x) /* a limit as text, for messages */
 
 #endif

@@ -92,7 +92,7 @@ struct mf_lifecycle {
 
 struct mf_res_list {
 	struct mf_node node;
-	struct mf_val cpu, memory; /* millicores, bytes */
+	struct mf_val cpu, memory, ephemeral; /* millicores, bytes, bytes */
 };
 
 struct mf_resources {

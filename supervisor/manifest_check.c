@@ -471,6 +471,10 @@ static void check_containers(struct chk *c, struct mf_pod_spec *s)
 		fail(c, s->containers.set ? s->containers.line : s->node.line,
 		     s->containers.set ? s->containers.col : s->node.col,
 		     "spec.containers: a Pod needs at least one container");
+	if (s->containers.n + s->init_containers.n > LIM_CONTAINERS)
+		fail(c, s->containers.line, s->containers.col,
+		     "spec.containers: %u containers and init containers: podinit runs at most %d per pod",
+		     (unsigned)(s->containers.n + s->init_containers.n), LIM_CONTAINERS);
 }
 
 static void check_meta(struct chk *c, struct mf_meta *m, const char *(*name_rule)(const char *))

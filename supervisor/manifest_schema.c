@@ -102,7 +102,7 @@ SCHEMA(lifecycle_s, "lifecycle", struct mf_lifecycle, lifecycle_f);
 static const struct mf_field res_list_f[] = {
 	F("cpu", FT_CPU, struct mf_res_list, cpu),
 	F("memory", FT_MEM, struct mf_res_list, memory),
-	IGN("ephemeral-storage"), END};
+	F("ephemeral-storage", FT_MEM, struct mf_res_list, ephemeral), END};
 SCHEMA(res_list_s, "resources", struct mf_res_list, res_list_f);
 
 static const struct mf_field resources_f[] = {

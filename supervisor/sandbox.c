@@ -24,7 +24,9 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include "beneath.h"
 #include "names.h"
+#include "state.h"
 #include "store.h"
 #include "sv.h"
 
@@ -38,24 +40,6 @@ static int why_fmt(char *why, size_t len, const char *fmt, ...)
 	return -1;
 }
 #define WHY(...) why_fmt(why, len, __VA_ARGS__)
-
-static int mkdir_p(const char *path, mode_t mode)
-{
-	char buf[PATH_MAX];
-	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-		return -ENAMETOOLONG;
-	for (char *s = buf + 1;; s++) {
-		if (*s == '/' || !*s) {
-			char c = *s;
-			*s = 0;
-			if (mkdir(buf, mode) < 0 && errno != EEXIST)
-				return -errno;
-			*s = c;
-			if (!c)
-				return 0;
-		}
-	}
-}
 
 static int write_file(const char *path, const char *data, size_t n, mode_t mode)
 {
@@ -235,7 +219,7 @@ static int config_volume(struct pod *p, const struct mf_volume *v, const char *d
 			}
 			char *slash = strrchr(path, '/');
 			*slash = 0;
-			int rc = mkdir_p(path, 0755);
+			int rc = state_mkdir_p(path, 0755);
 			*slash = '/';
 			if (rc || (rc = write_file(path, value, n, mode)) < 0) {
 				ret = WHY("cannot write %s: %s", path, strerror(-rc));
@@ -253,7 +237,7 @@ static int host_path(const struct mf_host_path *h, char *why, size_t len)
 	const char *t = h->type.set ? h->type.s : "";
 	struct stat st;
 	if (!strcmp(t, "DirectoryOrCreate")) {
-		int rc = mkdir_p(h->path.s, 0755);
+		int rc = state_mkdir_p(h->path.s, 0755);
 		return rc ? WHY("cannot create %s: %s", h->path.s, strerror(-rc)) : 0;
 	}
 	if (!strcmp(t, "FileOrCreate")) {
@@ -278,6 +262,26 @@ static int host_path(const struct mf_host_path *h, char *why, size_t len)
 	return 0;
 }
 
+/* A memory-backed emptyDir holds at most its sizeLimit and the pod's
+ * memory limit (every container's limit together, when each has one), as
+ * the kubelet sizes it; with neither, the board's TMPFS_DEFAULT. Its
+ * pages are charged to the memory cgroup of the container that writes. */
+static int64_t memory_volume_bytes(const struct pod *p, const struct mf_empty_dir *e)
+{
+	int64_t pod = 0;
+	const struct mf_pod_spec *s = &p->spec->spec;
+	const struct mf_list *lists[2] = {&s->init_containers, &s->containers};
+	for (int l = 0; l < 2 && pod >= 0; l++) {
+		const struct mf_container *c = lists[l]->v;
+		for (uint32_t i = 0; i < lists[l]->n && pod >= 0; i++)
+			pod = c[i].resources.limits.memory.set ? pod + c[i].resources.limits.memory.i : -1;
+	}
+	int64_t n = pod > 0 ? pod : p->sv->tmpfs_default;
+	if (e->size_limit.set && e->size_limit.i < n)
+		n = e->size_limit.i;
+	return n > 4096 ? n : 4096;
+}
+
 static int volumes(struct pod *p, char *why, size_t len)
 {
 	const struct mf_volume *v = p->spec->spec.volumes.v;
@@ -290,15 +294,14 @@ static int volumes(struct pod *p, char *why, size_t len)
 				return -1;
 			continue;
 		}
-		int rc = mkdir_p(dir, 0777);
+		int rc = state_mkdir_p(dir, 0777);
 		if (rc)
 			return WHY("cannot create %s: %s", dir, strerror(-rc));
 		if (v[i].empty_dir.node.set && v[i].empty_dir.medium.set &&
 		    !strcmp(v[i].empty_dir.medium.s, "Memory")) {
-			char opts[64] = "mode=1777";
-			if (v[i].empty_dir.size_limit.set)
-				snprintf(opts, sizeof opts, "mode=1777,size=%lld",
-					 (long long)v[i].empty_dir.size_limit.i);
+			char opts[64];
+			snprintf(opts, sizeof opts, "mode=1777,size=%lld",
+				 (long long)memory_volume_bytes(p, &v[i].empty_dir));
 			if (mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
 				return WHY("cannot mount tmpfs for %s: %s", v[i].name.s, strerror(errno));
 			p->mem_tmpfs++;
@@ -324,7 +327,7 @@ static int make_pid_namespace(struct pod *p, char *why, size_t len)
 
 int sandbox_create(struct pod *p, char *why, size_t len)
 {
-	int rc = mkdir_p(p->dir, 0700);
+	int rc = state_mkdir_p(p->dir, 0700);
 	if (rc)
 		return WHY("cannot create %s: %s", p->dir, strerror(-rc));
 	if (make_namespaces(p, why, len) || write_etc(p, why, len) || volumes(p, why, len))
@@ -332,8 +335,10 @@ int sandbox_create(struct pod *p, char *why, size_t len)
 	if (p->spec->spec.share_pid.set && p->spec->spec.share_pid.i && make_pid_namespace(p, why, len))
 		return -1;
 	if (p->sv->cg_ok) {
-		struct cg_limits none = {-1, -1, -1, -1};
-		rc = cg_create(&p->sv->cg, NULL, p->name, &none, &p->cg);
+		/* the pod's processes together, a fork bomb included, as the
+		 * kubelet's podPidsLimit */
+		struct cg_limits lim = {-1, -1, -1, p->sv->board.pod_pids_limit};
+		rc = cg_create(&p->sv->cg, NULL, p->name, &lim, &p->cg);
 		if (rc)
 			return WHY("cannot create the pod cgroup: %s", strerror(-rc));
 		p->cg_live = true;
@@ -395,12 +400,9 @@ void sandbox_destroy(struct pod *p)
 static int open_beneath(const char *dir, const char *rel)
 {
 	int d = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (d < 0)
-		return -1;
-	if (!rel || !*rel)
+	if (d < 0 || !rel || !*rel)
 		return d;
-	struct open_how how = {.flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT};
-	int fd = (int)syscall(SYS_openat2, d, rel, &how, sizeof how);
+	int fd = beneath_open(d, rel, O_PATH, 0);
 	int err = errno;
 	close(d);
 	errno = err;
@@ -427,11 +429,15 @@ int sandbox_mounts(struct pod *p, const struct mf_container *c, struct spawn_mou
 		const char *sub = m[i].sub_path.set ? m[i].sub_path.s : NULL;
 		int fd = open_beneath(dir, sub);
 		if (fd < 0 && errno == ENOENT && sub && (v->empty_dir.node.set || v->host_path.node.set)) {
-			/* Kubernetes creates a missing subPath as a directory */
-			char full[PATH_MAX * 2];
-			snprintf(full, sizeof full, "%s/%s", dir, sub);
-			if (mkdir_p(full, 0755) == 0)
-				fd = open_beneath(dir, sub);
+			/* Kubernetes creates a missing subPath as a directory: one
+			 * component at a time beneath the volume, so that a symlink
+			 * a container planted there resolves inside it */
+			int vfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+			fd = vfd < 0 ? -1 : beneath_mkpath(vfd, sub, false, 0755);
+			int err = errno;
+			if (vfd >= 0)
+				close(vfd);
+			errno = err;
 		}
 		if (fd < 0)
 			return WHY("volume %s%s%s: %s", m[i].name.s, sub ? " subPath " : "", sub ? sub : "",

@@ -93,6 +93,26 @@ static bool load(struct store_file *f, const char *dir, struct events *ev)
 	return true;
 }
 
+/* Names the files past the limit (those after last, in name order). */
+static void report_left_out(DIR *d, struct events *ev, const char *last, unsigned count)
+{
+	char list[400] = "";
+	size_t len = 0;
+	unsigned named = 0;
+	struct dirent *de;
+	rewinddir(d);
+	while ((de = readdir(d)))
+		if (wanted(de->d_name) && strcmp(de->d_name, last) > 0 &&
+		    len + strlen(de->d_name) + 3 < sizeof list - 16) {
+			len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", named ? ", " : "",
+						de->d_name);
+			named++;
+		}
+	events_add(ev, true, "manifests", "TooManyFiles",
+		   "only %d manifest files are read (the first in name order); left out: %s%s", LIM_MANIFEST_FILES,
+		   list, named < count ? ", ..." : "");
+}
+
 bool store_scan(struct store *s, const char *dir, struct events *ev)
 {
 	DIR *d = opendir(dir);
@@ -103,25 +123,31 @@ bool store_scan(struct store *s, const char *dir, struct events *ev)
 	}
 	char (*names)[256] = s->scratch;
 	char *sorted[LIM_MANIFEST_FILES];
-	unsigned n = 0;
-	bool too_many = false;
+	unsigned n = 0, left_out = 0;
 	struct dirent *de;
+	/* the LIM_MANIFEST_FILES first names in name order, whatever order
+	 * the directory lists them in */
 	while ((de = readdir(d))) {
 		if (!wanted(de->d_name))
 			continue;
-		if (n == LIM_MANIFEST_FILES) {
-			too_many = true;
+		if (n < LIM_MANIFEST_FILES) {
+			snprintf(names[n], sizeof names[n], "%s", de->d_name);
+			sorted[n] = names[n];
+			n++;
 			continue;
 		}
-		snprintf(names[n], sizeof names[n], "%s", de->d_name);
-		sorted[n] = names[n];
-		n++;
+		left_out++;
+		unsigned max = 0;
+		for (unsigned i = 1; i < n; i++)
+			if (strcmp(sorted[i], sorted[max]) > 0)
+				max = i;
+		if (strcmp(de->d_name, sorted[max]) < 0)
+			snprintf(sorted[max], 256, "%s", de->d_name);
 	}
-	closedir(d);
-	if (too_many)
-		events_add(ev, true, "manifests", "TooManyFiles", "only the first %d manifest files are read",
-			   LIM_MANIFEST_FILES);
 	qsort(sorted, n, sizeof *sorted, by_name);
+	if (left_out)
+		report_left_out(d, ev, sorted[n - 1], left_out);
+	closedir(d);
 
 	struct store_file *next = calloc(LIM_MANIFEST_FILES, sizeof *next);
 	if (!next) {

@@ -24,12 +24,14 @@
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/sysinfo.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "ctl.h"
 #include "pod.h"
 #include "quantity.h"
 #include "spawn.h"
+#include "state.h"
 #include "store.h"
 
 #define S_NS 1000000000ULL
@@ -61,7 +63,7 @@ int sv_parse_args(struct sv_config *cfg, int argc, char **argv, const char **unu
 		.manifests = "/etc/podinit/manifests", .images = "/var/lib/podinit/images",
 		.data = "/var/lib/podinit", .run = "/run/podinit", .console = NULL, .board = NULL,
 		.backoff_initial = 10 * S_NS, .backoff_cap = 300 * S_NS, .backoff_reset = 600 * S_NS,
-		.log_bytes = LIM_LOG_BYTES, .log_file_bytes = 1024 * 1024, .ctl_gid = (gid_t)-1, .pids_max = 4096,
+		.log_bytes = LIM_LOG_BYTES, .log_file_bytes = 1024 * 1024, .ctl_gid = (gid_t)-1,
 		.pid1 = getpid() == 1};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -200,9 +202,9 @@ static void reconcile(struct sv *sv)
 		unsigned count = 0;
 		for (struct pod *q = sv->pods; q; q = q->next)
 			count++;
-		if (count >= LIM_PODS) {
+		if (count >= (unsigned)sv->board.max_pods) {
 			events_add(&sv->events, true, o->pod->meta.name.s, "FailedCreate",
-				   "more than %d pods", LIM_PODS);
+				   "the device runs %u pods already, its limit (MAX_PODS)", count);
 			continue;
 		}
 		p = pod_create(sv, f->gen, o->pod, spec_hash(o));
@@ -313,17 +315,8 @@ static int setup_dirs(struct sv *sv)
 	struct stat st;
 	if (sv->cfg.pid1) { /* a device boots with what it has: make what is missing */
 		const char *dirs[] = {sv->cfg.manifests, sv->cfg.images, sv->cfg.data};
-		for (int i = 0; i < 3; i++) {
-			char buf[PATH_MAX];
-			snprintf(buf, sizeof buf, "%s", dirs[i]);
-			for (char *s = buf + 1; *s; s++)
-				if (*s == '/') {
-					*s = 0;
-					mkdir(buf, 0755);
-					*s = '/';
-				}
-			mkdir(buf, 0755);
-		}
+		for (int i = 0; i < 3; i++)
+			state_mkdir_p(dirs[i], 0755);
 	}
 	if (stat(sv->cfg.manifests, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		fprintf(stderr, "podinit: --manifests %s is not a directory\n", sv->cfg.manifests);
@@ -474,10 +467,22 @@ int sv_main(struct sv_config *cfg, enum sv_stop *how)
 			events_init(&sv->events, console_echo, &sv->console);
 	}
 	sv->cg_ok = cg_sys_init(&sv->cg, "/sys/fs/cgroup", "podinit", NULL) == 0;
+	sv->devices.prog_fd = -1;
+	if (sv->cg_ok && cg_devices_init(&sv->devices, &sv->cg) < 0)
+		events_add(&sv->events, true, "podinit", "DeviceControl",
+			   "cannot load the device program (%s): only privileged containers can start",
+			   strerror(-sv->devices.load_err));
+	if (sv->cg_ok && sv->cg.mode == CG_V1 && sv->cg.h_of[CG_DEVICES] < 0)
+		events_add(&sv->events, true, "podinit", "DeviceControl",
+			   "no v1 devices hierarchy: only privileged containers can start");
 	char why[300];
 	if (board_load(&sv->board, cfg->board, "/etc/podinit/board.conf", "/proc/cmdline",
 		       "/etc/podinit/board", why, sizeof why))
 		events_add(&sv->events, true, "podinit", "BoardProfile", "%s", why);
+	struct sysinfo si;
+	sv->tmpfs_default = sv->board.tmpfs_default ? sv->board.tmpfs_default
+			    : sysinfo(&si) == 0 ? (int64_t)si.totalram * si.mem_unit / 4
+						: 64 << 20;
 	sv->watchdog.fd = -1;
 	if (sv->board.watchdog_dev[0]) {
 		rc = watchdog_open(&sv->watchdog, sv, sv->board.watchdog_dev,
@@ -515,6 +520,7 @@ int sv_main(struct sv_config *cfg, enum sv_stop *how)
 	ctl_close(sv);
 	squash_fini(&sv->squash);
 	store_fini(store);
+	cg_devices_fini(&sv->devices);
 	if (sv->cg_ok)
 		cg_sys_fini(&sv->cg);
 	loop_fini(&sv->loop);

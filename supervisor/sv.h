@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include "cgroup.h"
+#include "cgroup_devices.h"
 #include "board.h"
 #include "console.h"
 #include "events.h"
@@ -24,7 +25,6 @@ struct sv_config {
 	unsigned log_files; /* files kept per container under DATA/logs; 0 = none */
 	uint64_t log_file_bytes;
 	gid_t ctl_gid;      /* group allowed on the control socket; (gid_t)-1 = root only */
-	int64_t pids_max;   /* default pids.max per container */
 	bool pid1;
 };
 
@@ -42,6 +42,8 @@ struct sv {
 	int inotify_wd;
 	struct cg_sys cg;
 	bool cg_ok;
+	struct cg_devices devices; /* the device allow-list for containers */
+	int64_t tmpfs_default;     /* the board's TMPFS_DEFAULT, or a quarter of the memory */
 	struct events events;
 	struct squash squash;     /* squashfs images mounted under RUN/images */
 	struct console console;   /* with --console (PID 1: /dev/console) */
@@ -54,8 +56,8 @@ struct sv {
 	struct ctl_client *clients;
 	unsigned nclients;
 	unsigned last_cap;
-	int self_pidns;
-	int self_netns;           /* ours, to return to after making a pod socket */           /* our PID namespace, to return to after joining a pod's */
+	int self_pidns;           /* our PID namespace, to return to after joining a pod's */
+	int self_netns;           /* ours, to return to after making a pod socket */
 	uint64_t caps_default;
 	uint64_t caps_have;       /* our permitted set: containers never get more */
 	bool stopping;            /* SIGTERM/poweroff: terminate everything, then exit */

@@ -154,6 +154,8 @@ make_images() {
 	for a in $(/bin/busybox --list); do
 		[[ $a == busybox ]] || ln -sf busybox "$r/bin/$a"
 	done
+	# the attacker of the attack cases (escape.c), static like busybox
+	cc -static -O2 -o "$r/bin/escape" "$(dirname "${BASH_SOURCE[0]}")/escape.c" || return 1
 	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >"$r/etc/passwd"
 	printf 'root:x:0:\nnogroup:x:65534:\n' >"$r/etc/group"
 	local c=$store/docker.io/library/cfgimg/1
@@ -174,7 +176,7 @@ cg_setup() {
 	CG_DIRS=()
 	while IFS=: read -r _ ctrls path; do
 		case $ctrls in
-		memory | cpu | cpuacct | pids | cpu,cpuacct | cpuacct,cpu) dir=/sys/fs/cgroup/$ctrls ;;
+		memory | cpu | cpuacct | pids | devices | cpu,cpuacct | cpuacct,cpu) dir=/sys/fs/cgroup/$ctrls ;;
 		*) continue ;;
 		esac
 		[[ -d $dir ]] || continue
@@ -283,7 +285,7 @@ podinit_cgroup() { # podinit_cgroup HIERARCHY -> podinit's own group path
 
 # the directory of POD/CTR in hierarchy H (memory, pids, ...)
 ctr_cgdir() {
-	local h=$1 pod=$2 ctr=$3 own
+	local h=$1 pod=$2 ctr=${3:-} own
 	own=$(podinit_cgroup "$h")
 	echo "/sys/fs/cgroup/$h${own%/}/podinit/$pod${ctr:+/$ctr}"
 }

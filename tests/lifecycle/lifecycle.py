@@ -205,7 +205,7 @@ def cg_setup(name):
             if len(parts) != 3:
                 continue
             _, ctrls, path = parts
-            if ctrls in ("memory", "cpu", "cpuacct", "pids", "cpu,cpuacct", "cpuacct,cpu"):
+            if ctrls in ("memory", "cpu", "cpuacct", "pids", "devices", "cpu,cpuacct", "cpuacct,cpu"):
                 base = "/sys/fs/cgroup/" + ctrls
             elif ctrls == "" and os.path.exists("/sys/fs/cgroup/cgroup.controllers"):
                 base = "/sys/fs/cgroup"

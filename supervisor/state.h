@@ -1,0 +1,30 @@
+/* state.h - files that stay whole across a crash or a power cut, and
+ * directories made on the way.
+ *
+ * A write goes to a hidden temporary name beside the target (.NAME.tmp:
+ * the manifests scanner never reads dot-files), is fsynced, renamed over
+ * the target, and the directory is fsynced: after a power cut the file
+ * holds the old content or the new one, never a part. Everything goes
+ * through the directory's fd with plain names (state_name_ok), so no
+ * name a client sends can lead elsewhere. */
+#ifndef PODINIT_STATE_H
+#define PODINIT_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* A plain file name: not empty, no '/', not starting with '.', at most
+ * 255 bytes. */
+bool state_name_ok(const char *name);
+/* Writes buf to dirfd/name atomically (mode for a new file). 0 or -errno. */
+int state_write(int dirfd, const char *name, const void *buf, size_t len, mode_t mode);
+/* Reads dirfd/name whole into buf (at most cap - 1 bytes, NUL-terminated);
+ * -EFBIG when it is larger. Length, or -errno. */
+ssize_t state_read(int dirfd, const char *name, char *buf, size_t cap);
+/* Removes dirfd/name and makes that durable. 0 or -errno (-ENOENT). */
+int state_remove(int dirfd, const char *name);
+/* mkdir -p of an absolute or relative path. 0 or -errno. */
+int state_mkdir_p(const char *path, mode_t mode);
+
+#endif
