@@ -150,6 +150,10 @@ MANIFESTS ?= rootfs/manifests
 .PHONY: kernel image run
 kernel:
 	KERNEL_PKG_GLOB='$(KERNEL_PKG_GLOB)' rootfs/fetch.sh $(ARCH)
+# the attack suite's hostile program, for the boards' e2e attack boot
+$(OUT)/escape: tests/integration/escape.c | $(DEPS_STAMP)
+	$(CC) -static -O2 -Wall -o $@ $<
+	$(STRIP) $@
 image: $(OUT)/podinit $(OUT)/podctl
 	rootfs/mkinitramfs.sh $(BOARD) $(IMAGE) $(MANIFESTS)
 run: image

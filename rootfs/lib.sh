@@ -12,8 +12,11 @@ TOP=${TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 DEPS_DIR=${DEPS_DIR:-$TOP/build/deps}
 export LC_ALL=C
 
+# what board.conf carries for podinit (supervisor/board.c), written when board.mk sets it
+BOARD_PROFILE_KEYS=(WATCHDOG_DEV WATCHDOG_TIMEOUT WATCHDOG_BUDGET RESERVED_MEMORY SECCOMP_DEFAULT
+                    POD_PIDS_LIMIT MAX_PODS TMPFS_DEFAULT)
 BOARD_VARS=(ARCH BOARD_DESC KERNEL_PKG_GLOB QEMU_SYSTEM QEMU_ARGS KERNEL_CMDLINE CONSOLE MODULES
-            WATCHDOG_DEV WATCHDOG_TIMEOUT WATCHDOG_BUDGET RESERVED_MEMORY)
+            "${BOARD_PROFILE_KEYS[@]}")
 
 die() { echo "${0##*/}: $*" >&2; exit 1; }
 

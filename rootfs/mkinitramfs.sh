@@ -1,5 +1,6 @@
 #!/bin/bash
 # rootfs/mkinitramfs.sh BOARD OUT.cpio.gz [MANIFEST_DIR]
+#   (IMAGE_BINS="FILE...": static programs added to the busybox image's /bin)
 #
 # Builds a bootable initramfs (newc cpio, gzip) for BOARD with podinit as /sbin/init:
 #
@@ -75,10 +76,11 @@ echo "$BOARD" >etc/podinit/board
 {
     echo "# boards/$BOARD/board.mk, as podinit reads it"
     echo "NAME=$BOARD"
-    echo "WATCHDOG_DEV=$WATCHDOG_DEV"
-    echo "WATCHDOG_TIMEOUT=${WATCHDOG_TIMEOUT_OVERRIDE:-$WATCHDOG_TIMEOUT}"
-    echo "WATCHDOG_BUDGET=${WATCHDOG_BUDGET_OVERRIDE:-$WATCHDOG_BUDGET}"
-    echo "RESERVED_MEMORY=$RESERVED_MEMORY"
+    WATCHDOG_TIMEOUT=${WATCHDOG_TIMEOUT_OVERRIDE:-$WATCHDOG_TIMEOUT}
+    WATCHDOG_BUDGET=${WATCHDOG_BUDGET_OVERRIDE:-$WATCHDOG_BUDGET}
+    for k in "${BOARD_PROFILE_KEYS[@]}"; do
+        [ -n "${!k}" ] && echo "$k=${!k}"
+    done
 } >etc/podinit/board.conf
 
 : >etc/podinit/modules
@@ -98,6 +100,8 @@ mkdir -p "$R/bin" "$R/etc" "$R/proc" "$R/sys" "$R/dev" "$R/tmp" "$R/root" "$R/ho
 chmod 1777 "$R/tmp"
 chmod 700 "$R/root"
 install -m 755 "$BUSYBOX" "$R/bin/busybox"
+# IMAGE_BINS: more static programs for the busybox image's /bin (the e2e attack boot's)
+for b in ${IMAGE_BINS:-}; do install -m 755 "$b" "$R/bin/"; done
 applets=$("$QEMU_USER" "$BUSYBOX" --list 2>/dev/null) || applets=""
 if [ -z "$applets" ]; then
     # same Debian version on the host (busybox-static): its list is the closest substitute

@@ -67,8 +67,8 @@ static unsigned build(struct bpf_insn *p)
 	p[n++] = INSN(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_3, BPF_REG_2, 0, 0);
 	p[n++] = INSN(BPF_ALU64 | BPF_AND | BPF_K, BPF_REG_3, 0, 0, 0xffff);
 	p[n++] = INSN(BPF_ALU64 | BPF_RSH | BPF_K, BPF_REG_2, 0, 0, 16);
-	p[n++] = INSN(BPF_LDX | BPF_W | BPF_MEM, BPF_REG_5, BPF_REG_1, 0, 4);
-	p[n++] = INSN(BPF_LDX | BPF_W | BPF_MEM, BPF_REG_6, BPF_REG_1, 0, 8);
+	p[n++] = INSN(BPF_LDX | BPF_W | BPF_MEM, BPF_REG_5, BPF_REG_1, 4, 0);
+	p[n++] = INSN(BPF_LDX | BPF_W | BPF_MEM, BPF_REG_6, BPF_REG_1, 8, 0);
 	for (unsigned i = 0; i < NRULES; i++) {
 		const struct rule *r = &allowed[i];
 		/* the jumps skip what is left of this rule's block */
@@ -158,7 +158,5 @@ int cg_devices_apply(const struct cg_devices *d, struct cg *g, bool privileged)
 	/* several programs may run for one group, an ancestor's too: all of
 	 * them must allow an access */
 	a.attach_flags = BPF_F_ALLOW_MULTI;
-	if (syscall(SYS_bpf, BPF_PROG_ATTACH, &a, sizeof a) < 0)
-		return errno == EEXIST ? 0 : -errno; /* EEXIST: attached already (a reused group) */
-	return 0;
+	return syscall(SYS_bpf, BPF_PROG_ATTACH, &a, sizeof a) < 0 ? -errno : 0;
 }

@@ -22,7 +22,8 @@ struct cg_devices {
 /* v2: loads the program (log, if given, gets the verifier's words). */
 int cg_devices_init(struct cg_devices *d, const struct cg_sys *s);
 void cg_devices_fini(struct cg_devices *d);
-/* Restricts g to the allow-list (privileged: every device). 0 or -errno;
+/* Restricts g, a group just made, to the allow-list (privileged: every
+ * device); once per group (a group reused keeps it). 0 or -errno;
  * -ENOTSUP when this system cannot enforce it (no v1 devices hierarchy,
  * no BPF program), so that the caller refuses to start the container. */
 int cg_devices_apply(const struct cg_devices *d, struct cg *g, bool privileged);

@@ -19,6 +19,7 @@
 #include <sys/sysinfo.h>
 #include <unistd.h>
 #include "arena.h"
+#include "envlist.h"
 #include "sandbox.h"
 #include "seccomp.h"
 #include "image.h"
@@ -28,11 +29,6 @@
 #include "sv.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
-struct env {
-	const char *v[LIM_ARGS + 1]; /* "K=V" */
-	unsigned n;
-};
 
 static void fail_wait(struct container *c, const char *reason, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -47,76 +43,6 @@ static void fail_wait(struct container *c, const char *reason, const char *fmt, 
 	char obj[160];
 	snprintf(obj, sizeof obj, "pod/%s/%s", c->pod->name, c->spec->name.s);
 	events_add(&c->pod->sv->events, true, obj, "Failed", "%s: %s", reason, c->waiting_message);
-}
-
-/* Sets NAME=value, replacing an earlier NAME. */
-static int env_set(struct env *e, struct arena *a, const char *name, size_t nlen, const char *val,
-		   size_t vlen)
-{
-	char *kv = arena_alloc(a, nlen + vlen + 2);
-	if (!kv)
-		return -ENOMEM;
-	memcpy(kv, name, nlen);
-	kv[nlen] = '=';
-	memcpy(kv + nlen + 1, val, vlen);
-	for (unsigned i = 0; i < e->n; i++)
-		if (!strncmp(e->v[i], name, nlen) && e->v[i][nlen] == '=') {
-			e->v[i] = kv;
-			return 0;
-		}
-	if (e->n >= LIM_ARGS)
-		return -E2BIG;
-	e->v[e->n++] = kv;
-	e->v[e->n] = NULL;
-	return 0;
-}
-
-static const char *env_get(const struct env *e, const char *name, size_t nlen)
-{
-	for (unsigned i = 0; i < e->n; i++)
-		if (!strncmp(e->v[i], name, nlen) && e->v[i][nlen] == '=')
-			return e->v[i] + nlen + 1;
-	return NULL;
-}
-
-/* Kubernetes' $(VAR) expansion: defined variables are replaced, unknown
- * references stay as written, $$ is a literal $. */
-static const char *expand(struct arena *a, const struct env *e, const char *s)
-{
-	if (!strchr(s, '$'))
-		return s;
-	size_t cap = strlen(s) + 1, n = 0;
-	char *out = NULL;
-	for (int pass = 0; pass < 2; pass++) {
-		n = 0;
-		for (const char *p = s; *p;) {
-			const char *add = p;
-			size_t alen = 1, skip = 1;
-			if (p[0] == '$' && p[1] == '$') {
-				skip = 2;
-			} else if (p[0] == '$' && p[1] == '(') {
-				const char *end = strchr(p + 2, ')');
-				const char *v = end ? env_get(e, p + 2, (size_t)(end - p - 2)) : NULL;
-				if (v) {
-					add = v;
-					alen = strlen(v);
-					skip = (size_t)(end - p) + 1;
-				}
-			}
-			if (pass)
-				memcpy(out + n, add, alen);
-			n += alen;
-			p += skip;
-		}
-		if (!pass) {
-			cap = n + 1;
-			out = arena_alloc(a, cap);
-			if (!out)
-				return s;
-		}
-	}
-	out[n] = 0;
-	return out;
 }
 
 static bool label_value(const struct mf_list *l, const char *key, const char **out)
@@ -184,7 +110,7 @@ static int resource_value(struct container *c, const struct mf_res_ref *r, char 
 }
 
 static int build_env(struct container *c, const struct image *img, uid_t uid, struct arena *a,
-		     struct env *e)
+		     struct envlist *e)
 {
 	const struct mf_container *s = c->spec;
 	const struct store *st = c->pod->sv->store;
@@ -218,24 +144,18 @@ static int build_env(struct container *c, const struct image *img, uid_t uid, st
 	int rc = 0;
 	if (!val)
 		return -ENOMEM;
-	e->n = 0;
-	e->v[0] = NULL;
-	for (unsigned i = 0; i < img->cfg.n_env && !rc; i++) {
-		const char *eq = strchr(img->cfg.env[i], '=');
-		if (eq)
-			rc = env_set(e, a, img->cfg.env[i], (size_t)(eq - img->cfg.env[i]), eq + 1,
-				     strlen(eq + 1));
-	}
-	if (!rc && !env_get(e, "PATH", 4))
-		rc = env_set(e, a, "PATH", 4, DEFAULT_PATH, strlen(DEFAULT_PATH));
+	for (unsigned i = 0; i < img->cfg.n_env && !rc; i++)
+		rc = envlist_put(e, img->cfg.env[i]); /* NAME=value, checked when the config was read */
+	if (!rc && !envlist_get(e, "PATH", 4))
+		rc = envlist_set(e, a, "PATH", 4, DEFAULT_PATH, strlen(DEFAULT_PATH));
 	const char *hn = c->pod->spec->spec.hostname.set ? c->pod->spec->spec.hostname.s : c->pod->name;
 	if (!rc)
-		rc = env_set(e, a, "HOSTNAME", 8, hn, strlen(hn));
+		rc = envlist_set(e, a, "HOSTNAME", 8, hn, strlen(hn));
 	/* runc sets HOME when the image does not; its home directory from
 	 * passwd would be exact, root's and / are what nearly every image has */
-	if (!rc && !env_get(e, "HOME", 4)) {
+	if (!rc && !envlist_get(e, "HOME", 4)) {
 		const char *home = uid == 0 ? "/root" : "/";
-		rc = env_set(e, a, "HOME", 4, home, strlen(home));
+		rc = envlist_set(e, a, "HOME", 4, home, strlen(home));
 	}
 	const struct mf_env_from *ef = s->env_from.v;
 	for (uint32_t i = 0; i < s->env_from.n && !rc; i++) {
@@ -261,7 +181,7 @@ static int build_env(struct container *c, const struct image *img, uid_t uid, st
 				if (name_env(name) ||
 				    store_config_value(cfg, secret, kv[k].key.s, val, vcap, &n))
 					continue; /* Kubernetes skips invalid names */
-				rc = env_set(e, a, name, strlen(name), val, n);
+				rc = envlist_set(e, a, name, strlen(name), val, n);
 			}
 		}
 	}
@@ -271,8 +191,8 @@ static int build_env(struct container *c, const struct image *img, uid_t uid, st
 		const struct mf_env_source *f = &ev[i].from;
 		size_t n = 0;
 		if (!f->node.set) {
-			const char *v = ev[i].value.set ? expand(a, e, ev[i].value.s) : "";
-			rc = env_set(e, a, name, strlen(name), v, strlen(v));
+			const char *v = ev[i].value.set ? envlist_expand(e, a, ev[i].value.s) : "";
+			rc = envlist_set(e, a, name, strlen(name), v, strlen(v));
 			continue;
 		}
 		if (f->field.node.set) {
@@ -298,7 +218,7 @@ static int build_env(struct container *c, const struct image *img, uid_t uid, st
 				break;
 			}
 		}
-		rc = env_set(e, a, name, strlen(name), val, n);
+		rc = envlist_set(e, a, name, strlen(name), val, n);
 	}
 	free(val);
 	if (rc == -E2BIG)
@@ -438,7 +358,8 @@ int ctr_start(struct container *c)
 	struct image img;
 	struct image_ref ref;
 	struct diag_list *dl = malloc(sizeof *dl);
-	struct env *env = malloc(sizeof *env);
+	const char **env_slots = malloc((LIM_ARGS + 1) * sizeof *env_slots);
+	struct envlist envl, *env = &envl;
 	const char **argv = malloc((LIM_ARGS + 1) * sizeof *argv);
 	struct spawn_mount mounts[64];
 	char (*srcs)[4096] = malloc(64 * sizeof *srcs);
@@ -448,10 +369,11 @@ int ctr_start(struct container *c)
 	 * and hooks run with the same environment and credentials */
 	arena_free(a);
 	arena_init(a, 4 * 1024 * 1024);
-	if (!dl || !env || !argv || !srcs) {
+	if (!dl || !env_slots || !argv || !srcs) {
 		fail_wait(c, "CreateContainerError", "out of memory");
 		goto out;
 	}
+	envlist_init(env, env_slots, LIM_ARGS);
 	diag_init(dl, "config.json");
 	if (image_ref_parse(s->image.s, &ref, &why)) {
 		fail_wait(c, "InvalidImageName", "%s: %s", s->image.s, why);
@@ -487,9 +409,9 @@ int ctr_start(struct container *c)
 	if (!cmd || !args || build_env(c, &img, uid, a, env))
 		goto out_config;
 	for (uint32_t i = 0; i < s->command.n; i++)
-		cmd[i] = expand(a, env, ((const struct mf_val *)s->command.v)[i].s);
+		cmd[i] = envlist_expand(env, a, ((const struct mf_val *)s->command.v)[i].s);
 	for (uint32_t i = 0; i < s->args.n; i++)
-		args[i] = expand(a, env, ((const struct mf_val *)s->args.v)[i].s);
+		args[i] = envlist_expand(env, a, ((const struct mf_val *)s->args.v)[i].s);
 	if (image_argv(&img.cfg, s->command.set ? cmd : NULL, s->command.n, s->args.set ? args : NULL,
 		       s->args.n, argv, LIM_ARGS + 1, &argc)) {
 		fail_wait(c, "CreateContainerError", "no command specified");
@@ -533,10 +455,8 @@ int ctr_start(struct container *c)
 	const struct mf_ctr_security *cs = &s->security;
 	bool privileged = cs->privileged.set && cs->privileged.i;
 	bool escalate = cs->allow_escalation.set && cs->allow_escalation.i;
-	const char *path = env_get(env, "PATH", 4);
-	const char *workdir = s->working_dir.set ? s->working_dir.s
-			      : img.cfg.workdir && *img.cfg.workdir ? img.cfg.workdir
-								   : "/";
+	const char *path = envlist_get(env, "PATH", 4);
+	const char *workdir = image_workdir(&img.cfg, s->working_dir.set ? s->working_dir.s : NULL);
 	uint64_t caps = privileged ? sv->caps_have : caps_of(sv, &cs->caps);
 	const char *sc = seccomp_type(c, privileged);
 	const struct sock_fprog *filter = NULL;
@@ -559,16 +479,19 @@ int ctr_start(struct container *c)
 			.pids_max = -1};
 		/* the last instance's group may still be there (v1: its last
 		 * processes were exiting): use it again */
-		int e = c->cg_live ? cg_set_limits(&c->cg, &lim)
-				   : cg_create(&sv->cg, &p->cg, s->name.s, &lim, &c->cg);
+		bool reused = c->cg_live;
+		int e = reused ? cg_set_limits(&c->cg, &lim)
+			       : cg_create(&sv->cg, &p->cg, s->name.s, &lim, &c->cg);
 		if (e) {
 			fail_wait(c, "CreateContainerError", "cannot create the cgroup: %s", strerror(-e));
 			goto out;
 		}
 		c->cg_live = true;
 		cg_oom_kills(&c->cg, &c->oom_before);
-		/* before the first process is in the group */
-		if ((e = cg_devices_apply(&sv->devices, &c->cg, privileged))) {
+		/* before the first process is in the group; a reused one has it */
+		if (!reused && (e = cg_devices_apply(&sv->devices, &c->cg, privileged))) {
+			if (cg_destroy(&c->cg) == 0) /* made just now: empty */
+				c->cg_live = false;
 			fail_wait(c, "CreateContainerError", "cannot restrict its devices: %s%s",
 				  strerror(-e), e == -ENOTSUP ? " (no device control on this system)" : "");
 			goto out;
@@ -642,7 +565,7 @@ out:
 	if (rc)
 		arena_free(a);
 	free(dl);
-	free(env);
+	free(env_slots);
 	free(argv);
 	return rc;
 }

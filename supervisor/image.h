@@ -91,13 +91,6 @@ int image_argv(const struct image_config *cfg, const char *const *command, unsig
 	       const char *const *args, unsigned nargs, const char **argv, unsigned max,
 	       unsigned *argc);
 
-/* base (the image Env) with each NAME=value of over replacing the entry of
- * the same name in place, or appended; a later entry of over wins. Writes
- * *n pointers and a NULL to out[0..max). Returns 0, -EINVAL for an entry
- * without a name and '=', or -E2BIG when the result does not fit. */
-int image_env_merge(const char *const *base, unsigned nbase, const char *const *over,
-		    unsigned nover, const char **out, unsigned max, unsigned *n);
-
 /* The working directory: the container's, else the image's, else "/". */
 const char *image_workdir(const struct image_config *cfg, const char *container_workdir);
 

@@ -305,38 +305,6 @@ int image_argv(const struct image_config *cfg, const char *const *command, unsig
 	return 0;
 }
 
-static int env_put(const char *kv, const char **out, unsigned max, unsigned *n)
-{
-	const char *eq = strchr(kv, '=');
-	if (!eq || eq == kv)
-		return -EINVAL;
-	size_t len = (size_t)(eq - kv) + 1; /* NAME= */
-	for (unsigned i = 0; i < *n; i++)
-		if (!strncmp(out[i], kv, len)) {
-			out[i] = kv;
-			return 0;
-		}
-	if (*n + 1 >= max)
-		return -E2BIG;
-	out[(*n)++] = kv;
-	return 0;
-}
-
-int image_env_merge(const char *const *base, unsigned nbase, const char *const *over,
-		    unsigned nover, const char **out, unsigned max, unsigned *n)
-{
-	int rc = 0;
-	*n = 0;
-	if (!max)
-		return -E2BIG;
-	for (unsigned i = 0; i < nbase && !rc; i++)
-		rc = env_put(base[i], out, max, n);
-	for (unsigned i = 0; i < nover && !rc; i++)
-		rc = env_put(over[i], out, max, n);
-	out[*n] = NULL;
-	return rc;
-}
-
 const char *image_workdir(const struct image_config *cfg, const char *container_workdir)
 {
 	if (container_workdir && *container_workdir)

@@ -5,34 +5,25 @@
 #include <string.h>
 #include "pod.h"
 
-static bool running(const struct container *c)
-{
-	return c->state == CS_RUNNING || c->state == CS_STARTING;
-}
-
+/* getPhase counts what the container statuses show: a container still
+ * being created (CS_STARTING) shows waiting ContainerCreating, so it is
+ * waiting here too, unless an earlier instance terminated (then the
+ * status has a lastState and getPhase counts it as stopped). */
 const char *pod_phase(const struct pod *p)
 {
 	if (p->terminal)
 		return p->terminal;
 	if (!pod_initialized(p))
 		return "Pending";
-	unsigned run = 0, waiting = 0, stopped = 0;
+	unsigned waiting = 0;
 	for (unsigned i = p->ninit; i < p->nctrs; i++) {
 		const struct container *c = &p->ctrs[i];
-		if (running(c))
-			run++;
-		else if (c->state == CS_TERMINATED || c->has_last)
-			stopped++;
-		else
+		if (c->state != CS_RUNNING && c->state != CS_TERMINATED && !c->has_last)
 			waiting++;
 	}
-	if (waiting)
-		return "Pending";
 	/* a completed Never/OnFailure pod stays Running until its sidecars
 	 * are gone; pod_finish then fixes Succeeded or Failed */
-	(void)run;
-	(void)stopped;
-	return "Running";
+	return waiting ? "Pending" : "Running";
 }
 
 bool pod_initialized(const struct pod *p)

@@ -19,7 +19,8 @@
 # When no NAMEs are given, one more test checks that every IGN/UNSUP entry of
 # supervisor/manifest_schema.c is exercised by ignored-fields.yaml / unsupported-fields.yaml.
 # Prints "ok - NAME" / "not ok - NAME" (with a unified diff, at most 40 lines) and ends with
-# "N passed, N failed" (", N skipped" when there are xfail tests); exits 1 if any test failed.
+# "N passed, N failed, N skipped" (skipped: xfail tests); exits 1 if any test failed.
+# Every valid case is also printed, parsed and printed again: "NAME (round trip)".
 #
 # --bless rewrites the expectations from the current output: .ok (exit 0) or .err (exit 1,
 # or warnings on exit 0), removing the one that no longer applies, and .json where it exists.
@@ -196,6 +197,23 @@ check() {
     done | head -n 40 | sed 's/^/    /'
 }
 
+# roundtrip NAME: the normalised print of a valid file, parsed and printed
+# again, is the same text (a fixed point: what podinit writes, it reads back
+# as the same objects)
+roundtrip() {
+    local name=$1 p=$tmp/$1.rt
+    [ -f "$DIR/$name.ok" ] && [ ! -f "$DIR/$name.xfail" ] || return 0
+    cp "$DIR/$name.ok" "$p.yaml"
+    run "$p" -n "$p.yaml"
+    if [ "$(cat "$p.rc")" = 0 ] && cmp -s "$DIR/$name.ok" "$p.out"; then
+        ok "$name (round trip)"
+    else
+        not_ok "$name (round trip)" "printing $name.ok again gives another text: $(status_note "$(cat "$p.rc")")"
+        diff -u --label "$name.ok" --label "$name.ok printed again" "$DIR/$name.ok" "$p.out" | head -n 20 | sed 's/^/    /'
+        head -n 5 "$p.err" | sed 's/^/    /'
+    fi
+}
+
 names=()
 if [ $# -gt 0 ]; then
     for n in "$@"; do
@@ -227,6 +245,7 @@ for n in ${names[@]+"${names[@]}"}; do
     fi
     check yaml "$n"
     [ -f "$DIR/$n.json" ] && check json "$n"
+    [ $bless = 1 ] || roundtrip "$n"
 done
 
 # Coverage: every accepted-and-ignored (IGN) and unsupported (UNSUP) field of the schema
@@ -247,9 +266,5 @@ if [ $bless = 0 ] && [ $# = 0 ] && [ -f $schema ]; then
     fi
 fi
 
-if [ $skip = 0 ]; then
-    echo "$pass passed, $fail failed"
-else
-    echo "$pass passed, $fail failed, $skip skipped"
-fi
+echo "$pass passed, $fail failed, $skip skipped"
 [ $fail = 0 ]

@@ -26,3 +26,9 @@ WATCHDOG_TIMEOUT := 15
 WATCHDOG_BUDGET := 300
 # Memory kept for the kernel and podinit; pods' requests must fit in the rest.
 RESERVED_MEMORY := 32Mi
+# Containment (docs/security.md): seccomp for pods that do not say, processes per pod, pods,
+# and the RAM a writable layer or memory emptyDir may fill when no limit bounds it.
+SECCOMP_DEFAULT := RuntimeDefault
+POD_PIDS_LIMIT := 1024
+MAX_PODS := 64
+TMPFS_DEFAULT := 64Mi

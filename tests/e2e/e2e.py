@@ -5,6 +5,7 @@ Boots the images that tests/e2e/run.sh built for each BOARD under qemu-system an
 them from the serial console (and qemu's QMP events) only:
     DIR/BOARD/initramfs.cpio.gz           the pods of tests/e2e/manifests/
     DIR/BOARD/initramfs-critical.cpio.gz  the pods of tests/e2e/manifests-watchdog-critical/
+    DIR/BOARD/initramfs-attack.cpio.gz    the pods of tests/e2e/manifests-attack/ (with /bin/escape)
 Both are built with a short watchdog (--watchdog-timeout, --watchdog-budget: the
 WATCHDOG_TIMEOUT_OVERRIDE / WATCHDOG_BUDGET_OVERRIDE of rootfs/mkinitramfs.sh).
 Prints `ok - ...` / `not ok - ...` (`ok - ... # SKIP why` when a feature is not there yet),
@@ -33,6 +34,14 @@ The console lines it relies on (podinit's events, CONTRACT.md §10):
   critical  the critical image: event WatchdogStarved for critical-bad (annotated
             podinit.io/critical, never Ready) no sooner than the budget, none for
             critical-good (Ready) or plain-bad (not critical), then the watchdog reset.
+  attack    the attack image: a default container cannot write /proc/sys (core_pattern),
+            open /proc/sysrq-trigger for writing, read the masked /proc paths, make device
+            nodes (the cgroup v2 BPF program) in /dev or an emptyDir, or open the board's
+            /dev/kmsg and /dev/mem through a hostPath (nodev); seccomp RuntimeDefault
+            refuses keyctl, add_key, unshare(CLONE_NEWUSER) and mount; /sys/fs/cgroup is
+            cgroup2, read-only; an attacker watching /proc for 45 s while exec probes run
+            every second never opens an fd of a child of podinit's before its exec, and
+            no file appears on the board's root.
   mem-N     the main image with `-m N` for each N of --mem: does it boot and run the test
             pods (every container starts or ends as in main, no global OOM kill, prompt,
             poweroff)? A figure, not a check: near the limit the result varies from boot to
@@ -431,6 +440,56 @@ def scenario_critical(s):
          "\n".join(others))
 
 
+def scenario_attack(s):
+    cfg = s.cfg
+    if not s.wait("t_init", r"^podinit: ", cfg["boot_timeout"], "the kernel starts podinit"):
+        return
+    if not s.wait(None, EV + r"pod/attack/c Started:", 60, "the attack container starts"):
+        return
+    if not s.prompt():
+        s.ok(False, "a prompt after Enter", s.tail())
+        return
+    if not s.wait_log("attack", "c", r"^ATTACK-DONE$", 60):
+        s.ok(False, "the attack container ran to its end", s.tail())
+        return
+    out = strip_events(s.command("logs attack -c c", 15) or "")
+    lines = dict(l.split("=", 1) for l in out.splitlines() if "=" in l)
+    for key, what in [("core_pattern", "/proc/sys/kernel/core_pattern cannot be written"),
+                      ("sysrq", "/proc/sysrq-trigger cannot be opened for writing"),
+                      ("mknod-dev-kmsg", "no device node in /dev (cgroup v2 device program)"),
+                      ("mknod-dev-disk", "no node for the board's disk"),
+                      ("mknod-emptydir-kmsg", "no device node in an emptyDir"),
+                      ("open-hostdev-kmsg", "the board's /dev/kmsg through a hostPath cannot be opened"),
+                      ("read-hostdev-mem", "the board's /dev/mem through a hostPath cannot be read")]:
+        s.ok(lines.get(key) == "denied", what, f"{key}={lines.get(key)}")
+    s.ok(lines.get("write-dev-null") == "DONE", "/dev/null still works", f"write-dev-null={lines.get('write-dev-null')}")
+    s.ok(lines.get("masked-kcore", "0") == "0" and lines.get("masked-keys", "0") == "0",
+         "/proc/kcore and /proc/keys are masked", out)
+    s.ok(lines.get("cgroupfs", "").startswith("cgroup2 ro"), "/sys/fs/cgroup is the container's cgroup2, read-only",
+         f"cgroupfs={lines.get('cgroupfs')}")
+    for call in ("keyctl", "add_key", "unshare_user", "mount"):
+        s.ok(lines.get(call) == "EPERM", f"seccomp RuntimeDefault refuses {call}", f"{call}={lines.get(call)}")
+    if not s.wait_log("race", "attacker", r"^escape: done ", 100):
+        s.ok(False, "the fd-race attacker ran to its end", s.tail())
+        return
+    out = strip_events(s.command("logs race -c attacker", 15) or "")
+    m = re.search(r"escape: done seen=(\d+) podinit=(\d+) opened=(\d+) leaked=(\d+) escaped=(\d+)", out)
+    if not s.ok(m is not None, "the fd-race attacker reports", out):
+        return
+    seen, pre, leaked, escaped = int(m.group(1)), int(m.group(2)), int(m.group(4)), int(m.group(5))
+    s.remark(f"fd race: {m.group(0)}")
+    s.ok(seen >= 30, f"the attacker saw at least 30 of podinit's children ({seen}, {pre} before their exec)", m.group(0))
+    s.ok(leaked == 0 and escaped == 0, "no fd or link of theirs opened before exec, nothing escaped", m.group(0))
+    if s.wait_log("race", "witness", r"^witness=", 30):
+        w = strip_events(s.command("logs race -c witness", 15) or "")
+        s.ok("witness=absent" in w, "no file appeared on the board's root", w)
+    else:
+        s.ok(False, "the witness reports", s.tail())
+    s.b.send("poweroff")
+    rc = s.b.wait_exit(60)
+    s.ok(rc == 0, "poweroff after the attacks", f"qemu exit status {rc}" + s.tail())
+
+
 def scenario_mem(s, mib):
     """Boots with -m MIB and runs the test pods: a figure, not a check (near the limit
     the result varies from boot to boot: who the global OOM killer meets first)."""
@@ -523,7 +582,7 @@ def main():
     ap.add_argument("--watchdog-timeout", type=int, default=int(os.environ.get("E2E_WATCHDOG_TIMEOUT", 4)))
     ap.add_argument("--watchdog-budget", type=int, default=int(os.environ.get("E2E_WATCHDOG_BUDGET", 6)))
     ap.add_argument("--jobs", type=int, default=int(os.environ.get("E2E_JOBS", 4)), help="qemu processes at a time")
-    ap.add_argument("--scenarios", default=os.environ.get("E2E_SCENARIOS", "main reboot hang critical mem"))
+    ap.add_argument("--scenarios", default=os.environ.get("E2E_SCENARIOS", "main reboot hang critical attack mem"))
     ap.add_argument("--mem", default=os.environ.get("E2E_MEM", "80 72 64 56 48"), help="-m sizes to try (MiB)")
     a = ap.parse_args()
     _terminate_on_signals()
@@ -554,6 +613,9 @@ def main():
         if "critical" in want:
             others.append(Run(board, "watchdog-critical", scenario_critical, os.path.join(d, "initramfs-critical.cpio.gz"),
                               os.path.join(d, "console-critical.log"), cfg))
+        if "attack" in want:
+            others.append(Run(board, "attack", scenario_attack, os.path.join(d, "initramfs-attack.cpio.gz"),
+                              os.path.join(d, "console-attack.log"), cfg))
         if "reboot" in want:
             others.append(Run(board, "reboot", scenario_reboot, main_img, os.path.join(d, "console-reboot.log"), cfg))
         for mib in mems:
@@ -561,7 +623,7 @@ def main():
                               cfg, extra=("-m", str(mib)), args=(mib,)))
         cfg["measured"] = measured
     # longest first, boards interleaved
-    order = {"watchdog-hang": 0, "watchdog-critical": 1, "reboot": 2}
+    order = {"watchdog-hang": 0, "attack": 1, "watchdog-critical": 2, "reboot": 3}
     others.sort(key=lambda r: (order.get(r.label, 3), mems.index(int(r.label[4:])) if r.label.startswith("mem-") else 0))
     threads = []
 
@@ -602,7 +664,7 @@ def main():
         fig = {}
         for r in runs:
             pre = "" if r.label == "" else {"watchdog-hang": "hang.", "watchdog-critical": "critical.",
-                                            "reboot": "reboot."}.get(r.label, r.label + ".")
+                                            "reboot": "reboot.", "attack": "attack."}.get(r.label, r.label + ".")
             for k, v in r.suite.times.items():
                 if r.label.startswith("mem-"):
                     if k == "ok":

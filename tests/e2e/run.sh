@@ -19,7 +19,7 @@
 #   E2E_BOOT_TIMEOUT  bound on one boot with all its checks, seconds (default 180)
 #   E2E_WATCHDOG_TIMEOUT, E2E_WATCHDOG_BUDGET   the test images' watchdog (default 4 s, 6 s)
 #   E2E_JOBS          qemu processes at a time (default 4)
-#   E2E_SCENARIOS     which boots (default "main reboot hang critical mem")
+#   E2E_SCENARIOS     which boots (default "main reboot hang critical attack mem")
 #   E2E_MEM           the -m sizes tried, MiB (default "64 56 48"; the largest is a check)
 # A board without QEMU_SYSTEM (raspberrypi4) is build-only: its image is built, not booted.
 # Installs qemu-system-arm and cpio from Debian when they are missing.
@@ -66,12 +66,18 @@ for b in "$@"; do
         fi
     fi
     built=1
-    for img in main critical; do
+    if ! make --no-print-directory BOARD="$b" "build/$b/escape" >"$d/escape.log" 2>&1; then
+        echo "not ok - $b: the attack program builds (make BOARD=$b build/$b/escape)"; tail -n 15 "$d/escape.log" | sed 's/^/#   /'
+        fail=$((fail + 1)); continue
+    fi
+    for img in main critical attack; do
+        bins=
         case $img in
             main)     out=$d/initramfs.cpio.gz;          mdir=tests/e2e/manifests ;;
             critical) out=$d/initramfs-critical.cpio.gz; mdir=tests/e2e/manifests-watchdog-critical ;;
+            attack)   out=$d/initramfs-attack.cpio.gz;   mdir=tests/e2e/manifests-attack; bins=$TOP/build/$b/escape ;;
         esac
-        if ! PODINIT=$bin WATCHDOG_TIMEOUT_OVERRIDE=$WD_TIMEOUT WATCHDOG_BUDGET_OVERRIDE=$WD_BUDGET \
+        if ! IMAGE_BINS=$bins PODINIT=$bin WATCHDOG_TIMEOUT_OVERRIDE=$WD_TIMEOUT WATCHDOG_BUDGET_OVERRIDE=$WD_BUDGET \
                 rootfs/mkinitramfs.sh "$b" "$out" "$mdir" >"$d/image-$img.log" 2>&1; then
             echo "not ok - $b: rootfs/mkinitramfs.sh builds the test image ($mdir)"
             tail -n 15 "$d/image-$img.log" | sed 's/^/#   /'

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../../supervisor/envlist.h"
 #include "../../supervisor/image.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -48,9 +49,17 @@ static void check_config(const struct image_config *c)
 	int rc = image_argv(c, NULL, 0, NULL, 0, argv, sizeof argv / sizeof *argv, &n);
 	if (rc ? rc != -EINVAL || c->n_entrypoint + c->n_cmd : n != c->n_entrypoint + c->n_cmd)
 		abort();
+	/* the image's Env, then what the runtime sets, as ctr_start builds it */
 	const char *over[] = {"PATH=/bin", "HOSTNAME=fuzz"};
-	if (image_env_merge(c->env, c->n_env, over, 2, env, sizeof env / sizeof *env, &n) ||
-	    n > c->n_env + 2 || env[n])
+	struct envlist el;
+	envlist_init(&el, env, IMAGE_LIST_MAX + 2);
+	for (unsigned i = 0; i < c->n_env; i++)
+		if (envlist_put(&el, c->env[i]))
+			abort();
+	for (unsigned i = 0; i < 2; i++)
+		if (envlist_put(&el, over[i]))
+			abort();
+	if (el.n > c->n_env + 2 || env[el.n] || !envlist_get(&el, "HOSTNAME", 8))
 		abort();
 	if (c->user) {
 		uid_t uid;

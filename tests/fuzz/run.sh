@@ -24,5 +24,5 @@ for bin in "$@"; do
 		fail=$((fail + 1))
 	fi
 done
-echo "$pass passed, $fail failed"
+echo "$pass passed, $fail failed, 0 skipped"
 [ "$fail" -eq 0 ]

@@ -187,6 +187,7 @@ EOF
 		line=$(grep 'escape: done' <<<"$out" | tail -1)
 		note "$pod: $line"
 		expect_match "$pod: the attacker saw podinit's children" "$line" "seen=([3-9][0-9]|[1-9][0-9][0-9]+) "
+		expect_match "$pod: and caught some before their exec" "$line" "podinit=[1-9][0-9]* "
 		expect_match "$pod: nothing escaped" "$line" "escaped=0$"
 		expect_match "$pod: no fd or link could be opened before exec" "$line" "leaked=0 "
 	done

@@ -1,5 +1,5 @@
 /* escape.c - what a hostile container runs in the attack cases (a static
- * binary in the test image; tests/integration/attacks.sh).
+ * binary in the test image; tests/integration/attacks.sh, tests/e2e).
  *
  *   escape watch SECONDS HOSTFILE
  *     For SECONDS, scans /proc as fast as it can for processes that were
@@ -8,11 +8,17 @@
  *     in a shared PID namespace) and tries, for each, what CVE-2024-21626
  *     and its kin did: every /proc/PID/fd/N, /proc/PID/cwd and
  *     /proc/PID/root, then ".." up from there and HOSTFILE (a path on the
- *     host) created. Prints one summary line a second and a last one:
- *       escape: seen=N podinit=N opened=N escaped=N
- *     seen: new processes; podinit: those still named podinit (caught
- *     before their exec); opened: fds or links of theirs it could open;
- *     escaped: times HOSTFILE was created (must stay 0).
+ *     host) created. A child still named podinit (or init, as /sbin/init
+ *     on a device) is hammered until it has exec'd. Prints one summary
+ *     line a second and a last one:
+ *       escape: [done] seen=N podinit=N opened=N leaked=N escaped=N
+ *     seen: new processes; podinit: those caught before their exec;
+ *     opened: fds or links of any of them it could open (a probe after
+ *     its exec is an ordinary process of this container); leaked: opened
+ *     while the process was still podinit's (must stay 0); escaped: times
+ *     HOSTFILE was created outside this container (must stay 0); a file
+ *     made inside it (".." stops at the container's root) is removed and
+ *     not counted.
  *   escape syscalls
  *     Prints NAME=RESULT for calls RuntimeDefault refuses:
  *     keyctl, add_key, unshare(CLONE_NEWUSER), unshare(CLONE_NEWNS),
@@ -36,7 +42,7 @@
 #define MAX_SEEN 65536
 
 static unsigned char seen_pid[MAX_SEEN / 8];
-static unsigned long seen, podinit, opened, leaked, escaped;
+static unsigned long seen, podinit, opened, leaked, escaped, inside;
 
 static double now(void)
 {
@@ -53,12 +59,20 @@ static void try_escape(int dirfd, const char *hostfile)
 		strcat(path, "../");
 	strncat(path, hostfile[0] == '/' ? hostfile + 1 : hostfile, sizeof path - strlen(path) - 1);
 	int fd = openat(dirfd, path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-	if (fd >= 0) {
+	if (fd < 0)
+		return;
+	/* made in this container's own root (".." stopped there): no escape */
+	struct stat made, here;
+	if (fstat(fd, &made) == 0 && stat(hostfile, &here) == 0 && made.st_dev == here.st_dev &&
+	    made.st_ino == here.st_ino) {
+		inside++;
+		unlink(hostfile);
+	} else {
 		escaped++;
 		if (write(fd, "escaped\n", 8) < 0)
 			escaped += 0;
-		close(fd);
 	}
+	close(fd);
 }
 
 static bool is_podinit(int pid)
@@ -71,7 +85,8 @@ static bool is_podinit(int pid)
 		comm[n > 0 ? n : 0] = 0;
 		close(c);
 	}
-	return !strncmp(comm, "podinit", 7);
+	/* podinit, or /sbin/init on a device: its children before exec */
+	return !strcmp(comm, "podinit\n") || !strcmp(comm, "init\n");
 }
 
 static void try_open(int pid, const char *p, int flags, const char *hostfile)

@@ -2057,7 +2057,7 @@ def main():
                 print("not ok - the shared podinit instance did not start")
                 for line in main_inst.events()[-10:]:
                     print("#   " + line)
-                print("0 passed, 1 failed")
+                print("0 passed, 1 failed, 0 skipped")
                 return 1
         jobs = int(os.environ.get("LIFECYCLE_JOBS", "10"))
         order = sorted(selected, key=lambda sc: -sc["weight"])
@@ -2112,7 +2112,7 @@ def main():
         else:
             shutil.rmtree(WORK, ignore_errors=True)
     print("# total time %.0f s" % (time.time() - t_start))
-    print("%d passed, %d failed" % (passed, failed))
+    print("%d passed, %d failed, 0 skipped" % (passed, failed))
     return 1 if failed else 0
 
 

@@ -56,6 +56,16 @@ static void reads_profile(void **state)
 	assert_int_equal(b.watchdog_timeout, 4);
 	assert_int_equal(b.watchdog_budget, 6);
 	assert_int_equal(b.reserved_memory, 32 << 20);
+	/* containment defaults, and the keys that change them */
+	assert_true(b.seccomp_default);
+	assert_int_equal(b.pod_pids_limit, 1024);
+	assert_int_equal(b.tmpfs_default, 0);
+	put(conf, "SECCOMP_DEFAULT=Unconfined\nPOD_PIDS_LIMIT=500\nMAX_PODS=8\nTMPFS_DEFAULT=64Mi\n");
+	assert_int_equal(board_load(&b, NULL, conf, cmdline, name, why, sizeof why), 0);
+	assert_false(b.seccomp_default);
+	assert_int_equal(b.pod_pids_limit, 500);
+	assert_int_equal(b.max_pods, 8);
+	assert_int_equal(b.tmpfs_default, 64 << 20);
 	/* the kernel command line over the file, --board over both */
 	put(cmdline, "quiet podinit.board=raspberrypi4 panic=-1\n");
 	assert_int_equal(board_load(&b, NULL, conf, cmdline, name, why, sizeof why), 0);
@@ -76,6 +86,12 @@ static void bad_values_keep_defaults(void **state)
 	put(conf, "RESERVED_MEMORY=lots\n");
 	assert_int_equal(board_load(&b, NULL, conf, cmdline, name, why, sizeof why), -22);
 	assert_non_null(strstr(why, "RESERVED_MEMORY=lots is not a quantity"));
+	put(conf, "SECCOMP_DEFAULT=Localhost\nPOD_PIDS_LIMIT=3\nMAX_PODS=100000\n");
+	assert_int_equal(board_load(&b, NULL, conf, cmdline, name, why, sizeof why), -22);
+	assert_true(b.seccomp_default);
+	assert_int_equal(b.pod_pids_limit, 1024);
+	assert_int_equal(b.max_pods, 128);
+	assert_non_null(strstr(why, "MAX_PODS=100000 is not a count from 1 to 128"));
 	/* no profile at all: defaults, no watchdog */
 	unlink(conf);
 	assert_int_equal(board_load(&b, NULL, conf, cmdline, name, why, sizeof why), 0);

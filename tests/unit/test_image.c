@@ -554,33 +554,6 @@ static void argv_rules(void **state)
 	assert_int_equal(image_argv(&cfg, NULL, 0, NULL, 0, argv, 5, &argc), 0);
 }
 
-static void env_merge(void **state)
-{
-	(void)state;
-	const char *const base[] = {"PATH=/usr/bin", "A=1", "AB=2", "B=2", "A=dup"};
-	const char *const over[] = {"A=x", "C=3", "B=", "A=y"};
-	const char *out[8];
-	unsigned n = 99;
-	assert_int_equal(image_env_merge(base, 5, over, 4, out, 8, &n), 0);
-	const char *want[] = {"PATH=/usr/bin", "A=y", "AB=2", "B=", "C=3"};
-	assert_int_equal(n, 5);
-	for (unsigned i = 0; i < n; i++)
-		assert_string_equal(out[i], want[i]);
-	assert_null(out[n]);
-	assert_int_equal(image_env_merge(NULL, 0, NULL, 0, out, 1, &n), 0);
-	assert_int_equal(n, 0);
-	assert_null(out[0]);
-
-	const char *const bad1[] = {"NOEQ"}, *const bad2[] = {"=v"};
-	assert_int_equal(image_env_merge(bad1, 1, NULL, 0, out, 8, &n), -EINVAL);
-	assert_int_equal(image_env_merge(base, 5, bad2, 1, out, 8, &n), -EINVAL);
-	/* five names and the NULL need six slots; overriding needs none more */
-	assert_int_equal(image_env_merge(base, 5, over, 4, out, 5, &n), -E2BIG);
-	assert_int_equal(image_env_merge(base, 5, over, 4, out, 6, &n), 0);
-	assert_int_equal(image_env_merge(base, 4, over, 1, out, 5, &n), 0);
-	assert_int_equal(image_env_merge(base, 1, NULL, 0, out, 0, &n), -E2BIG);
-}
-
 static void workdir_rules(void **state)
 {
 	(void)state;
@@ -769,7 +742,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(config_bounds, cfx_setup, cfx_teardown),
 		cmocka_unit_test_setup_teardown(find_layouts, tmp_setup, tmp_teardown),
 		cmocka_unit_test(argv_rules),
-		cmocka_unit_test(env_merge),
 		cmocka_unit_test(workdir_rules),
 		cmocka_unit_test_setup_teardown(user_resolve, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(user_symlinks_stay_inside, tmp_setup, tmp_teardown),
