@@ -14,6 +14,7 @@
 #include "../supervisor/ctl.h"
 #include "../supervisor/manifest.h"
 #include "../supervisor/spawn.h"
+#include "../supervisor/status.h"
 #include "../supervisor/sv.h"
 #include "stage1.h"
 
@@ -48,13 +49,7 @@ static int check_files(char **files, int n, enum emit_format fmt)
 	struct emit list;
 	if (fmt == EMIT_JSON) {
 		emit_init(&list, stdout, fmt);
-		emit_map(&list);
-		emit_key(&list, "apiVersion");
-		emit_str(&list, "v1");
-		emit_key(&list, "kind");
-		emit_str(&list, "List");
-		emit_key(&list, "items");
-		emit_list(&list);
+		status_emit_list_head(&list);
 	}
 	for (int i = 0; i < n; i++) {
 		struct mf_file mf;
@@ -82,8 +77,7 @@ static int check_files(char **files, int n, enum emit_format fmt)
 	}
 	free(dl);
 	if (fmt == EMIT_JSON) {
-		emit_end(&list);
-		emit_end(&list);
+		status_emit_list_end(&list);
 		emit_finish(&list);
 	}
 	if (fflush(stdout) || ferror(stdout)) {

@@ -17,11 +17,11 @@
 
 static int usage(void)
 {
-	fputs("usage: podctl [--socket PATH] COMMAND\n"
-	      "  get pods [-o wide|json|yaml]      get pod NAME [-o json|yaml]\n"
-	      "  describe pod NAME                 logs POD [-c CONTAINER] [-f] [--previous] [--tail N]\n"
-	      "  apply -f FILE|-                   delete pod NAME\n"
-	      "  events [-f] [-o json]             top\n"
+	fputs("usage: podctl [--socket PATH] COMMAND [FLAGS]   (podctl COMMAND --help)\n"
+	      "  get pods [NAME] [-o wide|json|yaml|name] [-l SELECTOR] [-n NS|-A]\n"
+	      "  describe pod NAME                 logs POD [-c CONTAINER] [-f] [-p] [--tail N]\n"
+	      "  apply -f FILE|-                   delete KIND NAME [--grace-period N|--now] [--force]\n"
+	      "  events [-f] [-o json]             top [pods]\n"
 	      "  wait --healthy [--timeout DUR]    reboot | poweroff\n"
 	      "  ota status [-o json]              version\n",
 	      stderr);
@@ -101,11 +101,31 @@ int ctl_client_main(int argc, char **argv)
 	char *req = malloc(cap);
 	char *content = NULL;
 	size_t clen = 0;
+	bool is_apply = !strcmp(argv[i], "apply");
 	for (int k = i; k < argc && req; k++) {
 		const char *a = argv[k];
 		char name[256] = "";
-		if (!strcmp(argv[i], "apply") && !strcmp(a, "-f") && k + 1 < argc) {
-			const char *file = argv[++k];
+		/* apply's -f FILE, --filename FILE, -fFILE, --filename=FILE: the text goes */
+		const char *file = NULL;
+		if (is_apply && (!strcmp(a, "-f") || !strcmp(a, "--filename"))) {
+			if (k + 1 >= argc) {
+				fprintf(stderr, "error: flag needs an argument: %s\n", a);
+				free(req);
+				return 2;
+			}
+			file = argv[++k];
+		} else if (is_apply && !strncmp(a, "--filename=", 11)) {
+			file = a + 11;
+		} else if (is_apply && !strncmp(a, "-f", 2) && a[2]) {
+			file = a + 2 + (a[2] == '=');
+		}
+		if (file) {
+			if (content) {
+				fputs("error: podctl apply takes one -f FILE\n", stderr);
+				free(req);
+				free(content);
+				return 2;
+			}
 			content = read_all(file, &clen);
 			if (!content) {
 				fprintf(stderr, "podctl: %s: %s\n", file, strerror(errno));

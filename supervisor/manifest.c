@@ -19,7 +19,7 @@ const char *mf_kind_name(enum mf_kind k)
 	return names[k];
 }
 
-static const struct mf_meta *meta_of(const struct mf_object *o)
+const struct mf_meta *mf_meta_of(const struct mf_object *o)
 {
 	switch (o->kind) {
 	case MF_POD:
@@ -31,11 +31,34 @@ static const struct mf_meta *meta_of(const struct mf_object *o)
 	}
 }
 
+const char *mf_object_name(const struct mf_object *o)
+{
+	return mf_meta_of(o)->name.s;
+}
+
+uint64_t mf_object_hash(const struct mf_object *o)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	uint64_t h = 1469598103934665603ULL;
+	if (!f)
+		return 0;
+	struct emit e;
+	emit_init(&e, f, EMIT_JSON);
+	mf_emit(&e, o);
+	fclose(f);
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)buf[i]) * 1099511628211ULL;
+	free(buf);
+	return h;
+}
+
 static void check_unique(const struct mf_file *f, struct diag_list *dl)
 {
 	for (unsigned i = 0; i < f->n; i++)
 		for (unsigned j = 0; j < i; j++) {
-			const struct mf_meta *a = meta_of(&f->objs[i]), *b = meta_of(&f->objs[j]);
+			const struct mf_meta *a = mf_meta_of(&f->objs[i]), *b = mf_meta_of(&f->objs[j]);
 			if (f->objs[i].kind == f->objs[j].kind && !strcmp(a->name.s, b->name.s))
 				diag_error(dl, a->name.line, a->name.col,
 					   "metadata.name: %s \"%s\" is defined twice in this file",

@@ -294,6 +294,12 @@ void mf_emit(struct emit *e, const struct mf_object *o);
 void mf_emit_pod_spec(struct emit *e, const struct mf_pod *p);
 
 const char *mf_kind_name(enum mf_kind k);
+/* An object's metadata and name, whatever its kind. */
+const struct mf_meta *mf_meta_of(const struct mf_object *o);
+const char *mf_object_name(const struct mf_object *o);
+/* FNV-1a of the object as normalised JSON: equal for equal objects, so a
+ * change of any field (defaults filled in) changes it. 0 without memory. */
+uint64_t mf_object_hash(const struct mf_object *o);
 /* A sidecar is an init container with restartPolicy Always. */
 bool mf_is_sidecar(const struct mf_container *c);
 

@@ -52,7 +52,8 @@ static void ctr_event(const struct container *c, bool warn, const char *reason, 
 
 static uint64_t grace_ns(const struct pod *p)
 {
-	return (uint64_t)p->spec->spec.grace.i * S_NS;
+	int64_t s = p->grace_override >= 0 ? p->grace_override : p->spec->spec.grace.i;
+	return (uint64_t)s * S_NS;
 }
 
 static bool alive(const struct container *c)
@@ -694,6 +695,7 @@ struct pod *pod_create(struct sv *sv, struct gen *gen, const struct mf_pod *spec
 	p->ninit = s->init_containers.n;
 	p->netns = p->ipcns = p->utsns = -1;
 	p->pause.pidfd = p->pause.err_fd = p->pause.sync_fd = -1;
+	p->grace_override = -1;
 	p->grace_timer.cb = on_grace;
 	uuid4(p->uid);
 	clock_gettime(CLOCK_REALTIME, &p->created);
@@ -765,16 +767,15 @@ void pod_free(struct pod *p)
 		stop_probes(c, true);
 		action_cancel(&c->post_start);
 		action_cancel(&c->pre_stop);
-		if (c->cg_live && cg_destroy(&c->cg) < 0) {
-			events_add(&p->sv->events, true, p->name, "CgroupLeft",
-				   "the cgroup of container %s could not be removed", c->spec->name.s);
-			cg_release(&c->cg);
-		}
+		/* its last processes may still be exiting (reaped by the pod's
+		 * PID-namespace init): the supervisor tries again a little later */
+		if (c->cg_live && cg_destroy(&c->cg) < 0)
+			sv_cgroup_leftover(p->sv, &c->cg, p->name);
 	}
 	if (loop_timer_armed(&p->grace_timer))
 		loop_timer_cancel(&p->sv->loop, &p->grace_timer);
 	if (p->cg_live && cg_destroy(&p->cg) < 0)
-		cg_release(&p->cg);
+		sv_cgroup_leftover(p->sv, &p->cg, p->name);
 	gen_unref(p->gen);
 	free(p->ctrs);
 	free(p);

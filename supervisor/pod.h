@@ -103,6 +103,7 @@ struct pod {
 	bool remove_when_done; /* deleted: drop from the list once DONE */
 	bool init_failed, deleted_early, completed;
 	const char *terminal;  /* "Succeeded"/"Failed" once decided; never changes */
+	int64_t grace_override; /* seconds: podctl delete --grace-period; -1 = the spec's */
 	struct loop_timer grace_timer;
 	uint64_t grace_deadline;
 	bool grace_over;

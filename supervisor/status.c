@@ -191,3 +191,20 @@ void status_emit_pod(struct emit *e, const struct pod *p)
 	emit_end(e);
 	emit_end(e);
 }
+
+void status_emit_list_head(struct emit *e)
+{
+	emit_map(e);
+	emit_key(e, "apiVersion");
+	emit_str(e, "v1");
+	emit_key(e, "kind");
+	emit_str(e, "List");
+	emit_key(e, "items");
+	emit_list(e);
+}
+
+void status_emit_list_end(struct emit *e)
+{
+	emit_end(e);
+	emit_end(e);
+}

@@ -8,6 +8,9 @@
 #include "pod.h"
 
 void status_emit_pod(struct emit *e, const struct pod *p);
+/* A List as kubectl prints several objects: head, the items, end. */
+void status_emit_list_head(struct emit *e);
+void status_emit_list_end(struct emit *e);
 /* RFC 3339 UTC */
 void status_time(const struct timespec *t, char *buf, size_t len);
 /* kubectl's AGE: 5s, 3m, 2h, 4d */

@@ -190,6 +190,18 @@ bool store_scan(struct store *s, const char *dir, struct events *ev)
 	return changed;
 }
 
+const struct mf_object *store_object(const struct store *s, enum mf_kind kind, const char *name,
+				     const struct store_file **file)
+{
+	STORE_FOREACH(s, f, o)
+	if (o->kind == kind && !strcmp(mf_object_name(o), name)) {
+		if (file)
+			*file = f;
+		return o;
+	}
+	return NULL;
+}
+
 const struct mf_config *store_config(const struct store *s, enum mf_kind kind, const char *name)
 {
 	for (unsigned i = 0; i < s->n; i++) {

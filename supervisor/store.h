@@ -51,6 +51,10 @@ void gen_unref(struct gen *g);
 			for (unsigned o##_i = 0; f->gen && o##_i < f->gen->file.n; o##_i++) \
 				for (const struct mf_object *o = &f->gen->file.objs[o##_i]; o; o = NULL)
 
+/* The object of kind and name (and, in *file, the file holding it), or
+ * NULL. */
+const struct mf_object *store_object(const struct store *s, enum mf_kind kind, const char *name,
+				     const struct store_file **file);
 /* A ConfigMap or Secret by name, NULL if absent. */
 const struct mf_config *store_config(const struct store *s, enum mf_kind kind, const char *name);
 /* The value of key in a ConfigMap (data, binaryData decoded) or Secret

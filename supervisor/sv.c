@@ -65,6 +65,10 @@ int sv_parse_args(struct sv_config *cfg, int argc, char **argv, const char **unu
 		.backoff_initial = 10 * S_NS, .backoff_cap = 300 * S_NS, .backoff_reset = 600 * S_NS,
 		.log_bytes = LIM_LOG_BYTES, .log_file_bytes = 1024 * 1024, .ctl_gid = (gid_t)-1,
 		.pid1 = getpid() == 1};
+	/* every flag is read even after a bad one: as PID 1 podinit goes on
+	 * with the rest (a typo on the kernel command line must not lose
+	 * --console none); the first error is the exit status otherwise */
+	int rc = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		const char **dst = !strcmp(a, "--manifests") ? &cfg->manifests
@@ -76,75 +80,65 @@ int sv_parse_args(struct sv_config *cfg, int argc, char **argv, const char **unu
 							     : NULL;
 		if (dst) {
 			if (!v)
-				return usage_error("%s needs a value", a);
-			*dst = v;
+				rc = rc ? rc : usage_error("%s needs a value", a);
+			else
+				*dst = v;
 			i++;
 		} else if (!strcmp(a, "--backoff")) {
 			if (!v || parse_backoff(cfg, v))
-				return usage_error("--backoff takes INITIAL,CAP,RESET durations, e.g. 10s,300s,600s (got %s)",
+				rc = rc ? rc : usage_error("--backoff takes INITIAL,CAP,RESET durations, e.g. 10s,300s,600s (got %s)",
 						   v ? v : "nothing");
 			i++;
 		} else if (!strcmp(a, "--log-size")) {
 			int64_t n;
 			if (!v || !qty_parse(v, 1, &n) || n < 1024 || n > 64 * 1024 * 1024)
-				return usage_error("--log-size takes a size from 1Ki to 64Mi (got %s)",
+				rc = rc ? rc : usage_error("--log-size takes a size from 1Ki to 64Mi (got %s)",
 						   v ? v : "nothing");
-			cfg->log_bytes = (size_t)n;
+			else
+				cfg->log_bytes = (size_t)n;
 			i++;
 		} else if (!strcmp(a, "--log-files")) {
 			char *end;
 			unsigned long n = v ? strtoul(v, &end, 10) : 0;
 			if (!v || *end || n > 100)
-				return usage_error("--log-files takes a count from 0 to 100 (got %s)",
+				rc = rc ? rc : usage_error("--log-files takes a count from 0 to 100 (got %s)",
 						   v ? v : "nothing");
-			cfg->log_files = (unsigned)n;
+			else
+				cfg->log_files = (unsigned)n;
 			i++;
 		} else if (!strcmp(a, "--log-file-size")) {
 			int64_t n;
 			if (!v || !qty_parse(v, 1, &n) || n < 4096)
-				return usage_error("--log-file-size takes a size of at least 4Ki (got %s)",
+				rc = rc ? rc : usage_error("--log-file-size takes a size of at least 4Ki (got %s)",
 						   v ? v : "nothing");
-			cfg->log_file_bytes = (uint64_t)n;
+			else
+				cfg->log_file_bytes = (uint64_t)n;
 			i++;
 		} else if (!strcmp(a, "--ctl-group")) {
-			if (!v)
-				return usage_error("%s needs a value", a);
-			cfg->ctl_gid = (gid_t)strtoul(v, NULL, 10);
+			char *end = NULL;
+			unsigned long g = v ? strtoul(v, &end, 10) : 0;
+			if (!v || !*v || *end || g >= (gid_t)-1)
+				rc = rc ? rc : usage_error("--ctl-group takes a numeric group id (got %s)",
+							   v ? v : "nothing");
+			else
+				cfg->ctl_gid = (gid_t)g;
 			i++;
 		} else if (!strncmp(a, "--ota-", 6)) {
 			if (!v)
-				return usage_error("%s needs a value", a);
+				rc = rc ? rc : usage_error("%s needs a value", a);
 			i++; /* OTA trials come with their own issue; accepted now */
 		} else {
-			return usage_error("unknown option %s (see podinit --help)", a);
+			rc = rc ? rc : usage_error("unknown option %s (see podinit --help)", a);
 		}
 	}
 	if (!cfg->console && cfg->pid1)
 		cfg->console = "/dev/console";
 	else if (cfg->console && !strcmp(cfg->console, "none"))
 		cfg->console = NULL;
-	return 0;
+	return rc;
 }
 
 /* ---- pods ----------------------------------------------------------- */
-
-static uint64_t spec_hash(const struct mf_object *o)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	uint64_t h = 1469598103934665603ULL;
-	if (!f)
-		return 0;
-	struct emit e;
-	emit_init(&e, f, EMIT_JSON);
-	mf_emit(&e, o);
-	fclose(f);
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)buf[i]) * 1099511628211ULL;
-	free(buf);
-	return h;
-}
 
 struct pod *sv_find_pod(struct sv *sv, const char *name)
 {
@@ -176,7 +170,7 @@ static void reconcile(struct sv *sv)
 		if (!want && o->kind == MF_POD && !strcmp(o->pod->meta.name.s, p->name))
 			want = o;
 		bool gone = !want || sv->stopping;
-		if (!gone && spec_hash(want) == p->hash) {
+		if (!gone && mf_object_hash(want) == p->hash) {
 			if (p->setup_error[0])
 				pod_retry_setup(p);
 			continue;
@@ -207,7 +201,7 @@ static void reconcile(struct sv *sv)
 				   "the device runs %u pods already, its limit (MAX_PODS)", count);
 			continue;
 		}
-		p = pod_create(sv, f->gen, o->pod, spec_hash(o));
+		p = pod_create(sv, f->gen, o->pod, mf_object_hash(o));
 		if (!p)
 			continue;
 		struct pod **tail = &sv->pods;
@@ -256,20 +250,18 @@ static void on_signal(struct loop *l, struct loop_watch *w, uint32_t events)
 		case SIGINT:
 		case SIGUSR1:
 		case SIGUSR2:
-		case SIGPWR:
+		case SIGPWR: {
 			/* as BusyBox init: TERM and INT (Ctrl-Alt-Del) reboot, USR1
 			 * halts, USR2 and PWR power off */
-			if (!sv->stopping)
-				sv->stop_how = si.ssi_signo == SIGUSR1   ? SV_STOP_HALT
-					       : si.ssi_signo == SIGUSR2 || si.ssi_signo == SIGPWR
-						       ? SV_STOP_POWEROFF
-						       : SV_STOP_REBOOT;
-			if (!sv->stopping)
-				events_add(&sv->events, false, "podinit", "Shutdown",
-					   "signal %d: stopping every pod", (int)si.ssi_signo);
-			sv->stopping = true;
-			sv->need_reconcile = true;
+			char who[32];
+			snprintf(who, sizeof who, "signal %d", (int)si.ssi_signo);
+			sv_request_stop(sv,
+					si.ssi_signo == SIGUSR1 ? SV_STOP_HALT
+					: si.ssi_signo == SIGUSR2 || si.ssi_signo == SIGPWR ? SV_STOP_POWEROFF
+											   : SV_STOP_REBOOT,
+					who);
 			break;
+		}
 		case SIGHUP:
 			sv->need_rescan = true;
 			break;
@@ -293,6 +285,56 @@ static void on_inotify(struct loop *l, struct loop_watch *w, uint32_t events)
 		;
 	/* collect a burst of changes (an editor, an OTA agent) into one scan */
 	loop_timer_at(l, &sv->rescan_timer, loop_now() + SETTLE_NS);
+}
+
+static void on_leftover(struct loop *l, struct loop_timer *t)
+{
+	struct sv *sv = (struct sv *)((char *)t - offsetof(struct sv, leftover_timer));
+	unsigned keep = 0;
+	bool last = ++sv->leftover_tries >= 8; /* about 6 s in all */
+	for (unsigned i = 0; i < sv->nleftover; i++) {
+		struct cg *g = &sv->leftover[i];
+		if (cg_destroy(g) == 0)
+			continue;
+		if (last) {
+			events_add(&sv->events, true, "podinit", "CgroupLeft",
+				   "cgroup %s could not be removed: processes are still in it", g->name);
+			cg_release(g);
+			continue;
+		}
+		sv->leftover[keep++] = *g;
+	}
+	sv->nleftover = keep;
+	if (keep)
+		loop_timer_at(l, t, loop_now() + (50 * 1000000ULL << sv->leftover_tries));
+}
+
+void sv_cgroup_leftover(struct sv *sv, struct cg *g, const char *pod)
+{
+	if (sv->nleftover == LIM_CG_LEFTOVER) {
+		events_add(&sv->events, true, pod, "CgroupLeft", "cgroup %s could not be removed", g->name);
+		cg_release(g);
+		return;
+	}
+	/* in order: a container's group before its pod's */
+	sv->leftover[sv->nleftover++] = *g;
+	for (unsigned h = 0; h < CG_MAXH; h++)
+		g->fd[h] = -1;
+	g->events_fd = -1;
+	sv->leftover_tries = 0;
+	sv->leftover_timer.cb = on_leftover;
+	if (!loop_timer_armed(&sv->leftover_timer))
+		loop_timer_at(&sv->loop, &sv->leftover_timer, loop_now() + 50 * 1000000ULL);
+}
+
+void sv_request_stop(struct sv *sv, enum sv_stop how, const char *who)
+{
+	if (!sv->stopping) {
+		sv->stop_how = how;
+		events_add(&sv->events, false, "podinit", "Shutdown", "%s: stopping every pod", who);
+	}
+	sv->stopping = true;
+	sv->need_reconcile = true;
 }
 
 void sv_request_rescan(struct sv *sv)
@@ -506,7 +548,7 @@ int sv_main(struct sv_config *cfg, enum sv_stop *how)
 			reconcile(sv);
 		free_dead(sv);
 		ctl_flush(sv);
-		if (sv->stopping && !sv->pods)
+		if (sv->stopping && !sv->pods && !sv->nleftover)
 			break;
 		if (sv->need_rescan || sv->need_reconcile)
 			continue;

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 #include "cgroup.h"
 #include "cgroup_devices.h"
+#include "limits.h"
 #include "board.h"
 #include "console.h"
 #include "events.h"
@@ -43,6 +44,9 @@ struct sv {
 	struct cg_sys cg;
 	bool cg_ok;
 	struct cg_devices devices; /* the device allow-list for containers */
+	struct cg leftover[LIM_CG_LEFTOVER]; /* groups to remove once their processes are gone */
+	unsigned nleftover, leftover_tries;
+	struct loop_timer leftover_timer;
 	int64_t tmpfs_default;     /* the board's TMPFS_DEFAULT, or a quarter of the memory */
 	struct events events;
 	struct squash squash;     /* squashfs images mounted under RUN/images */
@@ -77,6 +81,13 @@ int sv_main(struct sv_config *cfg, enum sv_stop *how);
  * can react (e.g. a terminated pod being replaced by its new spec). */
 void sv_pod_changed(struct sv *sv, struct pod *p);
 struct pod *sv_find_pod(struct sv *sv, const char *name);
+/* Stops every pod by the lifecycle rules, then returns from sv_main with
+ * how (the first request decides); who names the requester in the event. */
+void sv_request_stop(struct sv *sv, enum sv_stop how, const char *who);
+/* Takes over a group that could not be removed yet (its last processes
+ * still exiting): removed on a few retries spread over seconds, then given
+ * up with the event CgroupLeft. The caller's struct cg is emptied. */
+void sv_cgroup_leftover(struct sv *sv, struct cg *g, const char *pod);
 /* Re-read the manifests directory at the end of this loop pass. */
 void sv_request_rescan(struct sv *sv);
 /* Re-read it and reconcile now (podctl apply and delete: the change is in

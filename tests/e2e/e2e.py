@@ -344,6 +344,13 @@ def main_boot(s, measured):
             s.times["rss_kib"] = int(m.group(1))
         out = s.command("debug hang", 8)
         s.ok(out is not None and "hanging" not in out and b.proc.poll() is None, what[5], out or b.text()[-800:])
+        # the prompt answers as podctl does: a flag it does not know, one it refuses
+        out = strip_events(s.command("get pods --bogus") or "")
+        s.ok(re.search(r"^error: unknown flag: --bogus \(usage: podctl get ", out, re.M),
+             "the prompt: 'get pods --bogus' is refused, naming the flag", out)
+        out = strip_events(s.command("apply --dry-run -f /etc/podinit/manifests/limits.yaml") or "")
+        s.ok(re.search(r"^error: --dry-run is not supported by podctl: ", out, re.M),
+             "the prompt: 'apply --dry-run' is refused by name", out)
         orderly_stop(s, "poweroff", cfg["wd_timeout"])
 
 

@@ -43,7 +43,7 @@ CASES=(
 	image-config:40 exit-codes:40 oomkilled:40 logs:50 apply:60 bad-input:50 lifecycle:60
 	shutdown:40 podctl-status:40 control-socket:40 leaks:150
 	attack-proc:40 attack-devices:40 attack-fd-race:90 attack-subpath:40 attack-control:60
-	attack-bounds:90 attack-seccomp:40
+	attack-bounds:90 attack-seccomp:40 podctl-flags:60 podinit-flags:30
 )
 
 # a long-running tail for scripts: exits 0 on SIGTERM, at once
@@ -51,6 +51,8 @@ STAY="trap 'exit 0' TERM; sleep 3600 & wait"
 
 # shellcheck source=attacks.sh
 . "$HERE/attacks.sh"
+# shellcheck source=podctl.sh
+. "$HERE/podctl.sh"
 
 # =====================================================================
 # 1. Inside a container: PID 1, isolation, hostname, /etc, mounts

@@ -1549,6 +1549,72 @@ def _(s):
     s.eq((lt.get("exitCode"), lt.get("reason")), (1, "Error"), "app-1 last termination")
 
 
+def snapshot_problems(st, n_apps):
+    """What in one `get pod -o json` contradicts the rest of it (getPhase and
+    the conditions against the container statuses); [] when it is whole."""
+    out = []
+    if not st:
+        return out
+    ph, init, cready, ready = phase(st), cond(st, "Initialized"), cond(st, "ContainersReady"), cond(st, "Ready")
+    stat = st.get("status", {})
+    apps = stat.get("containerStatuses", [])
+    inits = stat.get("initContainerStatuses", [])
+    kinds = [state_of(c)[0] for c in apps]
+    waiting = [c["name"] for c, k in zip(apps, kinds) if k == "waiting" and not (c.get("lastState") or {})]
+    if len(apps) != n_apps:
+        out.append("%d app statuses" % len(apps))
+    if ph == "Running" and waiting:
+        out.append("phase Running while %s waiting (%s)" % (
+            ",".join(waiting), ",".join(state_of(c)[1].get("reason", "?") for c in apps if c["name"] in waiting)))
+    if ph == "Running" and init != "True":
+        out.append("phase Running, Initialized %s" % init)
+    if init == "True" and any(state_of(c)[0] != "terminated" and not c.get("started") for c in inits):
+        out.append("Initialized while an init entry is neither done nor started")
+    if ready == "True" and not all(c.get("ready") for c in apps + [c for c in inits if c.get("started") is not None and state_of(c)[0] == "running"]):
+        out.append("Ready with a container not ready")
+    if ready != cready:
+        out.append("Ready %s but ContainersReady %s" % (ready, cready))
+    if any(c.get("ready") and k != "running" for c, k in zip(apps, kinds)):
+        out.append("a container ready but not running")
+    return out
+
+
+@scenario("phase-whole-while-creating", [8, 15, 19], weight=14)
+def _(s):
+    # app containers that take a while to create (a large environment, many mounts),
+    # after three init containers and a sidecar: every snapshot polled as fast as
+    # podctl answers must agree with itself (getPhase counts ContainerCreating as waiting)
+    env = [{"name": "VAR_%d" % i, "value": "value-%d-%s" % (i, "x" * 40)} for i in range(900)]
+    vols = [{"name": "v%d" % i, "emptyDir": {}} for i in range(56)]
+    mounts = [{"name": "v%d" % i, "mountPath": "/v/%d" % i} for i in range(56)]
+    inits = [C("init-%d" % i, "exit 0") for i in (1, 2, 3)]
+    side = SC("side-1", forever())
+    logm = {"name": "log", "mountPath": "/log"}
+    logv = {"name": "log", "hostPath": {"path": s.host("wholephase"), "type": "DirectoryOrCreate"}}
+    apps = [C("app-%d" % i, forever(), env=env, volumeMounts=[logm] + mounts) for i in range(1, 7)]
+    p = s.pod("wholephase", grace=3, init=inits + [side], apps=apps, volumes=[logv] + vols)
+    st = None
+    seen, bad, polls = set(), [], 0
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        st = s.st(p)
+        polls += 1
+        if not st:
+            continue
+        seen.add(phase(st))
+        probs = snapshot_problems(st, 6)
+        if probs:
+            bad.append((polls, probs, summary(st)))
+        apps_st = st.get("status", {}).get("containerStatuses", [])
+        if len(apps_st) == 6 and all(state_of(c)[0] == "running" and c.get("ready") for c in apps_st):
+            break
+    s.notes.append("%d snapshots, phases seen: %s" % (polls, ", ".join(sorted(x for x in seen if x))))
+    s.check(not bad, "snapshots that contradict themselves: %s" % "; ".join(
+        "#%d %s [%s]" % (n, ", ".join(pr), sm) for n, pr, sm in bad[:4]))
+    s.eq(phase(st), "Running", "phase once every app container runs")
+    s.check("Pending" in seen, "no snapshot showed Pending (polled too late to see the start)")
+
+
 @scenario("probes-http-tcp", [13, 14, 19], weight=10)
 def _(s):
     side = SC("side-1", "httpd -p 9090 -h /tmp; " + forever(),

@@ -1,0 +1,59 @@
+/* ctl_int.h - what podctl's commands share (internal to ctl_*.c): the
+ * command table entry, output helpers, the lookups that answer NotFound
+ * as kubectl shows it. */
+#ifndef PODINIT_CTL_INT_H
+#define PODINIT_CTL_INT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "ctl.h"
+#include "ctl_args.h"
+
+struct pod;
+struct event;
+
+struct ctl_cmd {
+	const char *name;
+	const struct ctl_flag *flags;
+	void (*run)(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a);
+	const char *usage; /* after "podctl " */
+};
+
+#define OUT(cl, ...) ctl_printf(cl, '1', __VA_ARGS__)
+#define ERR(cl, ...) ctl_printf(cl, '2', __VA_ARGS__)
+/* a flag's value in a handler: NULL when not given */
+#define ARG(name) ctl_args_get(cmd->flags, a, name)
+
+/* Output through a memory FILE, for the emitter and tables. */
+struct membuf {
+	char *buf;
+	size_t len;
+	FILE *f;
+};
+FILE *ctl_mb_open(struct membuf *m);
+void ctl_mb_send(struct ctl_client *cl, struct membuf *m, char stream);
+
+/* A usage error: one line, exit 2. */
+void ctl_usage(struct ctl_client *cl, const struct ctl_cmd *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The namespace the command is for (-n, default "default"); NULL with -A. */
+const char *ctl_namespace(const struct ctl_cmd *cmd, const struct ctl_args *a);
+/* The pod NAME in ns, or NULL after answering NotFound. */
+struct pod *ctl_pod_or_not_found(struct ctl_client *cl, const char *ns, const char *name);
+/* True (after answering) when cl may not become one more follower. */
+bool ctl_followers_full(struct ctl_client *cl);
+
+/* ctl_show.c */
+void ctl_cmd_get(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a);
+void ctl_cmd_describe(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a);
+void ctl_cmd_events(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a);
+void ctl_cmd_top(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a);
+void ctl_send_event(struct ctl_client *cl, const struct event *e);
+/* ctl_logs.c */
+void ctl_cmd_logs(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a);
+bool ctl_logs_step(struct ctl_client *cl);
+/* ctl_change.c */
+void ctl_cmd_apply(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a);
+void ctl_cmd_delete(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a);
+
+#endif

@@ -1,0 +1,412 @@
+/* ctl_show.c - podctl's read-only views: get (tables as kubectl prints
+ * them, -o wide|json|yaml|name, -l selectors, -n/-A), describe, events,
+ * top. Everything is derived from the running pods at the moment asked. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "ctl_int.h"
+#include "emit.h"
+#include "events.h"
+#include "pod.h"
+#include "quantity.h"
+#include "status.h"
+#include "sv.h"
+
+FILE *ctl_mb_open(struct membuf *m)
+{
+	m->buf = NULL;
+	m->len = 0;
+	m->f = open_memstream(&m->buf, &m->len);
+	return m->f;
+}
+
+void ctl_mb_send(struct ctl_client *cl, struct membuf *m, char stream)
+{
+	if (m->f) {
+		fclose(m->f);
+		ctl_write(cl, stream, m->buf, m->len);
+	}
+	free(m->buf);
+}
+
+/* ---- label selectors: k=v, k==v, k!=v, k, !k, comma-separated ------- */
+
+static const char *label(const struct mf_list *l, const char *key, size_t klen)
+{
+	const struct mf_kv *kv = l->v;
+	for (uint32_t i = 0; i < l->n; i++)
+		if (strlen(kv[i].key.s) == klen && !strncmp(kv[i].key.s, key, klen))
+			return kv[i].val.s;
+	return NULL;
+}
+
+/* 1 match, 0 no match, -1 not a selector */
+static int selector_match(const char *sel, const struct mf_list *labels)
+{
+	int match = 1;
+	for (const char *p = sel; *p;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (!len)
+			return -1;
+		const char *ne = memmem(p, len, "!=", 2), *eq = memchr(p, '=', len);
+		bool negate = p[0] == '!';
+		if (ne || eq) {
+			const char *op = ne ? ne : eq;
+			size_t klen = (size_t)(op - p);
+			const char *v = op + (ne ? 2 : (op[1] == '=' ? 2 : 1));
+			size_t vlen = (size_t)(p + len - v);
+			if (!klen || negate)
+				return -1;
+			const char *have = label(labels, p, klen);
+			bool same = have && strlen(have) == vlen && !strncmp(have, v, vlen);
+			if (ne ? same : !same)
+				match = 0;
+		} else {
+			const char *k = negate ? p + 1 : p;
+			size_t klen = negate ? len - 1 : len;
+			if (!klen)
+				return -1;
+			if ((label(labels, k, klen) != NULL) == negate)
+				match = 0;
+		}
+		p += len + (end ? 1 : 0);
+	}
+	return match;
+}
+
+/* ---- get ------------------------------------------------------------ */
+
+static bool host_net(const struct pod *p)
+{
+	return p->spec->spec.host_network.set && p->spec->spec.host_network.i;
+}
+
+static void table_head(FILE *f, bool wide, bool all_ns)
+{
+	if (all_ns)
+		fprintf(f, "%-16s ", "NAMESPACE");
+	fprintf(f, "%-24s %-7s %-26s %-9s %s%s\n", "NAME", "READY", "STATUS", "RESTARTS", "AGE",
+		wide ? "   IP              NODE" : "");
+}
+
+static void table_row(FILE *f, const struct pod *p, bool wide, bool all_ns)
+{
+	unsigned total, ready = pod_ready_count(p, &total);
+	char rdy[16], age[16], status[64];
+	snprintf(rdy, sizeof rdy, "%u/%u", ready, total);
+	status_age(&p->created, age, sizeof age);
+	if (all_ns)
+		fprintf(f, "%-16s ", p->spec->meta.namespace_.s);
+	fprintf(f, "%-24s %-7s %-26s %-9u %s", p->name, rdy,
+		pod_status_reason(p, status, sizeof status), pod_restarts(p), age);
+	if (wide) {
+		char host[64] = "";
+		gethostname(host, sizeof host);
+		fprintf(f, "   %-15s %s", host_net(p) ? "<host>" : "<none>", host);
+	}
+	fputc('\n', f);
+}
+
+static bool is_pods(const char *kind)
+{
+	return !strcmp(kind, "pods") || !strcmp(kind, "pod") || !strcmp(kind, "po");
+}
+
+void ctl_cmd_get(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a)
+{
+	struct sv *sv = cl->sv;
+	const char *fmt = ARG("--output"), *sel = ARG("--selector");
+	const char *ns = ctl_namespace(cmd, a);
+	if (a->npos < 1 || !is_pods(a->pos[0])) {
+		ctl_usage(cl, cmd, "error: podctl get lists pods: get pods, get pod NAME%s%s",
+			  a->npos ? "; not " : "", a->npos ? a->pos[0] : "");
+		return;
+	}
+	if (a->npos > 2) {
+		ctl_usage(cl, cmd, "error: podctl get takes one pod name (got %s and %s)", a->pos[1], a->pos[2]);
+		return;
+	}
+	if (fmt && strcmp(fmt, "json") && strcmp(fmt, "yaml") && strcmp(fmt, "wide") && strcmp(fmt, "name")) {
+		ctl_usage(cl, cmd, "error: unable to match a printer suitable for the output format \"%s\", "
+			  "the allowed formats are: json,name,wide,yaml", fmt);
+		return;
+	}
+	if (sel && selector_match(sel, &(struct mf_list){0}) < 0) {
+		ctl_usage(cl, cmd, "error: unable to parse requirement: \"%s\" is not a label selector", sel);
+		return;
+	}
+	const char *name = a->npos == 2 ? a->pos[1] : NULL;
+	struct pod *one = name ? ctl_pod_or_not_found(cl, ns ? ns : "default", name) : NULL;
+	if (name && !one)
+		return;
+	struct pod *list[LIM_PODS];
+	unsigned n = 0;
+	for (struct pod *p = one ? one : sv->pods; p && n < LIM_PODS; p = one ? NULL : p->next)
+		if ((!ns || !strcmp(p->spec->meta.namespace_.s, ns)) &&
+		    (!sel || selector_match(sel, &p->spec->meta.labels) == 1))
+			list[n++] = p;
+	struct membuf m;
+	if (!ctl_mb_open(&m)) {
+		ctl_exit(cl, 1);
+		return;
+	}
+	if (fmt && (!strcmp(fmt, "json") || !strcmp(fmt, "yaml"))) {
+		struct emit e;
+		emit_init(&e, m.f, !strcmp(fmt, "json") ? EMIT_JSON : EMIT_YAML);
+		if (one) {
+			status_emit_pod(&e, one);
+		} else {
+			status_emit_list_head(&e);
+			for (unsigned i = 0; i < n; i++)
+				status_emit_pod(&e, list[i]);
+			status_emit_list_end(&e);
+		}
+		emit_finish(&e);
+	} else if (fmt && !strcmp(fmt, "name")) {
+		for (unsigned i = 0; i < n; i++)
+			fprintf(m.f, "pod/%s\n", list[i]->name);
+	} else if (!n) {
+		if (ns)
+			fprintf(m.f, "No resources found in %s namespace.\n", ns);
+		else
+			fprintf(m.f, "No resources found\n");
+	} else {
+		bool wide = fmt && !strcmp(fmt, "wide");
+		table_head(m.f, wide, !ns);
+		for (unsigned i = 0; i < n; i++)
+			table_row(m.f, list[i], wide, !ns);
+	}
+	/* kubectl says "No resources found" on stderr */
+	bool structured = fmt && strcmp(fmt, "wide");
+	ctl_mb_send(cl, &m, n || structured ? '1' : '2');
+	ctl_exit(cl, 0);
+}
+
+/* ---- describe ------------------------------------------------------- */
+
+static void describe_ctr(FILE *f, const struct container *c)
+{
+	const struct mf_container *s = c->spec;
+	char t[40];
+	fprintf(f, "  %s:\n    Image:          %s\n", s->name.s, s->image.s);
+	if (c->is_sidecar)
+		fprintf(f, "    Restart Policy: Always (sidecar)\n");
+	switch (c->state) {
+	case CS_RUNNING:
+		status_time(&c->started_at, t, sizeof t);
+		fprintf(f, "    State:          Running\n      Started:      %s\n", t);
+		break;
+	case CS_TERMINATED:
+		fprintf(f, "    State:          Terminated\n      Reason:       %s\n      Exit Code:    %d\n",
+			c->last.reason, c->last.exit_code);
+		if (c->last.message[0])
+			fprintf(f, "      Message:      %s\n", c->last.message);
+		break;
+	default:
+		fprintf(f, "    State:          Waiting\n      Reason:       %s\n",
+			c->waiting_reason ? c->waiting_reason
+			: c->state == CS_STARTING ? "ContainerCreating" : "PodInitializing");
+		if (c->waiting_reason && c->waiting_message[0])
+			fprintf(f, "      Message:      %s\n", c->waiting_message);
+	}
+	const struct ctr_term *last = c->state == CS_TERMINATED ? (c->has_prev ? &c->prev : NULL)
+								: (c->has_last ? &c->last : NULL);
+	if (last)
+		fprintf(f, "    Last State:     Terminated\n      Reason:       %s\n      Exit Code:    %d\n",
+			last->reason, last->exit_code);
+	fprintf(f, "    Ready:          %s\n    Restart Count:  %u\n", c->ready ? "True" : "False",
+		c->restart_count);
+	const struct mf_res_list *lim = &s->resources.limits;
+	char b[32];
+	if (lim->memory.set || lim->cpu.set) {
+		fprintf(f, "    Limits:\n");
+		if (lim->cpu.set) {
+			qty_format_millis(lim->cpu.i, b, sizeof b);
+			fprintf(f, "      cpu:     %s\n", b);
+		}
+		if (lim->memory.set) {
+			qty_format_bytes(lim->memory.i, b, sizeof b);
+			fprintf(f, "      memory:  %s\n", b);
+		}
+	}
+	const struct mf_mount *mt = s->mounts.v;
+	if (s->mounts.n)
+		fprintf(f, "    Mounts:\n");
+	for (uint32_t i = 0; i < s->mounts.n; i++)
+		fprintf(f, "      %s from %s (%s)\n", mt[i].mount_path.s, mt[i].name.s,
+			mt[i].read_only.set && mt[i].read_only.i ? "ro" : "rw");
+}
+
+static bool event_of(const struct event *e, const struct pod *p)
+{
+	size_t nl = strlen(p->name);
+	return !strcmp(e->object, p->name) ||
+	       (!strncmp(e->object, "pod/", 4) && !strncmp(e->object + 4, p->name, nl) &&
+		(e->object[4 + nl] == '/' || !e->object[4 + nl]));
+}
+
+void ctl_cmd_describe(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a)
+{
+	struct sv *sv = cl->sv;
+	if (a->npos != 2 || !is_pods(a->pos[0])) {
+		ctl_usage(cl, cmd, "error: podctl describe pod NAME: %s",
+			  a->npos < 2 ? "a pod name is needed" : a->npos > 2 ? "one pod name only" : "only pods");
+		return;
+	}
+	const char *ns = ctl_namespace(cmd, a);
+	struct pod *p = ctl_pod_or_not_found(cl, ns ? ns : "default", a->pos[1]);
+	if (!p)
+		return;
+	struct membuf m;
+	if (!ctl_mb_open(&m)) {
+		ctl_exit(cl, 1);
+		return;
+	}
+	FILE *f = m.f;
+	char t[40], st[64];
+	status_time(&p->created, t, sizeof t);
+	fprintf(f, "Name:         %s\nNamespace:    %s\nUID:          %s\nStart Time:   %s\n", p->name,
+		p->spec->meta.namespace_.s, p->uid, t);
+	const struct mf_kv *kv = p->spec->meta.labels.v;
+	fprintf(f, "Labels:       ");
+	for (uint32_t i = 0; i < p->spec->meta.labels.n; i++)
+		fprintf(f, "%s%s=%s\n", i ? "              " : "", kv[i].key.s, kv[i].val.s);
+	if (!p->spec->meta.labels.n)
+		fprintf(f, "<none>\n");
+	fprintf(f, "Status:       %s\n", pod_phase(p));
+	if (p->setup_error[0])
+		fprintf(f, "Message:      %s\n", p->setup_error);
+	fprintf(f, "Reason:       %s\n", pod_status_reason(p, st, sizeof st));
+	if (p->ninit) {
+		fprintf(f, "Init Containers:\n");
+		for (unsigned i = 0; i < p->ninit; i++)
+			describe_ctr(f, &p->ctrs[i]);
+	}
+	fprintf(f, "Containers:\n");
+	for (unsigned i = p->ninit; i < p->nctrs; i++)
+		describe_ctr(f, &p->ctrs[i]);
+	fprintf(f, "Conditions:\n  Type              Status\n");
+	fprintf(f, "  PodScheduled      True\n  Initialized       %s\n  ContainersReady   %s\n"
+		   "  Ready             %s\n",
+		pod_initialized(p) ? "True" : "False", pod_containers_ready(p) ? "True" : "False",
+		pod_ready(p) ? "True" : "False");
+	fprintf(f, "Events:\n  %-8s %-22s %-10s %s\n", "Type", "Reason", "Age", "Message");
+	for (uint64_t s = events_first(&sv->events); s < sv->events.next; s++) {
+		const struct event *e = events_get(&sv->events, s);
+		if (!event_of(e, p))
+			continue;
+		char age[16];
+		status_age(&e->when, age, sizeof age);
+		fprintf(f, "  %-8s %-22s %-10s %s\n", e->warning ? "Warning" : "Normal", e->reason, age,
+			e->message);
+	}
+	ctl_mb_send(cl, &m, '1');
+	ctl_exit(cl, 0);
+}
+
+/* ---- events --------------------------------------------------------- */
+
+void ctl_send_event(struct ctl_client *cl, const struct event *e)
+{
+	char t[40];
+	status_time(&(struct timespec){e->when.tv_sec, 0}, t, sizeof t);
+	if (cl->json) {
+		struct membuf m;
+		if (!ctl_mb_open(&m))
+			return;
+		struct emit em;
+		emit_init(&em, m.f, EMIT_JSON);
+		emit_map(&em);
+		emit_key(&em, "time");
+		emit_str(&em, t);
+		emit_key(&em, "type");
+		emit_str(&em, e->warning ? "Warning" : "Normal");
+		emit_key(&em, "object");
+		emit_str(&em, e->object);
+		emit_key(&em, "reason");
+		emit_str(&em, e->reason);
+		emit_key(&em, "message");
+		emit_str(&em, e->message);
+		emit_end(&em);
+		emit_finish(&em);
+		ctl_mb_send(cl, &m, '1');
+		return;
+	}
+	OUT(cl, "%s  %-7s  %-20s %-32s %s\n", t, e->warning ? "Warning" : "Normal", e->reason,
+	    e->object, e->message);
+}
+
+void ctl_cmd_events(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a)
+{
+	struct sv *sv = cl->sv;
+	const char *fmt = ARG("--output");
+	bool follow = ARG("--follow") || ARG("--watch");
+	if (a->npos) {
+		ctl_usage(cl, cmd, "error: podctl events takes no arguments (got %s)", a->pos[0]);
+		return;
+	}
+	if (fmt && strcmp(fmt, "json")) {
+		ctl_usage(cl, cmd, "error: podctl events: output format \"%s\": only json", fmt);
+		return;
+	}
+	if (follow && ctl_followers_full(cl))
+		return;
+	cl->json = fmt != NULL;
+	for (uint64_t s = events_first(&sv->events); s < sv->events.next; s++)
+		ctl_send_event(cl, events_get(&sv->events, s));
+	if (!follow) {
+		ctl_exit(cl, 0);
+		return;
+	}
+	cl->pos = sv->events.next;
+	cl->follow = CF_EVENTS;
+}
+
+/* ---- top ------------------------------------------------------------ */
+
+void ctl_cmd_top(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a)
+{
+	struct sv *sv = cl->sv;
+	if (a->npos > 1 || (a->npos && !is_pods(a->pos[0]))) {
+		ctl_usage(cl, cmd, "error: podctl top shows pods: top [pods]");
+		return;
+	}
+	struct membuf m;
+	if (!ctl_mb_open(&m)) {
+		ctl_exit(cl, 1);
+		return;
+	}
+	/* the supervisor itself first: what a device owner asks about most */
+	FILE *status = fopen("/proc/self/status", "re");
+	char line[128], rss[32] = "?";
+	while (status && fgets(line, sizeof line, status))
+		if (sscanf(line, "VmRSS: %31s", rss) == 1)
+			break;
+	if (status)
+		fclose(status);
+	unsigned npods = 0;
+	for (struct pod *q = sv->pods; q; q = q->next)
+		npods++;
+	fprintf(m.f, "podinit: RSS %s KiB, %u pods, %u loop wake-ups\n", rss, npods,
+		sv->loop.wakeups);
+	fprintf(m.f, "%-24s %-20s %-12s %s\n", "POD", "CONTAINER", "CPU(cores)", "MEMORY(bytes)");
+	for (struct pod *p = sv->pods; p; p = p->next)
+		for (unsigned i = 0; i < p->nctrs; i++) {
+			struct container *c = &p->ctrs[i];
+			struct cg_stats st;
+			if (!c->cg_live || cg_stats(&c->cg, &st))
+				continue;
+			char mem[32], cpu[32] = "-";
+			/* as kubectl top: whole Mi, or Ki below one Mi */
+			uint64_t unit = st.mem_bytes >= 1024 * 1024 ? 1024 * 1024 : 1024;
+			qty_format_bytes((int64_t)((st.mem_bytes + unit - 1) / unit * unit), mem,
+					 sizeof mem);
+			if (st.cpu_usec != CG_STAT_NONE)
+				snprintf(cpu, sizeof cpu, "%llums", (unsigned long long)(st.cpu_usec / 1000));
+			fprintf(m.f, "%-24s %-20s %-12s %s\n", p->name, c->spec->name.s, cpu, mem);
+		}
+	ctl_mb_send(cl, &m, '1');
+	ctl_exit(cl, 0);
+}
