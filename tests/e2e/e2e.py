@@ -310,7 +310,7 @@ def main_boot(s, measured):
     # the console prompt (CONTRACT §10): Enter shows `podinit> `
     what = ["the console prompt: 'get pods' lists the test pods",
             "the console prompt: 'logs sidecar-app -c app' shows the app's lines",
-            "the console prompt: 'logs limits' shows the container's cgroup v2 path",
+            "the console prompt: 'logs limits' shows the container's own cgroup v2 namespace and its limits",
             "the console prompt: 'get pod sigkill -o json': the victim has restartCount >= 1 and lastState exit code 137",
             "the console prompt: 'top' reports podinit's RSS",
             "the console prompt: 'debug hang' is refused without podinit.debug=1 (the loop goes on)"]
@@ -323,7 +323,8 @@ def main_boot(s, measured):
         out = s.command("logs sidecar-app -c app")
         s.ok(out is not None and re.search(r"^app-line-\d+", out, re.M), what[1], out or b.text()[-800:])
         out = s.command("logs limits")
-        s.ok(out is not None and re.search(r"^0::/\S*limits", out, re.M), what[2], out or b.text()[-800:])
+        s.ok(out is not None and re.search(r"^0::/$", out, re.M) and re.search(r"^memory.max 25165824$", out, re.M)
+             and re.search(r"^cpu.max 50000 100000$", out, re.M), what[2], out or b.text()[-800:])
         out = s.command("get pod sigkill -o json")
         victim, why = None, ""
         try:
