@@ -12,7 +12,7 @@ LIB_SRCS := $(filter supervisor/%,$(SRCS))
 
 WARN := -Wall -Wextra -Werror -Wvla -Wshadow -Wformat=2 -Wstrict-prototypes \
 	-Wmissing-prototypes -Wpointer-arith -Wundef -Wno-missing-field-initializers
-BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -DPODINIT_VERSION='"$(VERSION)"' $(WARN)
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -DPODINIT_VERSION='"$(VERSION)"' $(WARN) -iquote supervisor
 
 ifeq ($(BOARD),)
 OUT := build/host

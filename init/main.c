@@ -9,13 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../supervisor/diag.h"
-#include "../supervisor/emit.h"
-#include "../supervisor/ctl.h"
-#include "../supervisor/manifest.h"
-#include "../supervisor/spawn.h"
-#include "../supervisor/status.h"
-#include "../supervisor/sv.h"
+#include "diag.h"
+#include "emit.h"
+#include "ctl.h"
+#include "manifest.h"
+#include "spawn.h"
+#include "status.h"
+#include "sv.h"
 #include "stage1.h"
 
 #ifndef PODINIT_VERSION
@@ -123,12 +123,12 @@ static int podinit_main(int argc, char **argv)
 	bool recover = argc == 2 && !strcmp(argv[1], "--recover") && getpid() == 1;
 	if (recover)
 		argc = 1;
-	struct sv_config cfg;
-	int rc = sv_parse_args(&cfg, argc, argv, NULL);
+	struct config cfg;
+	int rc = sv_parse_args(&cfg, argc, argv);
 	if (rc && !cfg.pid1)
 		return rc;
 	if (!cfg.pid1) {
-		enum sv_stop how;
+		enum stop_how how;
 		return sv_main(&cfg, &how);
 	}
 	/* PID 1: stage 1, the supervisor, the final stage; never an exit */
@@ -136,15 +136,13 @@ static int podinit_main(int argc, char **argv)
 	stage1_boot(cfg.console);
 	if (recover)
 		stage1_recover();
-	enum sv_stop how = SV_STOP_POWEROFF;
+	enum stop_how how = STOP_POWEROFF;
 	rc = sv_main(&cfg, &how);
 	if (rc) {
 		fprintf(stderr, "podinit: the supervisor could not run (status %d)\n", rc);
 		stage1_safe_mode();
 	}
-	stage1_final(how == SV_STOP_REBOOT ? STAGE1_REBOOT
-		     : how == SV_STOP_HALT ? STAGE1_HALT
-					   : STAGE1_POWEROFF);
+	stage1_final(how);
 }
 
 static int podctl_main(int argc, char **argv)

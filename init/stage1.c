@@ -5,7 +5,7 @@
  * mounted it already). The final stage mirrors BusyBox init: TERM to
  * everything left, a short grace, KILL, sync, unmount, reboot(2). */
 #include "stage1.h"
-#include "../supervisor/diag.h"
+#include "diag.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -175,7 +175,7 @@ static void reap_for(long ms)
 	}
 }
 
-_Noreturn void stage1_final(enum stage1_action action)
+_Noreturn void stage1_final(enum stop_how action)
 {
 	static const char *const what[] = {"power off", "reboot", "halt"};
 	fprintf(stderr, "podinit: every pod stopped; stopping the remaining processes, then %s\n",
@@ -195,7 +195,7 @@ _Noreturn void stage1_final(enum stage1_action action)
 	struct stat ns;
 	if (stat("/proc/self/ns/pid", &ns) == 0 && ns.st_ino != 0xEFFFFFFCU)
 		_exit(0);
-	int cmd = action == STAGE1_REBOOT ? RB_AUTOBOOT : action == STAGE1_HALT ? RB_HALT_SYSTEM
+	int cmd = action == STOP_REBOOT ? RB_AUTOBOOT : action == STOP_HALT ? RB_HALT_SYSTEM
 									       : RB_POWER_OFF;
 	reboot(cmd);
 	/* reboot(2) does not return on success; if it did, stay alive: PID 1
@@ -260,8 +260,8 @@ _Noreturn void stage1_safe_mode(void)
 				;
 			continue;
 		}
-		stage1_final(si.si_signo == SIGUSR1 ? STAGE1_HALT
-			     : si.si_signo == SIGUSR2 || si.si_signo == SIGPWR ? STAGE1_POWEROFF
-										: STAGE1_REBOOT);
+		enum stop_how how;
+		if (stop_of_signal(si.si_signo, &how))
+			stage1_final(how);
 	}
 }

@@ -3,12 +3,13 @@
 #ifndef PODINIT_STAGE1_H
 #define PODINIT_STAGE1_H
 
+#include "stop.h"
+
 /* Mounts the early filesystems from one checked table and loads every
  * kernel module in /lib/modules. Problems are printed to the console and
  * never stop the boot: a device that runs half-way is better than a panic. */
 void stage1_boot(const char *console);
 
-enum stage1_action { STAGE1_POWEROFF, STAGE1_REBOOT, STAGE1_HALT };
 
 /* PID 1 must not die of a crash (the kernel would panic): on SIGSEGV,
  * SIGBUS, SIGILL, SIGFPE or SIGABRT it re-executes itself as
@@ -22,6 +23,6 @@ _Noreturn void stage1_safe_mode(void);
 
 /* After every pod has stopped: kill what is left, sync, unmount, then
  * reboot(2). Never returns. */
-_Noreturn void stage1_final(enum stage1_action action);
+_Noreturn void stage1_final(enum stop_how action);
 
 #endif

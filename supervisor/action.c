@@ -5,6 +5,7 @@
  * from inside its network namespace (127.0.0.1 until the pod network
  * exists), with the kubelet's User-Agent. Exactly one `done` per run. */
 #include "action.h"
+#include "base.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -21,13 +22,12 @@
 #include <unistd.h>
 #include "pod.h"
 #include "sandbox.h"
-#include "sv.h"
+#include "node.h"
 
-#define S_NS 1000000000ULL
 
 static struct loop *loop_of(struct action *a)
 {
-	return &a->c->pod->sv->loop;
+	return &a->c->pod->node->loop;
 }
 
 static void stop(struct action *a)
@@ -70,7 +70,7 @@ void action_cancel(struct action *a)
 
 static void on_timer(struct loop *l, struct loop_timer *t)
 {
-	struct action *a = (struct action *)((char *)t - offsetof(struct action, timer));
+	struct action *a = container_of(t, struct action, timer);
 	(void)l;
 	if (a->sleep) {
 		finish(a, true, NULL);
@@ -101,7 +101,7 @@ static void fail_soon(struct action *a, const char *fmt, ...)
 
 static void on_exec_report(struct loop *l, struct loop_watch *w, uint32_t events)
 {
-	struct action *a = (struct action *)((char *)w - offsetof(struct action, watch));
+	struct action *a = container_of(w, struct action, watch);
 	struct spawn_error e;
 	(void)events;
 	int r = spawn_result(&a->proc, &e);
@@ -139,7 +139,7 @@ bool action_child_exited(struct action *a, pid_t pid, int status)
 static void run_exec(struct action *a)
 {
 	struct container *c = a->c;
-	struct sv *sv = c->pod->sv;
+	struct node *node = c->pod->node;
 	const struct mf_val *cmd = a->exec->command.v;
 	const char *argv[65];
 	unsigned n = a->exec->command.n < 64 ? a->exec->command.n : 64;
@@ -149,7 +149,7 @@ static void run_exec(struct action *a)
 	struct spawn_exec_req req = {
 		.target_pidfd = c->proc.pidfd, .argv = (char *const *)argv, .envp = c->envp,
 		.path = c->path, .cred = c->cred,
-		.cgroup_fd = c->cg_live ? cg_fd_v2(&c->cg) : -1, .self_pidns = sv->self_pidns};
+		.cgroup_fd = c->cg_live ? cg_fd_v2(&c->cg) : -1, .self_pidns = node->self_pidns};
 	int e = spawn_exec_start(&req, &a->proc);
 	if (e) {
 		fail_soon(a, "cannot start: %s", strerror(-e));
@@ -178,7 +178,7 @@ static int port_number(const struct container *c, const struct mf_val *port)
 
 static void on_socket(struct loop *l, struct loop_watch *w, uint32_t events)
 {
-	struct action *a = (struct action *)((char *)w - offsetof(struct action, watch));
+	struct action *a = container_of(w, struct action, watch);
 	if (!a->sent) {
 		int err = 0;
 		socklen_t len = sizeof err;
@@ -280,7 +280,7 @@ void action_run(struct action *a, uint64_t timeout_ns)
 	a->len = 0;
 	a->running = true;
 	if (a->sleep) {
-		loop_timer_at(loop_of(a), &a->timer, loop_now() + (uint64_t)a->sleep->seconds.i * S_NS);
+		loop_timer_at(loop_of(a), &a->timer, loop_now() + (uint64_t)a->sleep->seconds.i * NS_PER_S);
 		return;
 	}
 	loop_timer_at(loop_of(a), &a->timer, loop_now() + timeout_ns);

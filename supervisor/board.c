@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "limits.h"
+#include "lim.h"
 #include "quantity.h"
 
 enum key_type { K_STR, K_SECONDS, K_BYTES, K_COUNT, K_SECCOMP };

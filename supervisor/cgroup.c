@@ -1,6 +1,6 @@
-/* cgroup.c - what v1 and v2 share: files read and written through
- * directory fds, the supervisor's own cgroup, and the groups' life cycle.
- * The modes differ in setup and limit files (cgroup_v1.c, cgroup_v2.c).
+/* cgroup.c - the supervisor's own cgroup and the groups' life cycle. The
+ * modes differ in setup and limit files, behind the operations table of
+ * cgroup_v1.c and cgroup_v2.c; the files themselves are cgroup_fs.c.
  *
  * A hierarchy is a slot h < nh: v2 has one, v1 one per mounted controller
  * (cpu and cpuacct share a slot when mounted together). h_of[] maps a
@@ -10,8 +10,7 @@
  * Invariants: every fd is O_CLOEXEC; a struct cg's fd[h] stays open until
  * that directory is gone, so a failed cg_destroy can be retried; files
  * are read and written whole through fixed buffers on the stack. */
-#define CG_BACKEND
-#include "cgroup.h"
+#include "cgroup_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,149 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define CG_MIN_QUOTA_US 1000       /* the kernel's smallest CFS quota */
-#define CG_MAX_MILLIS 1000000000LL /* a million CPUs: keeps the arithmetic in range */
-#define CG_SELF_BYTES 8192         /* /proc/self/cgroup */
-
-const char *const cg_ctrl_name[CG_NCTRL] = {"memory", "cpu", "cpuacct", "pids", "devices"};
-
-/* ---- files ---------------------------------------------------------- */
-
-int cg_put(int dfd, const char *file, const char *val)
-{
-	int fd = openat(dfd, file, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	size_t len = strlen(val);
-	ssize_t w;
-	do
-		w = write(fd, val, len);
-	while (w < 0 && errno == EINTR);
-	int err = w < 0 ? -errno : (size_t)w != len ? -EIO : 0;
-	close(fd);
-	return err;
-}
-
-/* For knobs a kernel may lack (no swap accounting, no oom.group): the
- * limit they would set cannot be exceeded through them then either. */
-int cg_put_opt(int dfd, const char *file, const char *val)
-{
-	int err = cg_put(dfd, file, val);
-	return err == -ENOENT ? 0 : err;
-}
-
-const char *cg_num(char v[static 24], int64_t n, const char *none)
-{
-	if (n < 0)
-		return none;
-	snprintf(v, 24, "%lld", (long long)n);
-	return v;
-}
-
-/* Reads from fd's current offset up to cap - 1 bytes; NUL-terminated. */
-static int read_all(int fd, char *buf, size_t cap)
-{
-	size_t n = 0;
-	while (n < cap - 1) {
-		ssize_t r = read(fd, buf + n, cap - 1 - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	buf[n] = '\0';
-	return (int)n;
-}
-
-int cg_get(int dfd, const char *file, char *buf, size_t cap)
-{
-	int fd = openat(dfd, file, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	int n = read_all(fd, buf, cap);
-	close(fd);
-	return n;
-}
-
-/* A decimal number running up to end (or to the first non-digit when end
- * is NULL): 0, or -EINVAL/-ERANGE. */
-static int parse_u64(const char *p, const char *end, uint64_t *v)
-{
-	uint64_t n = 0;
-	const char *s = p;
-	for (; (!end || p < end) && *p >= '0' && *p <= '9'; p++) {
-		if (n > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
-			return -ERANGE;
-		n = n * 10 + (uint64_t)(*p - '0');
-	}
-	if (p == s || (end && p != end) || (!end && *p && *p != '\n'))
-		return -EINVAL;
-	*v = n;
-	return 0;
-}
-
-/* "key N" lines (memory.events, cpu.stat, cgroup.events): only complete
- * lines count, so a truncated read cannot yield a truncated number. */
-static int keyval(const char *text, const char *key, uint64_t *v)
-{
-	size_t kl = strlen(key);
-	for (const char *p = text, *nl; (nl = strchr(p, '\n')); p = nl + 1)
-		if (!strncmp(p, key, kl) && p[kl] == ' ')
-			return parse_u64(p + kl + 1, nl, v);
-	return -ENOENT;
-}
-
-int cg_get_key(int dfd, const char *file, const char *key, uint64_t *v)
-{
-	char buf[1024];
-	int n = cg_get(dfd, file, buf, sizeof buf);
-	return n < 0 ? n : keyval(buf, key, v);
-}
-
-static int get_u64(int dfd, const char *file, uint64_t *v)
-{
-	char buf[32];
-	int n = cg_get(dfd, file, buf, sizeof buf);
-	return n < 0 ? n : parse_u64(buf, NULL, v);
-}
-
-/* Calls fn on every pid listed in dfd's cgroup.procs, read in chunks so
- * any number of pids fits. fn returns 0 to go on, else that is returned. */
-int cg_each_pid(int dfd, int (*fn)(pid_t pid, void *arg), void *arg)
-{
-	int fd = openat(dfd, "cgroup.procs", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	char buf[512];
-	long pid = -1; /* digits carried over a chunk boundary */
-	int rc = 0;
-	for (;;) {
-		ssize_t r = read(fd, buf, sizeof buf);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			rc = r < 0 ? -errno : pid >= 0 ? fn((pid_t)pid, arg) : 0;
-			break;
-		}
-		for (ssize_t i = 0; i < r && !rc; i++) {
-			if (buf[i] >= '0' && buf[i] <= '9') {
-				pid = (pid < 0 ? 0 : pid) * 10 + (buf[i] - '0');
-				if (pid > 0x3fffffff)
-					rc = -EINVAL;
-			} else if (pid >= 0) {
-				rc = fn((pid_t)pid, arg);
-				pid = -1;
-			}
-		}
-		if (rc)
-			break;
-	}
-	close(fd);
-	return rc;
-}
+#define CG_SELF_BYTES 8192 /* /proc/self/cgroup */
 
 /* ---- the supervisor's own cgroup ------------------------------------ */
 
@@ -178,78 +35,6 @@ static bool valid_name(const char *name)
 			return false;
 	}
 	return true;
-}
-
-/* a ".." component: our cgroup lies outside the namespace's root */
-static bool dotdot(const char *path, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if ((i == 0 || path[i - 1] == '/') && path[i] == '.' && i + 1 < len &&
-		    path[i + 1] == '.' && (i + 2 == len || path[i + 2] == '/'))
-			return true;
-	return false;
-}
-
-/* The path /proc/self/cgroup gives for a hierarchy: ctrl names a v1
- * controller, NULL the v2 line "0::". Written relative ("." for the
- * root); a path outside our cgroup namespace's view also becomes ".". */
-void cg_own_path(const char *text, const char *ctrl, char *out, size_t cap)
-{
-	snprintf(out, cap, ".");
-	for (const char *p = text, *nl; (nl = strchr(p, '\n')); p = nl + 1) {
-		const char *c1 = memchr(p, ':', (size_t)(nl - p));
-		const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(nl - c1 - 1)) : NULL;
-		if (!c2)
-			continue;
-		bool match = false;
-		if (!ctrl) {
-			match = c1 - p == 1 && *p == '0' && c2 == c1 + 1;
-		} else {
-			size_t cl = strlen(ctrl);
-			for (const char *t = c1 + 1; t < c2;) {
-				const char *e = memchr(t, ',', (size_t)(c2 - t));
-				if (!e)
-					e = c2;
-				match |= (size_t)(e - t) == cl && !strncmp(t, ctrl, cl);
-				t = e + 1;
-			}
-		}
-		if (!match)
-			continue;
-		const char *path = c2 + 1;
-		size_t len = (size_t)(nl - path);
-		while (len && *path == '/')
-			path++, len--;
-		if (len && len < cap && !dotdot(path, len))
-			snprintf(out, cap, "%.*s", (int)len, path);
-		return;
-	}
-}
-
-/* The supervisor's group in one hierarchy, or the root when that path is
- * not there (a cgroup namespace that does not match the mount). */
-int cg_open_own(int root, const char *rel)
-{
-	int fd = openat(root, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 && errno == ENOENT)
-		fd = openat(root, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
-}
-
-/* mkdir (an existing group is kept) and open */
-int cg_make_group(int parent, const char *name, bool *made)
-{
-	*made = mkdirat(parent, name, 0755) == 0;
-	if (!*made && errno != EEXIST)
-		return -errno;
-	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		int err = -errno;
-		if (*made)
-			unlinkat(parent, name, AT_REMOVEDIR);
-		return err;
-	}
-	return fd;
 }
 
 int cg_sys_init(struct cg_sys *s, const char *mount_root, const char *base, const char *self_cgroup)
@@ -278,11 +63,13 @@ int cg_sys_init(struct cg_sys *s, const char *mount_root, const char *base, cons
 	else if (faccessat(mroot, "unified/cgroup.controllers", F_OK, 0) == 0)
 		root = openat(mroot, "unified", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (root >= 0) {
-		err = cg_v2_init(s, root, self);
+		s->ops = &cg_v2_ops;
+		err = s->ops->init(s, root, self);
 		close(root);
 	}
 	if (err == -ENOTSUP) {
-		err = cg_v1_init(s, mroot, self);
+		s->ops = &cg_v1_ops;
+		err = s->ops->init(s, mroot, self);
 		if (err)
 			cg_sys_fini(s);
 	}
@@ -315,26 +102,6 @@ const char *cg_mode_name(const struct cg_sys *s)
 
 /* ---- groups --------------------------------------------------------- */
 
-int cg_fd_of(const struct cg *g, enum cg_ctrl c)
-{
-	int h = g->sys->h_of[c];
-	return h < 0 ? -1 : g->fd[h];
-}
-
-/* Kubernetes' millicores → CFS quota per 100 ms period, and → cpu.shares
- * (v1) → cpu.weight (v2) as runc converts them. */
-int64_t cg_quota_us(int64_t millis)
-{
-	int64_t q = (millis > CG_MAX_MILLIS ? CG_MAX_MILLIS : millis) * (CG_PERIOD_US / 1000);
-	return q < CG_MIN_QUOTA_US ? CG_MIN_QUOTA_US : q;
-}
-
-int64_t cg_shares(int64_t millis)
-{
-	int64_t s = (millis > CG_MAX_MILLIS ? CG_MAX_MILLIS : millis) * 1024 / 1000;
-	return s < 2 ? 2 : s > 262144 ? 262144 : s;
-}
-
 static bool lacks_cpu(const struct cg_sys *s, const struct cg_limits *lim)
 {
 	return s->h_of[CG_CPU] < 0 && (lim->cpu_max >= 0 || lim->cpu_request >= 0);
@@ -347,7 +114,7 @@ int cg_set_limits(struct cg *g, const struct cg_limits *lim)
 	for (unsigned h = 0; h < g->sys->nh; h++)
 		if (g->fd[h] < 0)
 			return -EBADF; /* destroyed */
-	return g->sys->mode == CG_V2 ? cg_v2_limits(g, lim) : cg_v1_limits(g, lim);
+	return g->sys->ops->limits(g, lim);
 }
 
 int cg_create(struct cg_sys *s, struct cg *parent, const char *name, const struct cg_limits *lim,
@@ -404,16 +171,6 @@ undo:
 	return err;
 }
 
-int cg_fd_v2(const struct cg *g)
-{
-	return g->sys->mode == CG_V2 ? g->fd[0] : -1;
-}
-
-int cg_events_fd(const struct cg *g)
-{
-	return g->events_fd;
-}
-
 int cg_attach(struct cg *g, pid_t pid)
 {
 	char v[24];
@@ -461,7 +218,7 @@ bool cg_populated(struct cg *g)
 		if (n < 0)
 			return true;
 		buf[n] = '\0';
-		return keyval(buf, "populated", &v) < 0 || v != 0;
+		return cg_parse_key(buf, "populated", &v) < 0 || v != 0;
 	}
 	int d = procs_fd(g);
 	return d < 0 || cg_walk_populated(d);
@@ -485,14 +242,14 @@ int cg_stats(struct cg *g, struct cg_stats *st)
 		return -EBADF;
 	st->cpu_usec = CG_STAT_NONE;
 	if (g->sys->mode == CG_V2) {
-		if ((err = get_u64(m, "memory.current", &st->mem_bytes)))
+		if ((err = cg_get_u64(m, "memory.current", &st->mem_bytes)))
 			return err;
 		return cg_get_key(a, "cpu.stat", "usage_usec", &st->cpu_usec);
 	}
-	if ((err = get_u64(m, "memory.usage_in_bytes", &st->mem_bytes)) || a < 0)
+	if ((err = cg_get_u64(m, "memory.usage_in_bytes", &st->mem_bytes)) || a < 0)
 		return err;
 	uint64_t ns;
-	if ((err = get_u64(a, "cpuacct.usage", &ns)))
+	if ((err = cg_get_u64(a, "cpuacct.usage", &ns)))
 		return err;
 	st->cpu_usec = ns / 1000;
 	return 0;

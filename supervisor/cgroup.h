@@ -37,8 +37,11 @@ struct cg_stats {
 	uint64_t cpu_usec;  /* CPU time used; CG_STAT_NONE without cpuacct (v1) */
 };
 
+struct cg_ops;
+
 struct cg_sys {
 	enum cg_mode mode;
+	const struct cg_ops *ops;    /* the mode's setup and limit files (cgroup_int.h) */
 	unsigned nh;                /* hierarchies in use */
 	signed char h_of[CG_NCTRL]; /* hierarchy serving each controller, -1 none */
 	int own[CG_MAXH];           /* dir fds: the supervisor's cgroup, parent of base */
@@ -87,16 +90,14 @@ int cg_attach(struct cg *g, pid_t pid);
 /* Sends SIGKILL to every process in g and below. v2 with cgroup.kill:
  * 0 once the kernel has signalled them all, forks racing with it too.
  * Else a few passes over cgroup.procs: 0 when one finds nobody, -EAGAIN
- * while processes remain (signalled but still exiting, or just forked):
- * call again after the next SIGCHLD or a short timer. Either way the
- * processes are gone only when cg_populated() turns false. */
+ * while processes remain (signalled but still exiting, or just forked).
+ * Signals are delivered, not awaited: podinit does not wait for the group
+ * to empty, it removes the group with cg_destroy and hands one that is
+ * still busy to the leftover list (cg_leftover.h), which retries. */
 int cg_kill_all(struct cg *g);
 /* Whether any process (zombies excluded) is left in g or below; true
- * when it cannot be read. Re-arms cg_events_fd. */
+ * when it cannot be read. */
 bool cg_populated(struct cg *g);
-/* v2: cgroup.events, owned by g; EPOLLPRI when "populated" may have
- * changed, cleared by calling cg_populated. -1 in v1 (watch SIGCHLD). */
-int cg_events_fd(const struct cg *g);
 /* OOM kills in g and below since it was made. */
 int cg_oom_kills(struct cg *g, uint64_t *n);
 int cg_stats(struct cg *g, struct cg_stats *st);
@@ -105,45 +106,5 @@ int cg_stats(struct cg *g, struct cg_stats *st);
 int cg_destroy(struct cg *g);
 /* Gives a group up without removing it: closes its fds. */
 void cg_release(struct cg *g);
-
-/* ---- between cgroup.c, cgroup_v1.c and cgroup_v2.c only ---------------- */
-#ifdef CG_BACKEND
-#include <stddef.h>
-
-#define CG_LEAF "_supervisor" /* v2: the supervisor's own leaf below the base */
-#define CG_PERIOD_US 100000   /* CFS period, as the kubelet sets it */
-#define CG_PATH_BYTES 4096    /* the supervisor's cgroup path */
-
-extern const char *const cg_ctrl_name[CG_NCTRL]; /* "memory", "cpu", ... */
-
-int cg_v2_init(struct cg_sys *s, int root, const char *self);
-int cg_v1_init(struct cg_sys *s, int mount_root, const char *self);
-int cg_v2_limits(struct cg *g, const struct cg_limits *lim);
-int cg_v1_limits(struct cg *g, const struct cg_limits *lim);
-/* The subtree below a directory, walked: for v1, and for v2 before
- * cgroup.kill (Linux 5.14). cg_walk_kill: 0 when nobody is left, or
- * -EAGAIN; cg_walk_populated: true also when it cannot tell. */
-int cg_walk_kill(int dfd);
-bool cg_walk_populated(int dfd);
-int cg_walk_oom_kills(int dfd, uint64_t *n);
-
-/* Files in a directory fd: 0 or -errno; cg_get returns the length read
- * (at most cap - 1, NUL-terminated); cg_put_opt ignores a missing file. */
-int cg_put(int dfd, const char *file, const char *val);
-int cg_put_opt(int dfd, const char *file, const char *val);
-int cg_get(int dfd, const char *file, char *buf, size_t cap);
-const char *cg_num(char v[static 24], int64_t n, const char *none); /* none when n < 0 */
-/* fn(pid) for each pid in dfd's cgroup.procs; a non-zero return stops */
-int cg_each_pid(int dfd, int (*fn)(pid_t pid, void *arg), void *arg);
-/* The relative path of our cgroup in a hierarchy (ctrl NULL: v2), "." at
- * the root; opening it falls back to the root when it is not there. */
-void cg_own_path(const char *self, const char *ctrl, char *out, size_t cap);
-int cg_open_own(int root, const char *rel);
-/* mkdir (an existing group is kept, *made false) and open: fd or -errno */
-int cg_make_group(int parent, const char *name, bool *made);
-int cg_get_key(int dfd, const char *file, const char *key, uint64_t *v); /* "key N" lines */
-int64_t cg_quota_us(int64_t millis);
-int64_t cg_shares(int64_t millis);
-#endif
 
 #endif

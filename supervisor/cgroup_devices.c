@@ -4,8 +4,8 @@
  * | type, major, minor) and returns 1 when a rule matches: same type,
  * major and minor equal or the rule's is a wildcard, and the access asked
  * for a subset of the rule's. Else 0: the kernel answers EPERM. */
-#define CG_BACKEND
 #include "cgroup_devices.h"
+#include "cgroup_int.h"
 
 #include <errno.h>
 #include <fcntl.h>

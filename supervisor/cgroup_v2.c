@@ -5,8 +5,7 @@
  * into the leaf BASE/_supervisor before enabling controllers in its own
  * group, and refuses to start when others share that group: whoever
  * started it must give it a group of its own (systemd: Delegate=yes). */
-#define CG_BACKEND
-#include "cgroup.h"
+#include "cgroup_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -52,7 +51,7 @@ static int controllers(int own, bool have[CG_NCTRL])
 }
 
 /* v2 is used when the supervisor's group can hand memory and pids down. */
-int cg_v2_init(struct cg_sys *s, int root, const char *self)
+static int v2_init(struct cg_sys *s, int root, const char *self)
 {
 	char rel[CG_PATH_BYTES];
 	bool have[CG_NCTRL] = {false};
@@ -112,7 +111,7 @@ close_own:
 	return err;
 }
 
-int cg_v2_limits(struct cg *g, const struct cg_limits *lim)
+static int v2_limits(struct cg *g, const struct cg_limits *lim)
 {
 	int d = g->fd[0], err;
 	char v[24], q[48];
@@ -134,3 +133,4 @@ int cg_v2_limits(struct cg *g, const struct cg_limits *lim)
 		      lim->cpu_request < 0 ? "100" : cg_num(v, weight(lim->cpu_request), ""));
 }
 
+const struct cg_ops cg_v2_ops = {.init = v2_init, .limits = v2_limits};

@@ -4,6 +4,7 @@
  * we read whole lines. An empty line shows the prompt (or, while a command
  * is still streaming, such as logs -f, ends it). */
 #include "console.h"
+#include "base.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,8 +15,9 @@
 #include <termios.h>
 #include <unistd.h>
 #include "ctl.h"
-#include "limits.h"
-#include "sv.h"
+#include "ctl_proto.h"
+#include "lim.h"
+#include "node.h"
 
 #define PROMPT "podinit> "
 
@@ -34,18 +36,18 @@ static void flush(struct console *c)
 				c->out_len = 0;
 				break;
 			}
-			if (!c->writable_wait && loop_mod(&c->sv->loop, &c->w, EPOLLIN | EPOLLOUT) == 0)
+			if (!c->writable_wait && loop_mod(&c->ctl->node->loop, &c->w, EPOLLIN | EPOLLOUT) == 0)
 				c->writable_wait = true;
 			return;
 		}
 		c->out_head = (c->out_head + (size_t)n) % CONSOLE_OUT;
 		c->out_len -= (size_t)n;
 	}
-	if (c->writable_wait && loop_mod(&c->sv->loop, &c->w, EPOLLIN) == 0)
+	if (c->writable_wait && loop_mod(&c->ctl->node->loop, &c->w, EPOLLIN) == 0)
 		c->writable_wait = false;
 }
 
-void console_write(struct console *c, const char *s, size_t n)
+static void console_write(struct console *c, const char *s, size_t n)
 {
 	if (c->w.fd < 0)
 		return;
@@ -76,7 +78,7 @@ static void show_prompt(struct console *c)
 static void end_command(struct console *c)
 {
 	if (c->cmd.fd >= 0) {
-		loop_del(&c->sv->loop, &c->cmd);
+		loop_del(&c->ctl->node->loop, &c->cmd);
 		close(c->cmd.fd);
 		c->cmd.fd = -1;
 	}
@@ -86,7 +88,7 @@ static void end_command(struct console *c)
 /* Frames of the answer: stdout and stderr to the console, the status ends. */
 static void on_answer(struct loop *l, struct loop_watch *w, uint32_t events)
 {
-	struct console *c = (struct console *)((char *)w - offsetof(struct console, cmd));
+	struct console *c = container_of(w, struct console, cmd);
 	char buf[1024];
 	(void)l;
 	(void)events;
@@ -99,17 +101,16 @@ static void on_answer(struct loop *l, struct loop_watch *w, uint32_t events)
 			return;
 		}
 		for (ssize_t i = 0; i < n;) {
-			if (c->hdr_len < 5) {
+			if (c->hdr_len < CTL_FRAME_HEAD) {
 				c->hdr[c->hdr_len++] = (unsigned char)buf[i++];
-				if (c->hdr_len == 5) {
+				if (c->hdr_len == CTL_FRAME_HEAD) {
 					c->stream = (char)c->hdr[0];
-					c->body_left = (size_t)c->hdr[1] << 24 | (size_t)c->hdr[2] << 16 |
-						       (size_t)c->hdr[3] << 8 | c->hdr[4];
+					c->body_left = ctl_frame_len(c->hdr);
 				}
 				continue;
 			}
 			size_t take = (size_t)(n - i) < c->body_left ? (size_t)(n - i) : c->body_left;
-			if (c->stream == 'x') {
+			if (c->stream == CTL_EXIT) {
 				end_command(c);
 				return;
 			}
@@ -148,10 +149,10 @@ static void run_line(struct console *c, char *line)
 		show_prompt(c);
 		return;
 	}
-	char head[32];
-	int hl = snprintf(head, sizeof head, "PODCTL1 %zu\n", len);
+	char head[CTL_HEAD_MAX];
+	ssize_t hl = (ssize_t)ctl_req_head(head, len);
 	/* a fresh socket's buffer takes the small request at once */
-	if (ctl_adopt(c->sv, sp[0]) < 0 || write(sp[1], head, (size_t)hl) != hl ||
+	if (ctl_adopt(c->ctl, sp[0]) < 0 || write(sp[1], head, (size_t)hl) != hl ||
 	    write(sp[1], req, len) != (ssize_t)len) {
 		close(sp[1]);
 		console_write(c, "podinit: cannot run the command\n", 32);
@@ -162,13 +163,13 @@ static void run_line(struct console *c, char *line)
 	c->hdr_len = 0;
 	c->cmd.fd = sp[1];
 	c->cmd.cb = on_answer;
-	if (loop_add(&c->sv->loop, &c->cmd, EPOLLIN) < 0)
+	if (loop_add(&c->ctl->node->loop, &c->cmd, EPOLLIN) < 0)
 		end_command(c);
 }
 
 static void on_input(struct loop *l, struct loop_watch *w, uint32_t events)
 {
-	struct console *c = (struct console *)((char *)w - offsetof(struct console, w));
+	struct console *c = container_of(w, struct console, w);
 	(void)l;
 	if (events & EPOLLOUT)
 		flush(c);
@@ -208,10 +209,10 @@ static void on_input(struct loop *l, struct loop_watch *w, uint32_t events)
 	}
 }
 
-int console_open(struct console *c, struct sv *sv, const char *dev)
+int console_open(struct console *c, struct ctl *ctl, const char *dev)
 {
 	memset(c, 0, sizeof *c);
-	c->sv = sv;
+	c->ctl = ctl;
 	c->cmd.fd = -1;
 	c->w.fd = open(dev, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 	if (c->w.fd < 0)
@@ -226,7 +227,7 @@ int console_open(struct console *c, struct sv *sv, const char *dev)
 		tcsetattr(c->w.fd, TCSANOW, &t);
 	}
 	c->w.cb = on_input;
-	int rc = loop_add(&sv->loop, &c->w, EPOLLIN);
+	int rc = loop_add(&ctl->node->loop, &c->w, EPOLLIN);
 	if (rc) {
 		close(c->w.fd);
 		c->w.fd = -1;
@@ -237,7 +238,7 @@ int console_open(struct console *c, struct sv *sv, const char *dev)
 void console_close(struct console *c)
 {
 	if (c->cmd.fd >= 0) {
-		loop_del(&c->sv->loop, &c->cmd);
+		loop_del(&c->ctl->node->loop, &c->cmd);
 		close(c->cmd.fd);
 		c->cmd.fd = -1;
 	}
@@ -247,7 +248,7 @@ void console_close(struct console *c)
 		if (fl >= 0)
 			fcntl(c->w.fd, F_SETFL, fl & ~O_NONBLOCK);
 		flush(c);
-		loop_del(&c->sv->loop, &c->w);
+		loop_del(&c->ctl->node->loop, &c->w);
 		close(c->w.fd);
 		c->w.fd = -1;
 	}

@@ -11,14 +11,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "ctl_proto.h"
 #include "loop.h"
 
 #define CONSOLE_OUT 16384
 
-struct sv;
+struct ctl;
 
 struct console {
-	struct sv *sv;
+	struct ctl *ctl;
 	struct loop_watch w;    /* the console device */
 	struct loop_watch cmd;  /* our end of a running command's socketpair */
 	char in[512];
@@ -29,16 +30,14 @@ struct console {
 	uint64_t dropped;
 	bool writable_wait;     /* waiting for EPOLLOUT */
 	bool prompt;            /* the prompt is shown: lines are commands */
-	unsigned char hdr[5];   /* the frame header being read */
+	unsigned char hdr[CTL_FRAME_HEAD]; /* the frame header being read */
 	size_t hdr_len, body_left;
 	char stream;
 };
 
 /* 0 or -errno. */
-int console_open(struct console *c, struct sv *sv, const char *dev);
+int console_open(struct console *c, struct ctl *ctl, const char *dev);
 void console_close(struct console *c);
-/* Queues text for the console; never blocks. */
-void console_write(struct console *c, const char *s, size_t n);
 /* An events echo for the console (ctx is the struct console). */
 void console_echo(void *ctx, const char *line, size_t len);
 

@@ -4,6 +4,8 @@
  * A client is freed only after the loop pass (ctl_flush), so a callback
  * never frees a watch that another event of the same batch still names. */
 #include "ctl.h"
+#include "base.h"
+#include "ctl_proto.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,25 +19,24 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
-#include "limits.h"
-#include "sv.h"
+#include "lim.h"
+#include "node.h"
 
 #define REQUEST_NS (5 * 1000000000ULL) /* a request must arrive within this */
-#define HEADER_MAX 32
 
 static void client_drop(struct ctl_client *cl)
 {
 	if (cl->dead)
 		return;
 	cl->dead = true;
-	loop_del(&cl->sv->loop, &cl->w);
+	loop_del(&cl->ctl->node->loop, &cl->w);
 	/* read what the client sent beyond its request (bounded), so that the
 	 * close is a clean EOF for it rather than a reset */
 	char sink[4096];
 	for (int i = 0; i < 16 && recv(cl->w.fd, sink, sizeof sink, MSG_DONTWAIT) > 0; i++)
 		;
 	if (loop_timer_armed(&cl->timer))
-		loop_timer_cancel(&cl->sv->loop, &cl->timer);
+		loop_timer_cancel(&cl->ctl->node->loop, &cl->timer);
 	close(cl->w.fd);
 	cl->w.fd = -1;
 }
@@ -48,7 +49,7 @@ static void flush_out(struct ctl_client *cl)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN) {
-			loop_mod(&cl->sv->loop, &cl->w, EPOLLIN | EPOLLOUT);
+			loop_mod(&cl->ctl->node->loop, &cl->w, EPOLLIN | EPOLLOUT);
 			return;
 		}
 		if (n < 0) {
@@ -60,20 +61,9 @@ static void flush_out(struct ctl_client *cl)
 	cl->out_len = cl->out_off = 0;
 	if (cl->dead)
 		return;
-	loop_mod(&cl->sv->loop, &cl->w, EPOLLIN);
+	loop_mod(&cl->ctl->node->loop, &cl->w, EPOLLIN);
 	if (cl->closing)
 		client_drop(cl);
-}
-
-size_t ctl_frame(char *out, char stream, const char *data, size_t len)
-{
-	out[0] = stream;
-	out[1] = (char)(len >> 24);
-	out[2] = (char)(len >> 16);
-	out[3] = (char)(len >> 8);
-	out[4] = (char)len;
-	memcpy(out + 5, data, len);
-	return len + 5;
 }
 
 void ctl_write(struct ctl_client *cl, char stream, const char *data, size_t len)
@@ -126,16 +116,11 @@ void ctl_exit(struct ctl_client *cl, int code)
 
 static void run_request(struct ctl_client *cl)
 {
-	char *argv[64];
-	int argc = 0;
-	for (size_t off = 0; off < cl->in_need && argc < 63;) {
-		argv[argc++] = cl->in + off;
-		off += strnlen(cl->in + off, cl->in_need - off) + 1;
-	}
-	argv[argc] = NULL;
+	char *argv[CTL_ARGS_MAX];
+	int argc = ctl_req_args(cl->in, cl->in_need, argv);
 	if (loop_timer_armed(&cl->timer))
-		loop_timer_cancel(&cl->sv->loop, &cl->timer);
-	ctl_run(cl, argc, argv);
+		loop_timer_cancel(&cl->ctl->node->loop, &cl->timer);
+	cl->ctl->run(cl, argc, argv);
 	free(cl->in);
 	cl->in = NULL;
 	flush_out(cl);
@@ -143,7 +128,7 @@ static void run_request(struct ctl_client *cl)
 
 static void on_timeout(struct loop *l, struct loop_timer *t)
 {
-	struct ctl_client *cl = (struct ctl_client *)((char *)t - offsetof(struct ctl_client, timer));
+	struct ctl_client *cl = container_of(t, struct ctl_client, timer);
 	(void)l;
 	if (cl->follow == CF_WAIT) {
 		ctl_printf(cl, '2', "timed out waiting for every pod to be healthy\n");
@@ -156,7 +141,7 @@ static void on_timeout(struct loop *l, struct loop_timer *t)
 
 static void on_client(struct loop *l, struct loop_watch *w, uint32_t events)
 {
-	struct ctl_client *cl = (struct ctl_client *)((char *)w - offsetof(struct ctl_client, w));
+	struct ctl_client *cl = container_of(w, struct ctl_client, w);
 	(void)l;
 	if (cl->dead)
 		return;
@@ -172,7 +157,7 @@ static void on_client(struct loop *l, struct loop_watch *w, uint32_t events)
 			client_drop(cl);
 		return;
 	}
-	size_t want = cl->header_done ? cl->in_need - cl->in_len : HEADER_MAX - cl->in_len;
+	size_t want = cl->header_done ? cl->in_need - cl->in_len : CTL_HEAD_MAX - cl->in_len;
 	ssize_t n = recv(w->fd, cl->in + cl->in_len, want, MSG_DONTWAIT);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
@@ -184,17 +169,15 @@ static void on_client(struct loop *l, struct loop_watch *w, uint32_t events)
 	if (!cl->header_done) {
 		char *nl = memchr(cl->in, '\n', cl->in_len);
 		if (!nl) {
-			if (cl->in_len >= HEADER_MAX) {
+			if (cl->in_len >= CTL_HEAD_MAX) {
 				ctl_printf(cl, '2', "malformed request\n");
 				ctl_exit(cl, 2);
 			}
 			return;
 		}
-		unsigned long len;
-		char *end;
 		*nl = 0;
-		if (strncmp(cl->in, "PODCTL1 ", 8) || (len = strtoul(cl->in + 8, &end, 10), *end) ||
-		    len == 0 || len > LIM_CTL_REQUEST) {
+		size_t len = ctl_req_parse_head(cl->in, LIM_CTL_REQUEST);
+		if (!len) {
 			ctl_printf(cl, '2', "malformed or oversized request\n");
 			ctl_exit(cl, 2);
 			return;
@@ -222,14 +205,14 @@ static void on_client(struct loop *l, struct loop_watch *w, uint32_t events)
 
 /* root, our own user, or a member of --ctl-group (its primary group or
  * a supplementary one, as the kernel recorded them at connect) */
-static bool peer_allowed(struct sv *sv, int fd, struct ucred *cred)
+static bool peer_allowed(struct ctl *ctl, int fd, struct ucred *cred)
 {
 	socklen_t len = sizeof *cred;
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, cred, &len) < 0)
 		return false;
 	if (cred->uid == 0 || cred->uid == geteuid())
 		return true;
-	gid_t want = sv->cfg.ctl_gid;
+	gid_t want = ctl->cfg->ctl_gid;
 	if (want == (gid_t)-1)
 		return false;
 	if (cred->gid == want)
@@ -244,11 +227,11 @@ static bool peer_allowed(struct sv *sv, int fd, struct ucred *cred)
 	return false;
 }
 
-int ctl_adopt(struct sv *sv, int fd)
+int ctl_adopt(struct ctl *ctl, int fd)
 {
 	struct ctl_client *cl = NULL;
-	if (sv->nclients >= LIM_CTL_CLIENTS || !(cl = calloc(1, sizeof *cl)) ||
-	    !(cl->in = malloc(HEADER_MAX))) {
+	if (ctl->nclients >= LIM_CTL_CLIENTS || !(cl = calloc(1, sizeof *cl)) ||
+	    !(cl->in = malloc(CTL_HEAD_MAX))) {
 		static const char msg[] = "podctl: podinit is busy: too many clients\n";
 		char busy[sizeof msg + 16];
 		size_t n = ctl_frame(busy, '2', msg, sizeof msg - 1);
@@ -259,26 +242,26 @@ int ctl_adopt(struct sv *sv, int fd)
 		close(fd);
 		return -EBUSY;
 	}
-	cl->sv = sv;
+	cl->ctl = ctl;
 	cl->w.fd = fd;
 	cl->w.cb = on_client;
 	cl->timer.cb = on_timeout;
-	if (loop_add(&sv->loop, &cl->w, EPOLLIN) < 0) {
+	if (loop_add(&ctl->node->loop, &cl->w, EPOLLIN) < 0) {
 		free(cl->in);
 		free(cl);
 		close(fd);
 		return -EIO;
 	}
-	loop_timer_at(&sv->loop, &cl->timer, loop_now() + REQUEST_NS);
-	cl->next = sv->clients;
-	sv->clients = cl;
-	sv->nclients++;
+	loop_timer_at(&ctl->node->loop, &cl->timer, loop_now() + REQUEST_NS);
+	cl->next = ctl->clients;
+	ctl->clients = cl;
+	ctl->nclients++;
 	return 0;
 }
 
 static void on_accept(struct loop *l, struct loop_watch *w, uint32_t events)
 {
-	struct sv *sv = (struct sv *)((char *)w - offsetof(struct sv, ctl_watch));
+	struct ctl *ctl = container_of(w, struct ctl, watch);
 	(void)l;
 	(void)events;
 	for (int i = 0; i < 8; i++) {
@@ -286,21 +269,21 @@ static void on_accept(struct loop *l, struct loop_watch *w, uint32_t events)
 		if (fd < 0)
 			return; /* EAGAIN, or a client that left already */
 		struct ucred cred = {0};
-		bool ok = peer_allowed(sv, fd, &cred);
-		if (ctl_adopt(sv, fd) < 0 || ok)
+		bool ok = peer_allowed(ctl, fd, &cred);
+		if (ctl_adopt(ctl, fd) < 0 || ok)
 			continue;
 		/* an answer, not a reset or a SIGPIPE: the client reads why */
-		struct ctl_client *cl = sv->clients;
+		struct ctl_client *cl = ctl->clients;
 		ctl_printf(cl, '2', "podctl: permission denied: uid %u is neither root nor in the control group\n",
 			   (unsigned)cred.uid);
 		ctl_exit(cl, 1);
 	}
 }
 
-int ctl_listen(struct sv *sv)
+int ctl_listen(struct ctl *ctl)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	if ((size_t)snprintf(sa.sun_path, sizeof sa.sun_path, "%s/podinit.sock", sv->cfg.run) >=
+	if ((size_t)snprintf(sa.sun_path, sizeof sa.sun_path, "%s/podinit.sock", ctl->cfg->run) >=
 	    sizeof sa.sun_path)
 		return -ENAMETOOLONG;
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -310,29 +293,29 @@ int ctl_listen(struct sv *sv)
 	mode_t old = umask(0177); /* the socket is born 0600 */
 	int rc = bind(fd, (struct sockaddr *)&sa, sizeof sa);
 	umask(old);
-	if (rc == 0 && sv->cfg.ctl_gid != (gid_t)-1)
-		rc = chown(sa.sun_path, 0, sv->cfg.ctl_gid) || chmod(sa.sun_path, 0660);
+	if (rc == 0 && ctl->cfg->ctl_gid != (gid_t)-1)
+		rc = chown(sa.sun_path, 0, ctl->cfg->ctl_gid) || chmod(sa.sun_path, 0660);
 	if (rc < 0 || listen(fd, 8) < 0) {
 		rc = -errno;
 		close(fd);
 		return rc;
 	}
-	sv->ctl_watch.fd = fd;
-	sv->ctl_watch.cb = on_accept;
-	return loop_add(&sv->loop, &sv->ctl_watch, EPOLLIN);
+	ctl->watch.fd = fd;
+	ctl->watch.cb = on_accept;
+	return loop_add(&ctl->node->loop, &ctl->watch, EPOLLIN);
 }
 
-void ctl_flush(struct sv *sv)
+void ctl_flush(struct ctl *ctl)
 {
-	for (struct ctl_client **pp = &sv->clients; *pp;) {
+	for (struct ctl_client **pp = &ctl->clients; *pp;) {
 		struct ctl_client *cl = *pp;
-		if (!cl->dead && cl->follow != CF_NONE && ctl_follow_step(cl))
+		if (!cl->dead && cl->follow != CF_NONE && cl->ctl->follow_step(cl))
 			ctl_exit(cl, 0);
 		else if (!cl->dead && cl->out_len)
 			flush_out(cl);
 		if (cl->dead) {
 			*pp = cl->next;
-			sv->nclients--;
+			ctl->nclients--;
 			free(cl->in);
 			free(cl->out);
 			free(cl);
@@ -342,16 +325,16 @@ void ctl_flush(struct sv *sv)
 	}
 }
 
-void ctl_close(struct sv *sv)
+void ctl_close(struct ctl *ctl)
 {
-	for (struct ctl_client *cl = sv->clients; cl; cl = cl->next)
+	for (struct ctl_client *cl = ctl->clients; cl; cl = cl->next)
 		client_drop(cl);
-	ctl_flush(sv);
-	if (sv->ctl_watch.fd >= 0) {
-		loop_del(&sv->loop, &sv->ctl_watch);
-		close(sv->ctl_watch.fd);
+	ctl_flush(ctl);
+	if (ctl->watch.fd >= 0) {
+		loop_del(&ctl->node->loop, &ctl->watch);
+		close(ctl->watch.fd);
 		char path[PATH_MAX];
-		snprintf(path, sizeof path, "%s/podinit.sock", sv->cfg.run);
+		snprintf(path, sizeof path, "%s/podinit.sock", ctl->cfg->run);
 		unlink(path);
 	}
 }

@@ -1,26 +1,50 @@
 /* ctl.h - the control socket (RUN/podinit.sock) and podctl.
  *
- * Protocol: the client sends "PODCTL1 <len>\n" and len bytes of
- * NUL-terminated arguments (podctl's own argv; apply sends the file's
- * text as an argument). The server answers with frames: one byte stream
- * ('1' stdout, '2' stderr, 'x' exit status), a 4-byte big-endian length,
- * the bytes. Requests are bounded in size and time; a client that reads
- * too slowly is dropped; the supervisor is never held up by one. */
+ * The wire format is ctl_proto.h. Requests are bounded in size and time;
+ * a client that reads too slowly is dropped; the supervisor is never
+ * held up by one. */
 #ifndef PODINIT_CTL_H
 #define PODINIT_CTL_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "config.h"
 #include "loop.h"
+#include "stop.h"
 
-struct sv;
+struct node;
+struct ctl_client;
+
+/* What the commands may ask of the supervisor above: the narrow way up. */
+struct ctl_host {
+	void *ctx;
+	void (*request_stop)(void *ctx, enum stop_how how, const char *who);
+	/* re-read the manifests and reconcile now (apply and delete: the change
+	 * is in effect when the command returns) */
+	void (*rescan_now)(void *ctx);
+	bool (*rescan_pending)(void *ctx); /* a change is seen but not read yet */
+};
+
+/* The server. Its owner fills node, cfg, host and the two command entry
+ * points (ctl_cmd.c's ctl_run and ctl_follow_step), then calls ctl_listen. */
+struct ctl {
+	struct node *node; /* the pods, events, loop and manifests commands read */
+	const struct config *cfg;
+	struct ctl_host host;
+	void (*run)(struct ctl_client *cl, int argc, char **argv);
+	bool (*follow_step)(struct ctl_client *cl); /* true when the follower is done */
+	bool debug;        /* podinit.debug=1: podctl debug commands */
+	struct loop_watch watch;
+	struct ctl_client *clients;
+	unsigned nclients;
+};
 
 enum ctl_follow { CF_NONE, CF_LOGS, CF_EVENTS, CF_WAIT };
 
 struct ctl_client {
 	struct ctl_client *next;
-	struct sv *sv;
+	struct ctl *ctl;
 	struct loop_watch w;
 	struct loop_timer timer; /* request deadline, or wait --timeout */
 	char *in;
@@ -35,25 +59,20 @@ struct ctl_client {
 	unsigned log_instance;   /* restart count when following started */
 };
 
-int ctl_listen(struct sv *sv);
+int ctl_listen(struct ctl *ctl);
 /* Takes fd, a connected socket, as a client (the console's commands). */
-int ctl_adopt(struct sv *sv, int fd);
-void ctl_close(struct sv *sv);
+int ctl_adopt(struct ctl *ctl, int fd);
+void ctl_close(struct ctl *ctl);
 /* Sends followers what happened since the last pass; frees dead clients. */
-void ctl_flush(struct sv *sv);
+void ctl_flush(struct ctl *ctl);
 
-#define CTL_FRAME_MAX 65536 /* bytes in one frame: longer output is split */
-
-/* One frame into out (len + 5 bytes): stream, 4-byte big-endian length,
- * the bytes. Returns its size. */
-size_t ctl_frame(char *out, char stream, const char *data, size_t len);
 /* For commands: queue output to the client. */
 void ctl_write(struct ctl_client *cl, char stream, const char *data, size_t len);
 void ctl_printf(struct ctl_client *cl, char stream, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void ctl_exit(struct ctl_client *cl, int code);
 
-/* ctl_cmd.c: runs one request. */
+/* ctl_cmd.c, above the server: runs one request. */
 void ctl_run(struct ctl_client *cl, int argc, char **argv);
 /* ctl_cmd.c: what a follower gets on each pass; true when it is done. */
 bool ctl_follow_step(struct ctl_client *cl);

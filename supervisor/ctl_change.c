@@ -12,19 +12,19 @@
 #include <string.h>
 #include <unistd.h>
 #include "ctl_int.h"
-#include "limits.h"
+#include "lim.h"
 #include "emit.h"
 #include "manifest.h"
 #include "pod.h"
 #include "state.h"
 #include "store.h"
-#include "sv.h"
+#include "node.h"
 
 /* The manifests directory, opened for one command: writes go through it
  * with plain names only. fd or -errno. */
-static int manifests_dir(const struct sv *sv)
+static int manifests_dir(const struct ctl *ctl)
 {
-	int fd = open(sv->cfg.manifests, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = open(ctl->cfg->manifests, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
 }
 
@@ -94,7 +94,7 @@ void ctl_cmd_apply(struct ctl_client *cl, const struct ctl_cmd *cmd, const struc
 static void apply_text(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a,
 			   const char *name, const char *text)
 {
-	struct sv *sv = cl->sv;
+	struct ctl *ctl = cl->ctl;
 	if (!name || !text || a->npos) {
 		ctl_usage(cl, cmd, "error: %s", a->npos ? "podctl apply takes no arguments but -f FILE"
 						: "must specify -f FILE (or -f - for stdin)");
@@ -134,7 +134,7 @@ static void apply_text(struct ctl_client *cl, const struct ctl_cmd *cmd, const s
 	for (unsigned i = 0; i < mf.n; i++) {
 		const struct mf_object *o = &mf.objs[i];
 		const struct store_file *f = NULL;
-		const struct mf_object *old = store_object(sv->store, o->kind, mf_object_name(o), &f);
+		const struct mf_object *old = store_object(ctl->node->store, o->kind, mf_object_name(o), &f);
 		char kind[16];
 		kind_word(o->kind, kind, sizeof kind);
 		if (old && strcmp(f->name, fname)) {
@@ -150,18 +150,18 @@ static void apply_text(struct ctl_client *cl, const struct ctl_cmd *cmd, const s
 	}
 	/* the file may also hold objects that this text no longer has */
 	const struct store_file *same = NULL;
-	for (unsigned i = 0; i < sv->store->n && !same; i++)
-		if (!strcmp(sv->store->files[i].name, fname))
-			same = &sv->store->files[i];
+	for (unsigned i = 0; i < ctl->node->store->n && !same; i++)
+		if (!strcmp(ctl->node->store->files[i].name, fname))
+			same = &ctl->node->store->files[i];
 	if (same && same->gen && same->gen->file.n != mf.n)
 		changes = true;
 	if (changes || !same || same->broken) {
-		int dfd = manifests_dir(sv);
+		int dfd = manifests_dir(ctl);
 		rc = dfd < 0 ? dfd : state_write(dfd, fname, text, strlen(text), 0644);
 		if (dfd >= 0)
 			close(dfd);
 		if (rc) {
-			ERR(cl, "error: cannot write %s/%s: %s\n", sv->cfg.manifests, fname, strerror(-rc));
+			ERR(cl, "error: cannot write %s/%s: %s\n", ctl->cfg->manifests, fname, strerror(-rc));
 			mf_free(&mf);
 			ctl_exit(cl, 1);
 			return;
@@ -173,7 +173,7 @@ static void apply_text(struct ctl_client *cl, const struct ctl_cmd *cmd, const s
 		OUT(cl, "%s/%s %s\n", kind, mf_object_name(&mf.objs[i]), word[i]);
 	}
 	mf_free(&mf);
-	sv_rescan_now(sv);
+	ctl->host.rescan_now(ctl->host.ctx);
 	ctl_exit(cl, 0);
 }
 
@@ -225,7 +225,7 @@ static int remove_object(int dfd, const struct store_file *f, const struct mf_ob
 
 void ctl_cmd_delete(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a)
 {
-	struct sv *sv = cl->sv;
+	struct ctl *ctl = cl->ctl;
 	enum mf_kind kind;
 	if (a->npos != 2 || kind_of(a->pos[0], &kind) < 0) {
 		ctl_usage(cl, cmd, "error: podctl delete KIND NAME (KIND: pod, service, configmap, secret)%s%s",
@@ -252,26 +252,26 @@ void ctl_cmd_delete(struct ctl_client *cl, const struct ctl_cmd *cmd, const stru
 	kind_word(kind, word, sizeof word);
 	const char *name = a->pos[1], *ns = ctl_namespace(cmd, a);
 	const struct store_file *f = NULL;
-	const struct mf_object *o = store_object(sv->store, kind, name, &f);
+	const struct mf_object *o = store_object(ctl->node->store, kind, name, &f);
 	if (!o || (ns && strcmp(mf_meta_of(o)->namespace_.s, ns))) {
 		ERR(cl, "Error from server (NotFound): %ss \"%s\" not found\n", word, name);
 		ctl_exit(cl, 1);
 		return;
 	}
-	int dfd = manifests_dir(sv);
+	int dfd = manifests_dir(ctl);
 	int rc = dfd < 0 ? dfd : remove_object(dfd, f, o);
 	if (dfd >= 0)
 		close(dfd);
 	if (rc) {
-		ERR(cl, "error: cannot change %s/%s: %s\n", sv->cfg.manifests, f->name, strerror(-rc));
+		ERR(cl, "error: cannot change %s/%s: %s\n", ctl->cfg->manifests, f->name, strerror(-rc));
 		ctl_exit(cl, 1);
 		return;
 	}
 	/* the termination this deletion starts gets the grace asked for */
-	struct pod *p = kind == MF_POD ? sv_find_pod(sv, name) : NULL;
+	struct pod *p = kind == MF_POD ? node_find_pod(ctl->node, name) : NULL;
 	if (p && secs >= 0)
 		p->grace_override = secs;
 	OUT(cl, "%s \"%s\" deleted\n", word, name);
-	sv_rescan_now(sv);
+	ctl->host.rescan_now(ctl->host.ctx);
 	ctl_exit(cl, 0);
 }

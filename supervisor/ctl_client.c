@@ -13,7 +13,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 #include "ctl.h"
-#include "limits.h"
+#include "ctl_proto.h"
+#include "lim.h"
 
 static int usage(void)
 {
@@ -163,9 +164,9 @@ int ctl_client_main(int argc, char **argv)
 		free(req);
 		return 1;
 	}
-	char head[32];
-	int hl = snprintf(head, sizeof head, "PODCTL1 %zu\n", len);
-	if ((write_all(fd, head, (size_t)hl) || write_all(fd, req, len)) && errno != EPIPE &&
+	char head[CTL_HEAD_MAX];
+	size_t hl = ctl_req_head(head, len);
+	if ((write_all(fd, head, hl) || write_all(fd, req, len)) && errno != EPIPE &&
 	    errno != ECONNRESET) {
 		fprintf(stderr, "podctl: cannot send the request: %s\n", strerror(errno));
 		free(req);
@@ -176,24 +177,24 @@ int ctl_client_main(int argc, char **argv)
 	free(req);
 	char *buf = malloc(CTL_FRAME_MAX);
 	for (;;) {
-		unsigned char h[5];
-		if (!buf || read_full(fd, (char *)h, 5)) {
+		unsigned char h[CTL_FRAME_HEAD];
+		if (!buf || read_full(fd, (char *)h, sizeof h)) {
 			fputs("podctl: the connection to podinit broke off\n", stderr);
 			free(buf);
 			return 1;
 		}
-		size_t n = (size_t)h[1] << 24 | (size_t)h[2] << 16 | (size_t)h[3] << 8 | h[4];
+		size_t n = ctl_frame_len(h);
 		if (n > CTL_FRAME_MAX || read_full(fd, buf, n)) {
 			fputs("podctl: malformed answer from podinit\n", stderr);
 			free(buf);
 			return 1;
 		}
-		if (h[0] == 'x') {
+		if (h[0] == CTL_EXIT) {
 			int code = n ? (unsigned char)buf[0] : 1;
 			free(buf);
 			return code;
 		}
-		if (write_all(h[0] == '2' ? 2 : 1, buf, n) && h[0] != '2') {
+		if (write_all(h[0] == CTL_STDERR ? 2 : 1, buf, n) && h[0] != CTL_STDERR) {
 			free(buf);
 			return 1; /* stdout closed (podctl logs -f | head) */
 		}

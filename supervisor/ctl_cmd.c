@@ -11,10 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 #include "ctl_int.h"
-#include "limits.h"
+#include "lim.h"
 #include "pod.h"
 #include "quantity.h"
-#include "sv.h"
+#include "node.h"
 
 /* ---- flags people bring from kubectl ----------------------------------- */
 
@@ -60,63 +60,7 @@ static const struct ctl_flag ota_flags[] = {F_HELP, {"--output", 'o', CF_VALUE, 
 					    {NULL, 0, 0, NULL}};
 static const struct ctl_flag plain_flags[] = {F_HELP, {NULL, 0, 0, NULL}};
 
-/* ---- shared by the commands -------------------------------------------- */
-
-void ctl_usage(struct ctl_client *cl, const struct ctl_cmd *cmd, const char *fmt, ...)
-{
-	char line[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	ERR(cl, "%s (usage: podctl %s)\n", line, cmd->usage);
-	ctl_exit(cl, 2);
-}
-
-const char *ctl_namespace(const struct ctl_cmd *cmd, const struct ctl_args *a)
-{
-	if (ctl_args_has(cmd->flags, a, "--all-namespaces"))
-		return NULL;
-	const char *ns = ctl_args_get(cmd->flags, a, "--namespace");
-	return ns ? ns : "default";
-}
-
-struct pod *ctl_pod_or_not_found(struct ctl_client *cl, const char *ns, const char *name)
-{
-	struct pod *p = sv_find_pod(cl->sv, name);
-	if (p && ns && strcmp(p->spec->meta.namespace_.s, ns))
-		p = NULL;
-	if (!p) {
-		ERR(cl, "Error from server (NotFound): pods \"%s\" not found\n", name);
-		ctl_exit(cl, 1);
-	}
-	return p;
-}
-
-/* Followers (-f, wait) hold their connection: at most LIM_CTL_FOLLOWERS,
- * so that a few connections always stay free for new requests. */
-bool ctl_followers_full(struct ctl_client *cl)
-{
-	unsigned n = 0;
-	for (const struct ctl_client *o = cl->sv->clients; o; o = o->next)
-		n += !o->dead && o->follow != CF_NONE;
-	if (n < LIM_CTL_FOLLOWERS)
-		return false;
-	ERR(cl, "Error from server (TooManyRequests): %u clients are following already (at most %d)\n",
-	    n, LIM_CTL_FOLLOWERS);
-	ctl_exit(cl, 1);
-	return true;
-}
-
 /* ---- the small commands -------------------------------------------------- */
-
-static bool all_healthy(const struct sv *sv)
-{
-	for (const struct pod *p = sv->pods; p; p = p->next)
-		if (!pod_ready(p) && strcmp(pod_phase(p), "Succeeded"))
-			return false;
-	return true;
-}
 
 static void cmd_wait(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a)
 {
@@ -130,14 +74,14 @@ static void cmd_wait(struct ctl_client *cl, const struct ctl_cmd *cmd, const str
 		ctl_usage(cl, cmd, "error: invalid argument \"%s\" for \"--timeout\" flag: a duration (30s, 5m)", t);
 		return;
 	}
-	if (!cl->sv->need_rescan && all_healthy(cl->sv)) {
+	if (!cl->ctl->host.rescan_pending(cl->ctl->host.ctx) && node_all_healthy(cl->ctl->node)) {
 		ctl_exit(cl, 0);
 		return;
 	}
 	if (ctl_followers_full(cl))
 		return;
 	cl->follow = CF_WAIT;
-	loop_timer_at(&cl->sv->loop, &cl->timer, loop_now() + (uint64_t)(t ? ns : 300000000000LL));
+	loop_timer_at(&cl->ctl->node->loop, &cl->timer, loop_now() + (uint64_t)(t ? ns : 300000000000LL));
 }
 
 static void cmd_version(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a)
@@ -157,7 +101,7 @@ static void cmd_power(struct ctl_client *cl, const struct ctl_cmd *cmd, const st
 		return;
 	}
 	OUT(cl, "%s: stopping every pod\n", cmd->name);
-	sv_request_stop(cl->sv, !strcmp(cmd->name, "reboot") ? SV_STOP_REBOOT : SV_STOP_POWEROFF,
+	cl->ctl->host.request_stop(cl->ctl->host.ctx, !strcmp(cmd->name, "reboot") ? STOP_REBOOT : STOP_POWEROFF,
 			"podctl");
 	ctl_exit(cl, 0);
 }
@@ -173,13 +117,13 @@ static void cmd_ota(struct ctl_client *cl, const struct ctl_cmd *cmd, const stru
 static void cmd_debug(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a)
 {
 	const char *what = a->npos == 1 ? a->pos[0] : "";
-	if (!cl->sv->debug) {
+	if (!cl->ctl->debug) {
 		ERR(cl, "podctl debug: only with podinit.debug=1 on the kernel command line\n");
 		ctl_exit(cl, 2);
 	} else if (!strcmp(what, "hang")) {
 		/* tests only: a hung loop, for the watchdog; the event reaches
 		 * the console, an answer through the loop never would */
-		events_add(&cl->sv->events, true, "podinit", "DebugHang", "hanging the event loop");
+		events_add(&cl->ctl->node->events, true, "podinit", "DebugHang", "hanging the event loop");
 		for (;;)
 			pause();
 	} else if (!strcmp(what, "crash")) {
@@ -242,16 +186,16 @@ void ctl_run(struct ctl_client *cl, int argc, char **argv)
 
 bool ctl_follow_step(struct ctl_client *cl)
 {
-	struct sv *sv = cl->sv;
+	struct ctl *ctl = cl->ctl;
 	if (cl->follow == CF_EVENTS) {
-		for (; cl->pos < sv->events.next; cl->pos++) {
-			const struct event *e = events_get(&sv->events, cl->pos);
+		for (; cl->pos < ctl->node->events.next; cl->pos++) {
+			const struct event *e = events_get(&ctl->node->events, cl->pos);
 			if (e)
 				ctl_send_event(cl, e);
 		}
 		return false;
 	}
 	if (cl->follow == CF_WAIT)
-		return !sv->need_rescan && all_healthy(sv);
+		return !ctl->host.rescan_pending(ctl->host.ctx) && node_all_healthy(ctl->node);
 	return ctl_logs_step(cl);
 }

@@ -6,7 +6,7 @@
 #include <string.h>
 #include "ctl_int.h"
 #include "pod.h"
-#include "sv.h"
+#include "node.h"
 
 static void send_log(struct ctl_client *cl, const struct logbuf *lb, uint64_t *pos)
 {
@@ -71,7 +71,7 @@ void ctl_cmd_logs(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct
  * (its pod is gone, or it terminated for good and its pipe is drained). */
 bool ctl_logs_step(struct ctl_client *cl)
 {
-	struct pod *p = sv_find_pod(cl->sv, cl->pod);
+	struct pod *p = node_find_pod(cl->ctl->node, cl->pod);
 	struct container *c = p ? pod_container(p, cl->ctr) : NULL;
 	if (!c)
 		return true; /* the pod is gone: the stream ends */

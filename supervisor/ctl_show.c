@@ -11,24 +11,7 @@
 #include "pod.h"
 #include "quantity.h"
 #include "status.h"
-#include "sv.h"
-
-FILE *ctl_mb_open(struct membuf *m)
-{
-	m->buf = NULL;
-	m->len = 0;
-	m->f = open_memstream(&m->buf, &m->len);
-	return m->f;
-}
-
-void ctl_mb_send(struct ctl_client *cl, struct membuf *m, char stream)
-{
-	if (m->f) {
-		fclose(m->f);
-		ctl_write(cl, stream, m->buf, m->len);
-	}
-	free(m->buf);
-}
+#include "node.h"
 
 /* ---- label selectors: k=v, k==v, k!=v, k, !k, comma-separated ------- */
 
@@ -116,7 +99,7 @@ static bool is_pods(const char *kind)
 
 void ctl_cmd_get(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a)
 {
-	struct sv *sv = cl->sv;
+	struct ctl *ctl = cl->ctl;
 	const char *fmt = ARG("--output"), *sel = ARG("--selector");
 	const char *ns = ctl_namespace(cmd, a);
 	if (a->npos < 1 || !is_pods(a->pos[0])) {
@@ -143,7 +126,7 @@ void ctl_cmd_get(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct 
 		return;
 	struct pod *list[LIM_PODS];
 	unsigned n = 0;
-	for (struct pod *p = one ? one : sv->pods; p && n < LIM_PODS; p = one ? NULL : p->next)
+	for (struct pod *p = one ? one : ctl->node->pods; p && n < LIM_PODS; p = one ? NULL : p->next)
 		if ((!ns || !strcmp(p->spec->meta.namespace_.s, ns)) &&
 		    (!sel || selector_match(sel, &p->spec->meta.labels) == 1))
 			list[n++] = p;
@@ -249,7 +232,7 @@ static bool event_of(const struct event *e, const struct pod *p)
 
 void ctl_cmd_describe(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a)
 {
-	struct sv *sv = cl->sv;
+	struct ctl *ctl = cl->ctl;
 	if (a->npos != 2 || !is_pods(a->pos[0])) {
 		ctl_usage(cl, cmd, "error: podctl describe pod NAME: %s",
 			  a->npos < 2 ? "a pod name is needed" : a->npos > 2 ? "one pod name only" : "only pods");
@@ -293,8 +276,8 @@ void ctl_cmd_describe(struct ctl_client *cl, const struct ctl_cmd *cmd, const st
 		pod_initialized(p) ? "True" : "False", pod_containers_ready(p) ? "True" : "False",
 		pod_ready(p) ? "True" : "False");
 	fprintf(f, "Events:\n  %-8s %-22s %-10s %s\n", "Type", "Reason", "Age", "Message");
-	for (uint64_t s = events_first(&sv->events); s < sv->events.next; s++) {
-		const struct event *e = events_get(&sv->events, s);
+	for (uint64_t s = events_first(&ctl->node->events); s < ctl->node->events.next; s++) {
+		const struct event *e = events_get(&ctl->node->events, s);
 		if (!event_of(e, p))
 			continue;
 		char age[16];
@@ -340,7 +323,7 @@ void ctl_send_event(struct ctl_client *cl, const struct event *e)
 
 void ctl_cmd_events(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a)
 {
-	struct sv *sv = cl->sv;
+	struct ctl *ctl = cl->ctl;
 	const char *fmt = ARG("--output");
 	bool follow = ARG("--follow") || ARG("--watch");
 	if (a->npos) {
@@ -354,13 +337,13 @@ void ctl_cmd_events(struct ctl_client *cl, const struct ctl_cmd *cmd, const stru
 	if (follow && ctl_followers_full(cl))
 		return;
 	cl->json = fmt != NULL;
-	for (uint64_t s = events_first(&sv->events); s < sv->events.next; s++)
-		ctl_send_event(cl, events_get(&sv->events, s));
+	for (uint64_t s = events_first(&ctl->node->events); s < ctl->node->events.next; s++)
+		ctl_send_event(cl, events_get(&ctl->node->events, s));
 	if (!follow) {
 		ctl_exit(cl, 0);
 		return;
 	}
-	cl->pos = sv->events.next;
+	cl->pos = ctl->node->events.next;
 	cl->follow = CF_EVENTS;
 }
 
@@ -368,7 +351,7 @@ void ctl_cmd_events(struct ctl_client *cl, const struct ctl_cmd *cmd, const stru
 
 void ctl_cmd_top(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a)
 {
-	struct sv *sv = cl->sv;
+	struct ctl *ctl = cl->ctl;
 	if (a->npos > 1 || (a->npos && !is_pods(a->pos[0]))) {
 		ctl_usage(cl, cmd, "error: podctl top shows pods: top [pods]");
 		return;
@@ -387,12 +370,12 @@ void ctl_cmd_top(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct 
 	if (status)
 		fclose(status);
 	unsigned npods = 0;
-	for (struct pod *q = sv->pods; q; q = q->next)
+	for (struct pod *q = ctl->node->pods; q; q = q->next)
 		npods++;
 	fprintf(m.f, "podinit: RSS %s KiB, %u pods, %u loop wake-ups\n", rss, npods,
-		sv->loop.wakeups);
+		ctl->node->loop.wakeups);
 	fprintf(m.f, "%-24s %-20s %-12s %s\n", "POD", "CONTAINER", "CPU(cores)", "MEMORY(bytes)");
-	for (struct pod *p = sv->pods; p; p = p->next)
+	for (struct pod *p = ctl->node->pods; p; p = p->next)
 		for (unsigned i = 0; i < p->nctrs; i++) {
 			struct container *c = &p->ctrs[i];
 			struct cg_stats st;

@@ -26,7 +26,8 @@
 #include "names.h"
 #include "quantity.h"
 #include "store.h"
-#include "sv.h"
+#include "node.h"
+#include "base.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -38,11 +39,10 @@ static void fail_wait(struct container *c, const char *reason, const char *fmt, 
 	va_start(ap, fmt);
 	vsnprintf(c->waiting_message, sizeof c->waiting_message, fmt, ap);
 	va_end(ap);
-	ctr_set(c, CE_NOT_STARTED);
 	c->waiting_reason = reason;
 	char obj[160];
 	snprintf(obj, sizeof obj, "pod/%s/%s", c->pod->name, c->spec->name.s);
-	events_add(&c->pod->sv->events, true, obj, "Failed", "%s: %s", reason, c->waiting_message);
+	events_add(&c->pod->node->events, true, obj, "Failed", "%s: %s", reason, c->waiting_message);
 }
 
 static bool label_value(const struct mf_list *l, const char *key, const char **out)
@@ -113,7 +113,7 @@ static int build_env(struct container *c, const struct image *img, uid_t uid, st
 		     struct envlist *e)
 {
 	const struct mf_container *s = c->spec;
-	const struct store *st = c->pod->sv->store;
+	const struct store *st = c->pod->node->store;
 	/* a buffer as large as the largest value this container can read
 	 * (not LIM_CONFIG_DATA for every start: it would stay in the heap) */
 	size_t vcap = 4096;
@@ -245,14 +245,14 @@ static uint64_t cap_bits(const struct mf_list *l, bool *all)
 
 /* containerd's order: drop ALL empties the set, add is applied after it,
  * other drops last; never more than the supervisor itself holds. */
-static uint64_t caps_of(const struct sv *sv, const struct mf_caps *caps)
+static uint64_t caps_of(const struct node *node, const struct mf_caps *caps)
 {
 	bool add_all, drop_all;
 	uint64_t add = cap_bits(&caps->add, &add_all), drop = cap_bits(&caps->drop, &drop_all);
-	uint64_t set = drop_all ? 0 : sv->caps_default;
+	uint64_t set = drop_all ? 0 : node->caps_default;
 	set |= add_all ? ~0ULL : add;
 	set &= ~drop;
-	return set & sv->caps_have;
+	return set & node->caps_have;
 }
 
 /* The seccomp profile that applies: the container's, else the pod's,
@@ -267,7 +267,7 @@ static const char *seccomp_type(const struct container *c, bool privileged)
 		return cs->type.s;
 	if (ps->type.set)
 		return ps->type.s;
-	return privileged || !c->pod->sv->board.seccomp_default ? "Unconfined" : "RuntimeDefault";
+	return privileged || !c->pod->node->board.seccomp_default ? "Unconfined" : "RuntimeDefault";
 }
 
 /* RuntimeDefault for a process holding caps, in the instance's arena */
@@ -290,7 +290,7 @@ static const struct sock_fprog *seccomp_prog(struct arena *a, uint64_t caps)
 static uint64_t stage_bytes(const struct container *c)
 {
 	const struct mf_res_list *l = &c->spec->resources.limits;
-	int64_t n = c->pod->sv->tmpfs_default;
+	int64_t n = c->pod->node->tmpfs_default;
 	if (l->ephemeral.set)
 		n = l->ephemeral.i;
 	if (l->memory.set && (!l->ephemeral.set || l->memory.i < n))
@@ -299,8 +299,6 @@ static uint64_t stage_bytes(const struct container *c)
 }
 
 static void on_log(struct loop *l, struct loop_watch *w, uint32_t events);
-static void on_spawn_report(struct loop *l, struct loop_watch *w, uint32_t events);
-
 static int user_of(struct container *c, const struct image *img, uid_t *uid, gid_t *gid)
 {
 	const struct mf_ctr_security *cs = &c->spec->security;
@@ -351,8 +349,9 @@ static int user_of(struct container *c, const struct image *img, uid_t *uid, gid
 
 int ctr_start(struct container *c)
 {
+	c->waiting_message[0] = 0;
 	struct pod *p = c->pod;
-	struct sv *sv = p->sv;
+	struct node *node = p->node;
 	const struct mf_container *s = c->spec;
 	struct arena *a = &c->arena;
 	struct image img;
@@ -379,7 +378,7 @@ int ctr_start(struct container *c)
 		fail_wait(c, "InvalidImageName", "%s: %s", s->image.s, why);
 		goto out;
 	}
-	int found = image_find(sv->cfg.images, &ref, a, dl, &img);
+	int found = image_find(node->cfg->images, &ref, a, dl, &img);
 	if (found) {
 		char msg[LIM_DIAG_TEXT] = "not found";
 		if (dl->n)
@@ -391,7 +390,7 @@ int ctr_start(struct container *c)
 		goto out;
 	}
 	if (img.squashfs) {
-		int e = squash_get(&sv->squash, img.rootfs, img.rootfs, sizeof img.rootfs);
+		int e = squash_get(&node->squash, img.rootfs, img.rootfs, sizeof img.rootfs);
 		if (e) {
 			fail_wait(c, "CreateContainerError", "image %s: cannot mount its squashfs: %s",
 				  s->image.s, strerror(-e));
@@ -457,7 +456,7 @@ int ctr_start(struct container *c)
 	bool escalate = cs->allow_escalation.set && cs->allow_escalation.i;
 	const char *path = envlist_get(env, "PATH", 4);
 	const char *workdir = image_workdir(&img.cfg, s->working_dir.set ? s->working_dir.s : NULL);
-	uint64_t caps = privileged ? sv->caps_have : caps_of(sv, &cs->caps);
+	uint64_t caps = privileged ? node->caps_have : caps_of(node, &cs->caps);
 	const char *sc = seccomp_type(c, privileged);
 	const struct sock_fprog *filter = NULL;
 	if (!strcmp(sc, "Localhost")) {
@@ -469,7 +468,7 @@ int ctr_start(struct container *c)
 		fail_wait(c, "CreateContainerError", "out of memory");
 		goto out;
 	}
-	if (sv->cg_ok) {
+	if (node->cg_ok) {
 		const struct mf_resources *res = &s->resources;
 		/* pids are bounded per pod (the board's POD_PIDS_LIMIT) */
 		struct cg_limits lim = {
@@ -481,7 +480,7 @@ int ctr_start(struct container *c)
 		 * processes were exiting): use it again */
 		bool reused = c->cg_live;
 		int e = reused ? cg_set_limits(&c->cg, &lim)
-			       : cg_create(&sv->cg, &p->cg, s->name.s, &lim, &c->cg);
+			       : cg_create(&node->cg, &p->cg, s->name.s, &lim, &c->cg);
 		if (e) {
 			fail_wait(c, "CreateContainerError", "cannot create the cgroup: %s", strerror(-e));
 			goto out;
@@ -489,7 +488,7 @@ int ctr_start(struct container *c)
 		c->cg_live = true;
 		cg_oom_kills(&c->cg, &c->oom_before);
 		/* before the first process is in the group; a reused one has it */
-		if (!reused && (e = cg_devices_apply(&sv->devices, &c->cg, privileged))) {
+		if (!reused && (e = cg_devices_apply(&node->devices, &c->cg, privileged))) {
 			if (cg_destroy(&c->cg) == 0) /* made just now: empty */
 				c->cg_live = false;
 			fail_wait(c, "CreateContainerError", "cannot restrict its devices: %s%s",
@@ -499,15 +498,15 @@ int ctr_start(struct container *c)
 	}
 	struct spawn_req req = {
 		.netns = p->netns, .ipcns = p->ipcns, .utsns = p->utsns, .pidns = p->pause.pidfd,
-		.self_pidns = sv->self_pidns, .lower = img.rootfs,
+		.self_pidns = node->self_pidns, .lower = img.rootfs,
 		.stage = stage, .stage_bytes = stage_bytes(c),
 		.read_only_root = cs->read_only_root.set && cs->read_only_root.i,
 		.cred = {.uid = uid, .gid = gid, .groups = groups, .ngroups = ngroups,
-			 .caps = caps, .last_cap = sv->last_cap,
+			 .caps = caps, .last_cap = node->last_cap,
 			 .privileged = privileged, .no_new_privs = !escalate && !privileged,
 			 .seccomp = filter},
-		.cgroupfs = {.v2 = sv->cg_ok && sv->cg.mode == CG_V2,
-			     .v1 = sv->cg_ok && sv->cg.mode == CG_V1 ? sv->cg.v1_names : NULL},
+		.cgroupfs = {.v2 = node->cg_ok && node->cg.mode == CG_V2,
+			     .v1 = node->cg_ok && node->cg.mode == CG_V1 ? node->cg.v1_names : NULL},
 		.mounts = mounts, .nmounts = (unsigned)nm, .argv = (char *const *)argv,
 		.envp = (char *const *)env->v, .path = path ? path : DEFAULT_PATH, .workdir = workdir,
 		.out_fd = logp[1],
@@ -537,21 +536,18 @@ int ctr_start(struct container *c)
 	} else {
 		spawn_release(&c->proc);
 	}
-	ctr_set(c, CE_SPAWNED);
 	c->waiting_reason = NULL;
 	clock_gettime(CLOCK_REALTIME, &c->started_at);
 	c->started_mono = loop_now();
 	c->log_watch.fd = logp[0];
 	c->log_watch.cb = on_log;
 	logp[0] = -1;
-	loop_add(&sv->loop, &c->log_watch, EPOLLIN);
-	c->err_watch.fd = c->proc.err_fd;
-	c->err_watch.cb = on_spawn_report;
-	loop_add(&sv->loop, &c->err_watch, EPOLLIN);
+	loop_add(&node->loop, &c->log_watch, EPOLLIN);
+	c->err_watch.fd = c->proc.err_fd; /* the caller watches the spawn report */
 	rc = 0;
 	goto out;
 out_config:
-	if (c->state != CS_WAITING || !c->waiting_reason)
+	if (!c->waiting_message[0]) /* no step has said why */
 		fail_wait(c, "CreateContainerConfigError", "out of memory");
 out:
 	for (int i = 0; i < nfds; i++)
@@ -579,7 +575,7 @@ static void read_log(struct loop *l, struct container *c, int passes)
 		if (n > 0) {
 			logbuf_write(&c->log, buf, (size_t)n);
 			if (c->file.fd >= 0) {
-				const struct sv_config *cfg = &c->pod->sv->cfg;
+				const struct config *cfg = c->pod->node->cfg;
 				logfile_write(&c->file, buf, (size_t)n, cfg->log_file_bytes, cfg->log_files);
 			}
 			continue;
@@ -596,14 +592,14 @@ static void read_log(struct loop *l, struct container *c, int passes)
 
 static void on_log(struct loop *l, struct loop_watch *w, uint32_t events)
 {
-	struct container *c = (struct container *)((char *)w - offsetof(struct container, log_watch));
+	struct container *c = container_of(w, struct container, log_watch);
 	(void)events;
 	read_log(l, c, 16); /* bounded: other events get their turn */
 }
 
 void ctr_log_close(struct container *c)
 {
-	struct loop *l = &c->pod->sv->loop;
+	struct loop *l = &c->pod->node->loop;
 	if (c->log_watch.fd < 0)
 		return;
 	/* what the pipe still holds belongs to this instance (bounded: the
@@ -614,18 +610,4 @@ void ctr_log_close(struct container *c)
 		close(c->log_watch.fd);
 		c->log_watch.fd = -1;
 	}
-}
-
-static void on_spawn_report(struct loop *l, struct loop_watch *w, uint32_t events)
-{
-	struct container *c = (struct container *)((char *)w - offsetof(struct container, err_watch));
-	struct spawn_error e;
-	(void)events;
-	int r = spawn_result(&c->proc, &e);
-	if (r == -EAGAIN)
-		return;
-	loop_del(l, w);
-	spawn_report_close(&c->proc);
-	w->fd = -1;
-	ctr_spawn_reported(c, r == 1 ? &e : NULL);
 }

@@ -5,9 +5,11 @@
 
 #include "pod.h"
 
-/* 0: spawned (state STARTING); -1: not started, with the Kubernetes
+/* 0: spawned and released, its log watched; c->err_watch.fd is the spawn
+ * report for the caller to watch. -1: not started, with the Kubernetes
  * waiting reason and message set on c (ErrImageNeverPull,
- * CreateContainerConfigError, CreateContainerError). */
+ * CreateContainerConfigError, CreateContainerError). The container's
+ * state is the caller's (pod.c): nothing here changes it. */
 int ctr_start(struct container *c);
 /* The instance is gone: read what its log pipe still holds, then close it. */
 void ctr_log_close(struct container *c);

@@ -8,7 +8,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
-#include "limits.h"
+#include "lim.h"
 
 enum diag_level { DIAG_ERROR, DIAG_WARNING };
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/capability.h>
-#include "limits.h"
+#include "lim.h"
 
 static bool lower_alnum(char c)
 {

@@ -144,12 +144,6 @@ void nl_put_be32(struct nl_msg *m, uint16_t type, uint32_t v)
 	nl_put(m, type, &be, 4);
 }
 
-void nl_put_be16(struct nl_msg *m, uint16_t type, uint16_t v)
-{
-	uint16_t be = __builtin_bswap16(v);
-	nl_put(m, type, &be, 2);
-}
-
 void nl_put_str(struct nl_msg *m, uint16_t type, const char *s)
 {
 	nl_put(m, type, s, strlen(s) + 1);

@@ -52,7 +52,6 @@ void nl_put_raw(struct nl_msg *m, const void *data, size_t len);
 void nl_put_u8(struct nl_msg *m, uint16_t type, uint8_t v);
 void nl_put_u32(struct nl_msg *m, uint16_t type, uint32_t v);
 void nl_put_be32(struct nl_msg *m, uint16_t type, uint32_t v);
-void nl_put_be16(struct nl_msg *m, uint16_t type, uint16_t v);
 void nl_put_str(struct nl_msg *m, uint16_t type, const char *s);
 void nl_nest_start(struct nl_msg *m, uint16_t type);
 void nl_nest_end(struct nl_msg *m);

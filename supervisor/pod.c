@@ -1,8 +1,9 @@
 /* pod.c - the lifecycle engine: what starts, restarts and stops next.
  *
- * Every change of a container goes through a handful of setters below
- * (ctr_running, ctr_exited, ctr_waiting) that log the event; pod_advance
- * then walks the pod in declaration order and acts. Rules (numbers refer
+ * A container's state changes only through ctr_set (its table below) and
+ * a pod's stage only through pod_set_stage; pod_advance then walks the pod
+ * in declaration order and acts. Readiness and the end of a pod go out
+ * through node_pod_changed, the one observer; nothing here calls up. Rules (numbers refer
  * to docs/lifecycle.md, after Kubernetes' KEP-753 and the kubelet):
  * the init list runs strictly in order, a sidecar releases the next entry
  * once Started; app containers start together after the last entry;
@@ -10,8 +11,10 @@
  * back-off; termination stops apps first, then sidecars one at a time in
  * reverse order, all within one grace period. */
 #include "pod.h"
+#include "base.h"
 
 #include <errno.h>
+#include <sys/epoll.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <fcntl.h>
@@ -26,10 +29,9 @@
 #include "probe.h"
 #include "sandbox.h"
 #include "store.h"
-#include "sv.h"
+#include "node.h"
 
-#define S_NS 1000000000ULL
-#define KILL_AFTER_TERM (2 * S_NS) /* SIGKILL no sooner than this after SIGTERM */
+#define KILL_AFTER_TERM (2 * NS_PER_S) /* SIGKILL no sooner than this after SIGTERM */
 
 static void obj_name(const struct container *c, char *buf, size_t len)
 {
@@ -47,13 +49,13 @@ static void ctr_event(const struct container *c, bool warn, const char *reason, 
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	obj_name(c, obj, sizeof obj);
-	events_add(&c->pod->sv->events, warn, obj, reason, "%s", msg);
+	events_add(&c->pod->node->events, warn, obj, reason, "%s", msg);
 }
 
 static uint64_t grace_ns(const struct pod *p)
 {
 	int64_t s = p->grace_override >= 0 ? p->grace_override : p->spec->spec.grace.i;
-	return (uint64_t)s * S_NS;
+	return (uint64_t)s * NS_PER_S;
 }
 
 static bool alive(const struct container *c)
@@ -73,7 +75,9 @@ static const enum ctr_state ctr_next[CS_NSTATES][CE_NEVENTS] = {
 };
 #undef BAD
 
-void ctr_set(struct container *c, enum ctr_event ev)
+/* The one setter of a container's state: state x event -> state, by the
+ * table above; an impossible transition is reported, never applied. */
+static void ctr_set(struct container *c, enum ctr_event ev)
 {
 	static const char *const states[] = {"Waiting", "Starting", "Running", "Terminated"};
 	enum ctr_state next = ctr_next[c->state][ev];
@@ -96,7 +100,7 @@ static void pod_set_stage(struct pod *p, enum pod_stage next)
 		[PS_TERMINATING] = {[PS_DONE] = true},
 	};
 	if (!allowed[p->stage][next]) {
-		events_add(&p->sv->events, true, p->name, "InternalError",
+		events_add(&p->node->events, true, p->name, "InternalError",
 			   "no stage transition %d -> %d", (int)p->stage, (int)next);
 		return;
 	}
@@ -106,6 +110,9 @@ static void pod_set_stage(struct pod *p, enum pod_stage next)
 /* ---- starting ------------------------------------------------------- */
 
 static void on_ctr_timer(struct loop *l, struct loop_timer *t);
+static void pod_advance(struct pod *p);
+static void pod_finish(struct pod *p);
+static void on_spawn_report(struct loop *l, struct loop_watch *w, uint32_t events);
 
 static void ctr_try_start(struct container *c)
 {
@@ -118,36 +125,40 @@ static void ctr_try_start(struct container *c)
 		c->prev_log = c->log;
 		c->log = t;
 		c->has_prev_log = true;
-		if (!c->log.buf && logbuf_init(&c->log, p->sv->cfg.log_bytes) < 0) {
+		if (!c->log.buf && logbuf_init(&c->log, p->node->cfg->log_bytes) < 0) {
 			c->log = c->prev_log; /* no memory: reuse the old ring */
 			c->has_prev_log = false;
 		}
 		logbuf_reset(&c->log);
 		c->restart_count++;
-	} else if (!c->log.buf && logbuf_init(&c->log, p->sv->cfg.log_bytes) < 0) {
+	} else if (!c->log.buf && logbuf_init(&c->log, p->node->cfg->log_bytes) < 0) {
 		ctr_event(c, true, "Failed", "out of memory for the log buffer");
 		return;
 	}
 	c->term_sent = false;
 	c->start_error[0] = 0;
-	if (p->sv->cfg.log_files && c->file.fd < 0 &&
-	    logfile_open(&c->file, p->sv->cfg.data, p->name, c->spec->name.s) < 0)
-		ctr_event(c, true, "FailedLogFile", "cannot open the log file under %s", p->sv->cfg.data);
+	if (p->node->cfg->log_files && c->file.fd < 0 &&
+	    logfile_open(&c->file, p->node->cfg->data, p->name, c->spec->name.s) < 0)
+		ctr_event(c, true, "FailedLogFile", "cannot open the log file under %s", p->node->cfg->data);
 	if (ctr_start(c) == 0) {
+		ctr_set(c, CE_SPAWNED);
+		c->err_watch.cb = on_spawn_report;
+		loop_add(&p->node->loop, &c->err_watch, EPOLLIN);
 		c->ever_started = true;
 		ctr_event(c, false, "Created", "Created container %s", c->spec->name.s);
 		return;
 	}
 	/* not started (image missing, configuration error): try again later,
 	 * with the same back-off as a crash loop */
-	uint64_t delay = c->backoff ? c->backoff : p->sv->cfg.backoff_initial;
-	c->backoff = delay * 2 < p->sv->cfg.backoff_cap ? delay * 2 : p->sv->cfg.backoff_cap;
-	loop_timer_at(&p->sv->loop, &c->timer, loop_now() + delay);
+	ctr_set(c, CE_NOT_STARTED);
+	uint64_t delay = c->backoff ? c->backoff : p->node->cfg->backoff_initial;
+	c->backoff = delay * 2 < p->node->cfg->backoff_cap ? delay * 2 : p->node->cfg->backoff_cap;
+	loop_timer_at(&p->node->loop, &c->timer, loop_now() + delay);
 }
 
 /* ---- hooks and probes ---------------------------------------------- */
 
-#define POST_START_NS (120 * S_NS) /* a postStart hook is given at most this */
+#define POST_START_NS (120 * NS_PER_S) /* a postStart hook is given at most this */
 
 static void run_hook(struct container *c, struct action *a, const struct mf_handler *h,
 		     uint64_t timeout, void (*done)(struct action *, bool, const char *))
@@ -176,6 +187,7 @@ static void mark_started(struct container *c)
 		c->ready = true;
 	if (!c->is_init)
 		c->pod->initialized = true;
+	node_pod_changed(c->pod->node, c->pod, NODE_POD_READY);
 	pod_advance(c->pod);
 }
 
@@ -212,11 +224,14 @@ static void stop_probes(struct container *c, bool readiness_too)
 		probe_stop(&c->probes[PROBE_READINESS]);
 }
 
-void probe_verdict(struct container *c, struct probe *p, bool healthy, const char *why)
+/* The verdict of probe p changed (startup passed or failed for good,
+ * readiness flipped, liveness failed). */
+static void on_verdict(struct probe *p, bool healthy)
 {
+	struct container *c = p->act.c;
 	if (c->state != CS_RUNNING || c->killing)
 		return;
-	uint64_t grace = p->spec->grace.set ? (uint64_t)p->spec->grace.i * S_NS : grace_ns(c->pod);
+	uint64_t grace = p->spec->grace.set ? (uint64_t)p->spec->grace.i * NS_PER_S : grace_ns(c->pod);
 	switch (p->kind) {
 	case PROBE_STARTUP:
 		if (healthy) {
@@ -232,14 +247,15 @@ void probe_verdict(struct container *c, struct probe *p, bool healthy, const cha
 		break;
 	case PROBE_READINESS:
 		c->ready = healthy;
+		node_pod_changed(c->pod->node, c->pod, NODE_POD_READY);
 		break;
 	default:
 		break;
 	}
-	(void)why;
 }
 
-void ctr_spawn_reported(struct container *c, const struct spawn_error *e)
+/* The spawn report of c arrived: NULL = exec succeeded. */
+static void spawn_reported(struct container *c, const struct spawn_error *e)
 {
 	if (e) {
 		/* the child exits 127 now; its exit is reported as StartError */
@@ -269,13 +285,13 @@ void ctr_spawn_reported(struct container *c, const struct spawn_error *e)
 
 static void schedule_restart(struct container *c)
 {
-	struct sv *sv = c->pod->sv;
+	struct node *node = c->pod->node;
 	uint64_t ran = loop_now() - c->started_mono;
-	if (c->ever_started && ran >= sv->cfg.backoff_reset)
+	if (c->ever_started && ran >= node->cfg->backoff_reset)
 		c->backoff = 0; /* ran cleanly long enough: forget the crash loop */
 	uint64_t delay = c->backoff;
-	c->backoff = delay ? (delay * 2 < sv->cfg.backoff_cap ? delay * 2 : sv->cfg.backoff_cap)
-			   : sv->cfg.backoff_initial;
+	c->backoff = delay ? (delay * 2 < node->cfg->backoff_cap ? delay * 2 : node->cfg->backoff_cap)
+			   : node->cfg->backoff_initial;
 	ctr_set(c, CE_RESTART);
 	if (!delay) {
 		c->waiting_reason = NULL;
@@ -284,19 +300,19 @@ static void schedule_restart(struct container *c)
 	c->waiting_reason = "CrashLoopBackOff";
 	snprintf(c->waiting_message, sizeof c->waiting_message,
 		 "back-off %llus restarting failed container=%s pod=%s",
-		 (unsigned long long)(delay / S_NS), c->spec->name.s, c->pod->name);
+		 (unsigned long long)(delay / NS_PER_S), c->spec->name.s, c->pod->name);
 	ctr_event(c, true, "BackOff", "Back-off restarting failed container %s", c->spec->name.s);
-	loop_timer_at(&sv->loop, &c->timer, loop_now() + delay);
+	loop_timer_at(&node->loop, &c->timer, loop_now() + delay);
 }
 
 static void ctr_exited(struct container *c, int status)
 {
 	struct pod *p = c->pod;
-	struct sv *sv = p->sv;
+	struct node *node = p->node;
 	if (c->state == CS_STARTING && c->proc.err_fd >= 0) {
 		/* reaped before its report was read: the pipe holds it now */
 		struct spawn_error e;
-		loop_del(&sv->loop, &c->err_watch);
+		loop_del(&node->loop, &c->err_watch);
 		c->err_watch.fd = -1;
 		int r = spawn_result(&c->proc, &e);
 		spawn_report_close(&c->proc);
@@ -353,7 +369,7 @@ static void ctr_exited(struct container *c, int status)
 		  "container %s exited with code %d (%s)%s%s", c->spec->name.s, t->exit_code, t->reason,
 		  t->message[0] ? ": " : "", t->message);
 	if (loop_timer_armed(&c->timer))
-		loop_timer_cancel(&sv->loop, &c->timer);
+		loop_timer_cancel(&node->loop, &c->timer);
 	if (p->stage >= PS_TERMINATING) {
 		pod_advance(p);
 		return;
@@ -421,7 +437,7 @@ static void ctr_term(struct container *c)
 	c->term_sent = true;
 	c->term_sent_mono = loop_now();
 	if (p->grace_over) /* the budget is spent: SIGKILL follows soon */
-		loop_timer_at(&p->sv->loop, &c->timer, c->term_sent_mono + KILL_AFTER_TERM);
+		loop_timer_at(&p->node->loop, &c->timer, c->term_sent_mono + KILL_AFTER_TERM);
 }
 
 static void on_pre_stop(struct action *a, bool ok, const char *why);
@@ -453,7 +469,7 @@ static void ctr_kill_graceful(struct container *c, const char *why, uint64_t gra
 		grace = grace > KILL_AFTER_TERM ? grace : KILL_AFTER_TERM;
 	}
 	/* with a hook running, the timer ends the hook and sends SIGTERM */
-	loop_timer_at(&p->sv->loop, &c->timer, now + grace);
+	loop_timer_at(&p->node->loop, &c->timer, now + grace);
 }
 
 static void term_step(struct pod *p)
@@ -494,13 +510,13 @@ static void on_pre_stop(struct action *a, bool ok, const char *why)
 		ctr_term(c);
 		uint64_t at = c->term_sent_mono + KILL_AFTER_TERM;
 		if (c->timer.deadline < at)
-			loop_timer_at(&c->pod->sv->loop, &c->timer, at);
+			loop_timer_at(&c->pod->node->loop, &c->timer, at);
 	}
 }
 
 static void on_grace(struct loop *l, struct loop_timer *t)
 {
-	struct pod *p = (struct pod *)((char *)t - offsetof(struct pod, grace_timer));
+	struct pod *p = container_of(t, struct pod, grace_timer);
 	uint64_t now = loop_now();
 	p->grace_over = true;
 	for (unsigned i = 0; i < p->nctrs; i++) {
@@ -519,14 +535,14 @@ static void on_grace(struct loop *l, struct loop_timer *t)
 
 static void on_ctr_timer(struct loop *l, struct loop_timer *t)
 {
-	struct container *c = (struct container *)((char *)t - offsetof(struct container, timer));
+	struct container *c = container_of(t, struct container, timer);
 	(void)l;
 	if (c->killing && c->pod->stage < PS_TERMINATING && alive(c) && !c->term_sent) {
 		/* the grace ran out in the preStop hook: SIGTERM now, SIGKILL no
 		 * sooner than 2 s after it */
 		action_cancel(&c->pre_stop);
 		ctr_term(c);
-		loop_timer_at(&c->pod->sv->loop, &c->timer, loop_now() + KILL_AFTER_TERM);
+		loop_timer_at(&c->pod->node->loop, &c->timer, loop_now() + KILL_AFTER_TERM);
 		return;
 	}
 	if (c->pod->stage >= PS_TERMINATING || c->killing) {
@@ -550,12 +566,12 @@ void pod_terminate(struct pod *p, const char *why)
 	if (!p->initialized && p->stage == PS_INIT)
 		p->deleted_early = true;
 	pod_set_stage(p, PS_TERMINATING);
-	events_add(&p->sv->events, false, p->name[0] ? p->name : "pod", "Terminating", "pod %s: %s",
+	events_add(&p->node->events, false, p->name[0] ? p->name : "pod", "Terminating", "pod %s: %s",
 		   p->name, why);
 	for (unsigned i = 0; i < p->nctrs; i++) {
 		struct container *c = &p->ctrs[i];
 		if (loop_timer_armed(&c->timer))
-			loop_timer_cancel(&p->sv->loop, &c->timer);
+			loop_timer_cancel(&p->node->loop, &c->timer);
 		/* readiness goes on during termination; startup and liveness stop */
 		stop_probes(c, false);
 		action_cancel(&c->post_start);
@@ -564,7 +580,7 @@ void pod_terminate(struct pod *p, const char *why)
 	/* rule 21: every running container's preStop starts now, in parallel */
 	for (unsigned i = 0; i < p->nctrs; i++)
 		pre_stop(&p->ctrs[i], grace_ns(p));
-	loop_timer_at(&p->sv->loop, &p->grace_timer, p->grace_deadline);
+	loop_timer_at(&p->node->loop, &p->grace_timer, p->grace_deadline);
 	term_step(p);
 }
 
@@ -582,26 +598,27 @@ static const char *decide_terminal(const struct pod *p)
 	return "Succeeded";
 }
 
-void pod_finish(struct pod *p)
+/* After the last container stopped: release the sandbox, fix the phase. */
+static void pod_finish(struct pod *p)
 {
 	if (p->stage == PS_DONE)
 		return;
 	pod_set_stage(p, PS_DONE);
 	if (loop_timer_armed(&p->grace_timer))
-		loop_timer_cancel(&p->sv->loop, &p->grace_timer);
+		loop_timer_cancel(&p->node->loop, &p->grace_timer);
 	for (unsigned i = 0; i < p->nctrs; i++) {
 		struct container *c = &p->ctrs[i];
 		if (loop_timer_armed(&c->timer))
-			loop_timer_cancel(&p->sv->loop, &c->timer);
+			loop_timer_cancel(&p->node->loop, &c->timer);
 		if (c->cg_live && cg_destroy(&c->cg) == 0)
 			c->cg_live = false;
 	}
 	if (!p->terminal)
 		p->terminal = decide_terminal(p);
 	sandbox_destroy(p);
-	events_add(&p->sv->events, false, p->name, "Stopped", "pod %s stopped (%s)", p->name,
+	events_add(&p->node->events, false, p->name, "Stopped", "pod %s stopped (%s)", p->name,
 		   p->terminal);
-	sv_pod_changed(p->sv, p);
+	node_pod_changed(p->node, p, NODE_POD_DONE);
 }
 
 static bool app_done(const struct pod *p, const struct container *c)
@@ -610,7 +627,7 @@ static bool app_done(const struct pod *p, const struct container *c)
 	return c->state == CS_TERMINATED; /* exited and not to be restarted */
 }
 
-void pod_advance(struct pod *p)
+static void pod_advance(struct pod *p)
 {
 	if (p->stage == PS_DONE)
 		return;
@@ -675,17 +692,17 @@ static void uuid4(char out[37])
 		 b[13], b[14], b[15]);
 }
 
-struct pod *pod_create(struct sv *sv, struct gen *gen, const struct mf_pod *spec, uint64_t hash)
+struct pod *pod_create(struct node *node, struct gen *gen, const struct mf_pod *spec, uint64_t hash)
 {
 	const struct mf_pod_spec *s = &spec->spec;
 	struct pod *p = calloc(1, sizeof *p);
 	unsigned n = s->init_containers.n + s->containers.n;
 	if (!p || !(p->ctrs = calloc(n, sizeof *p->ctrs))) {
 		free(p);
-		events_add(&sv->events, true, spec->meta.name.s, "FailedCreate", "out of memory");
+		events_add(&node->events, true, spec->meta.name.s, "FailedCreate", "out of memory");
 		return NULL;
 	}
-	p->sv = sv;
+	p->node = node;
 	p->gen = gen;
 	gen_ref(gen);
 	p->spec = spec;
@@ -699,7 +716,7 @@ struct pod *pod_create(struct sv *sv, struct gen *gen, const struct mf_pod *spec
 	p->grace_timer.cb = on_grace;
 	uuid4(p->uid);
 	clock_gettime(CLOCK_REALTIME, &p->created);
-	snprintf(p->dir, sizeof p->dir, "%s/pods/%s", sv->cfg.run, p->name);
+	snprintf(p->dir, sizeof p->dir, "%s/pods/%s", node->cfg->run, p->name);
 	for (unsigned i = 0; i < n; i++) {
 		struct container *c = &p->ctrs[i];
 		bool init = i < p->ninit;
@@ -713,16 +730,16 @@ struct pod *pod_create(struct sv *sv, struct gen *gen, const struct mf_pod *spec
 		c->log_watch.fd = c->err_watch.fd = -1;
 		c->timer.cb = on_ctr_timer;
 		logfile_init(&c->file);
-		probe_init(&c->probes[PROBE_STARTUP], c, &c->spec->startup, PROBE_STARTUP);
-		probe_init(&c->probes[PROBE_READINESS], c, &c->spec->readiness, PROBE_READINESS);
-		probe_init(&c->probes[PROBE_LIVENESS], c, &c->spec->liveness, PROBE_LIVENESS);
+		probe_init(&c->probes[PROBE_STARTUP], c, &c->spec->startup, PROBE_STARTUP, on_verdict);
+		probe_init(&c->probes[PROBE_READINESS], c, &c->spec->readiness, PROBE_READINESS, on_verdict);
+		probe_init(&c->probes[PROBE_LIVENESS], c, &c->spec->liveness, PROBE_LIVENESS, on_verdict);
 		c->post_start.c = c->pre_stop.c = c;
 		c->post_start.watch.fd = c->pre_stop.watch.fd = -1;
 		c->post_start.proc.pidfd = c->pre_stop.proc.pidfd = -1;
 	}
-	events_add(&sv->events, false, p->name, "Scheduled", "pod %s created", p->name);
+	events_add(&node->events, false, p->name, "Scheduled", "pod %s created", p->name);
 	if (sandbox_create(p, p->setup_error, sizeof p->setup_error)) {
-		events_add(&sv->events, true, p->name, "FailedCreatePodSandBox", "%s", p->setup_error);
+		events_add(&node->events, true, p->name, "FailedCreatePodSandBox", "%s", p->setup_error);
 		return p;
 	}
 	pod_advance(p);
@@ -737,7 +754,7 @@ void pod_retry_setup(struct pod *p)
 	sandbox_destroy(p);
 	p->setup_error[0] = 0;
 	if (sandbox_create(p, p->setup_error, sizeof p->setup_error)) {
-		events_add(&p->sv->events, true, p->name, "FailedCreatePodSandBox", "%s", p->setup_error);
+		events_add(&p->node->events, true, p->name, "FailedCreatePodSandBox", "%s", p->setup_error);
 		return;
 	}
 	pod_advance(p);
@@ -748,13 +765,13 @@ void pod_free(struct pod *p)
 	for (unsigned i = 0; i < p->nctrs; i++) {
 		struct container *c = &p->ctrs[i];
 		if (loop_timer_armed(&c->timer))
-			loop_timer_cancel(&p->sv->loop, &c->timer);
+			loop_timer_cancel(&p->node->loop, &c->timer);
 		if (c->log_watch.fd >= 0) {
-			loop_del(&p->sv->loop, &c->log_watch);
+			loop_del(&p->node->loop, &c->log_watch);
 			close(c->log_watch.fd);
 		}
 		if (c->proc.err_fd >= 0) {
-			loop_del(&p->sv->loop, &c->err_watch);
+			loop_del(&p->node->loop, &c->err_watch);
 			spawn_report_close(&c->proc);
 		}
 		if (c->proc.sync_fd >= 0)
@@ -770,21 +787,27 @@ void pod_free(struct pod *p)
 		/* its last processes may still be exiting (reaped by the pod's
 		 * PID-namespace init): the supervisor tries again a little later */
 		if (c->cg_live && cg_destroy(&c->cg) < 0)
-			sv_cgroup_leftover(p->sv, &c->cg, p->name);
+			node_cgroup_leftover(p->node, &c->cg, p->name);
 	}
 	if (loop_timer_armed(&p->grace_timer))
-		loop_timer_cancel(&p->sv->loop, &p->grace_timer);
+		loop_timer_cancel(&p->node->loop, &p->grace_timer);
 	if (p->cg_live && cg_destroy(&p->cg) < 0)
-		sv_cgroup_leftover(p->sv, &p->cg, p->name);
+		node_cgroup_leftover(p->node, &p->cg, p->name);
 	gen_unref(p->gen);
 	free(p->ctrs);
 	free(p);
 }
 
-struct container *pod_container(struct pod *p, const char *name)
+static void on_spawn_report(struct loop *l, struct loop_watch *w, uint32_t events)
 {
-	for (unsigned i = 0; i < p->nctrs; i++)
-		if (!strcmp(p->ctrs[i].spec->name.s, name))
-			return &p->ctrs[i];
-	return NULL;
+	struct container *c = container_of(w, struct container, err_watch);
+	struct spawn_error e;
+	(void)events;
+	int r = spawn_result(&c->proc, &e);
+	if (r == -EAGAIN)
+		return;
+	loop_del(l, w);
+	spawn_report_close(&c->proc);
+	w->fd = -1;
+	spawn_reported(c, r == 1 ? &e : NULL);
 }

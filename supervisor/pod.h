@@ -1,7 +1,7 @@
 /* pod.h - a running Pod and its containers: the lifecycle engine.
  *
  * A pod is created from a validated mf_pod; from then on events (a child
- * exited, a spawn report, a timer) are fed in and pod_advance decides what
+ * exited, a spawn report, a timer) are fed in and pod.c decides what
  * starts, restarts or stops next, following Kubernetes' native-sidecar
  * rules (../docs/lifecycle.md). Phase, conditions and reasons are derived
  * from the container states when asked, never stored twice. */
@@ -21,7 +21,7 @@
 #include "probe.h"
 #include "spawn.h"
 
-struct sv;
+struct node;
 struct gen;
 
 enum ctr_state { CS_WAITING, CS_STARTING, CS_RUNNING, CS_TERMINATED, CS_NSTATES };
@@ -82,7 +82,7 @@ enum pod_stage { PS_INIT, PS_RUNNING, PS_TERMINATING, PS_DONE, PS_NSTAGES };
 
 struct pod {
 	struct pod *next;
-	struct sv *sv;
+	struct node *node;
 	struct gen *gen; /* keeps the manifest that spec points into */
 	const struct mf_pod *spec;
 	const char *name;
@@ -114,25 +114,19 @@ struct pod {
 
 /* Creates the pod's sandbox (namespaces, cgroup, volumes, files) and
  * starts it. On failure the pod still exists, Pending with a reason. */
-struct pod *pod_create(struct sv *sv, struct gen *gen, const struct mf_pod *spec, uint64_t hash);
+struct pod *pod_create(struct node *node, struct gen *gen, const struct mf_pod *spec, uint64_t hash);
 /* Starts termination (deletion, spec change, shutdown). */
 void pod_terminate(struct pod *p, const char *why);
 void pod_free(struct pod *p);
 /* Feeds the exit of a child; false when pid belongs to none of the pod's. */
 bool pod_child_exited(struct pod *p, pid_t pid, int status);
-void pod_advance(struct pod *p);
-/* After the last container stopped: release the sandbox, fix the phase. */
-void pod_finish(struct pod *p);
 void pod_retry_setup(struct pod *p);
-/* The one setter of a container's state: state x event -> state, by the
- * table in pod.c; an impossible transition is reported, never applied. */
-void ctr_set(struct container *c, enum ctr_event ev);
-/* The spawn report of c arrived: NULL = exec succeeded. */
-void ctr_spawn_reported(struct container *c, const struct spawn_error *e);
 
 /* Derived status */
 const char *pod_phase(const struct pod *p);
 bool pod_ready(const struct pod *p);
+/* Ready, or Succeeded: what podctl wait --healthy and the watchdog ask. */
+bool pod_healthy(const struct pod *p);
 bool pod_initialized(const struct pod *p);
 bool pod_containers_ready(const struct pod *p);
 unsigned pod_ready_count(const struct pod *p, unsigned *total);

@@ -111,3 +111,16 @@ const char *pod_status_reason(const struct pod *p, char *buf, size_t len)
 		return reason;
 	return phase;
 }
+
+struct container *pod_container(struct pod *p, const char *name)
+{
+	for (unsigned i = 0; i < p->nctrs; i++)
+		if (!strcmp(p->ctrs[i].spec->name.s, name))
+			return &p->ctrs[i];
+	return NULL;
+}
+
+bool pod_healthy(const struct pod *p)
+{
+	return pod_ready(p) || !strcmp(pod_phase(p), "Succeeded");
+}

@@ -2,14 +2,14 @@
  * are never concurrent; the next run is due a period after the start of
  * the last one (or at once, if that run took longer). */
 #include "probe.h"
+#include "base.h"
 
 #include <string.h>
 #include "pod.h"
-#include "sv.h"
+#include "node.h"
 
-#define S_NS 1000000000ULL
 
-const char *probe_name(enum probe_kind kind)
+static const char *probe_name(enum probe_kind kind)
 {
 	static const char *const names[] = {"Startup", "Readiness", "Liveness"};
 	return names[kind];
@@ -17,7 +17,7 @@ const char *probe_name(enum probe_kind kind)
 
 static struct loop *loop_of(struct probe *p)
 {
-	return &p->act.c->pod->sv->loop;
+	return &p->act.c->pod->node->loop;
 }
 
 static void schedule(struct probe *p, uint64_t at)
@@ -27,7 +27,7 @@ static void schedule(struct probe *p, uint64_t at)
 
 static void on_result(struct action *a, bool ok, const char *why)
 {
-	struct probe *p = (struct probe *)((char *)a - offsetof(struct probe, act));
+	struct probe *p = container_of(a, struct probe, act);
 	struct container *c = a->c;
 	const struct mf_probe *s = p->spec;
 	if (ok) {
@@ -38,28 +38,28 @@ static void on_result(struct action *a, bool ok, const char *why)
 		p->failures++;
 		char obj[160];
 		snprintf(obj, sizeof obj, "pod/%s/%s", c->pod->name, c->spec->name.s);
-		events_add(&c->pod->sv->events, true, obj, "Unhealthy", "%s probe failed: %s",
+		events_add(&c->pod->node->events, true, obj, "Unhealthy", "%s probe failed: %s",
 			   probe_name(p->kind), why ? why : "");
 	}
-	uint64_t period = (uint64_t)s->period.i * S_NS;
+	uint64_t period = (uint64_t)s->period.i * NS_PER_S;
 	uint64_t at = p->last_start + period;
 	uint64_t now = loop_now();
 	schedule(p, at > now ? at : now);
 	/* a verdict changes only at its threshold */
 	if (ok && !p->healthy && p->successes >= (unsigned)s->success.i) {
 		p->healthy = true;
-		probe_verdict(c, p, true, NULL);
+		p->verdict(p, true);
 	} else if (!ok && (p->healthy || p->kind != PROBE_READINESS) &&
 		   p->failures >= (unsigned)s->failure.i) {
 		p->healthy = false;
 		p->failures = 0;
-		probe_verdict(c, p, false, why);
+		p->verdict(p, false);
 	}
 }
 
 static void on_due(struct loop *l, struct loop_timer *t)
 {
-	struct probe *p = (struct probe *)((char *)t - offsetof(struct probe, next));
+	struct probe *p = container_of(t, struct probe, next);
 	(void)l;
 	if (!p->active || p->act.running)
 		return;
@@ -70,13 +70,14 @@ static void on_due(struct loop *l, struct loop_timer *t)
 	p->act.sleep = NULL;
 	p->act.done = on_result;
 	p->last_start = loop_now();
-	action_run(&p->act, (uint64_t)s->timeout.i * S_NS);
+	action_run(&p->act, (uint64_t)s->timeout.i * NS_PER_S);
 }
 
 void probe_init(struct probe *p, struct container *c, const struct mf_probe *spec,
-		enum probe_kind kind)
+		enum probe_kind kind, void (*verdict)(struct probe *p, bool healthy))
 {
 	memset(p, 0, sizeof *p);
+	p->verdict = verdict;
 	p->act.c = c;
 	p->act.watch.fd = -1;
 	p->act.proc.pidfd = p->act.proc.err_fd = p->act.proc.sync_fd = -1;
@@ -92,7 +93,7 @@ void probe_start(struct probe *p, uint64_t since)
 	p->active = true;
 	p->successes = p->failures = 0;
 	p->healthy = false;
-	uint64_t at = since + (uint64_t)p->spec->initial_delay.i * S_NS, now = loop_now();
+	uint64_t at = since + (uint64_t)p->spec->initial_delay.i * NS_PER_S, now = loop_now();
 	schedule(p, at > now ? at : now);
 }
 

@@ -3,7 +3,7 @@
  * A probe runs its handler every periodSeconds after initialDelaySeconds,
  * each run bounded by timeoutSeconds, and counts consecutive results
  * against successThreshold and failureThreshold. It reports only changes
- * of its verdict to the container (probe_verdict in pod.c). */
+ * of its verdict, through the callback its owner gave (pod.c). */
 #ifndef PODINIT_PROBE_H
 #define PODINIT_PROBE_H
 
@@ -21,18 +21,16 @@ struct probe {
 	unsigned successes, failures;
 	bool active;
 	bool healthy; /* the verdict last reported */
+	/* the verdict changed: startup passed or failed for good, readiness
+	 * flipped, liveness failed */
+	void (*verdict)(struct probe *p, bool healthy);
 };
 
 void probe_init(struct probe *p, struct container *c, const struct mf_probe *spec,
-		enum probe_kind kind);
+		enum probe_kind kind, void (*verdict)(struct probe *p, bool healthy));
 /* Starts probing initialDelaySeconds after `since` (the container's
  * start, CLOCK_MONOTONIC ns); no-op without a spec. */
 void probe_start(struct probe *p, uint64_t since);
 void probe_stop(struct probe *p);
-const char *probe_name(enum probe_kind kind);
-
-/* In pod.c: the verdict of probe p changed (startup passed or failed for
- * good, readiness flipped, liveness failed). */
-void probe_verdict(struct container *c, struct probe *p, bool healthy, const char *why);
 
 #endif

@@ -28,7 +28,7 @@
 #include "names.h"
 #include "state.h"
 #include "store.h"
-#include "sv.h"
+#include "node.h"
 
 static int why_fmt(char *why, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int why_fmt(char *why, size_t len, const char *fmt, ...)
@@ -125,7 +125,7 @@ back:
 	 * PID 1 in a pod's namespaces, so it is reported loudly */
 	for (int i = 0; i < 3; i++)
 		if ((flags & types[i]) && setns(self[i], types[i]) < 0) {
-			events_add(&p->sv->events, true, "podinit", "NamespaceLeak",
+			events_add(&p->node->events, true, "podinit", "NamespaceLeak",
 				   "cannot return to the supervisor's namespace: %s", strerror(errno));
 			rc = -1;
 		}
@@ -171,7 +171,7 @@ static int config_volume(struct pod *p, const struct mf_volume *v, const char *d
 {
 	bool secret = v->secret.node.set;
 	const struct mf_config_vol *cv = secret ? &v->secret : &v->config_map;
-	const struct mf_config *c = store_config(p->sv->store, secret ? MF_SECRET : MF_CONFIGMAP,
+	const struct mf_config *c = store_config(p->node->store, secret ? MF_SECRET : MF_CONFIGMAP,
 						 cv->name.s);
 	if (!c) {
 		if (cv->optional.set && cv->optional.i)
@@ -276,7 +276,7 @@ static int64_t memory_volume_bytes(const struct pod *p, const struct mf_empty_di
 		for (uint32_t i = 0; i < lists[l]->n && pod >= 0; i++)
 			pod = c[i].resources.limits.memory.set ? pod + c[i].resources.limits.memory.i : -1;
 	}
-	int64_t n = pod > 0 ? pod : p->sv->tmpfs_default;
+	int64_t n = pod > 0 ? pod : p->node->tmpfs_default;
 	if (e->size_limit.set && e->size_limit.i < n)
 		n = e->size_limit.i;
 	return n > 4096 ? n : 4096;
@@ -334,11 +334,11 @@ int sandbox_create(struct pod *p, char *why, size_t len)
 		return -1;
 	if (p->spec->spec.share_pid.set && p->spec->spec.share_pid.i && make_pid_namespace(p, why, len))
 		return -1;
-	if (p->sv->cg_ok) {
+	if (p->node->cg_ok) {
 		/* the pod's processes together, a fork bomb included, as the
 		 * kubelet's podPidsLimit */
-		struct cg_limits lim = {-1, -1, -1, p->sv->board.pod_pids_limit};
-		rc = cg_create(&p->sv->cg, NULL, p->name, &lim, &p->cg);
+		struct cg_limits lim = {-1, -1, -1, p->node->board.pod_pids_limit};
+		rc = cg_create(&p->node->cg, NULL, p->name, &lim, &p->cg);
 		if (rc)
 			return WHY("cannot create the pod cgroup: %s", strerror(-rc));
 		p->cg_live = true;
@@ -474,13 +474,13 @@ int sandbox_mounts(struct pod *p, const struct mf_container *c, struct spawn_mou
 
 int sandbox_socket(struct pod *p)
 {
-	int self = p->sv->self_netns;
+	int self = p->node->self_netns;
 	if (p->netns >= 0 && (self < 0 || setns(p->netns, CLONE_NEWNET) < 0))
 		return self < 0 ? -EBADF : -errno;
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	int err = fd < 0 ? -errno : 0;
 	if (p->netns >= 0 && setns(self, CLONE_NEWNET) < 0)
-		events_add(&p->sv->events, true, "podinit", "NamespaceLeak",
+		events_add(&p->node->events, true, "podinit", "NamespaceLeak",
 			   "cannot return to the supervisor's network namespace: %s", strerror(errno));
 	return fd < 0 ? err : fd;
 }

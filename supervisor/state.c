@@ -54,32 +54,6 @@ int state_write(int dirfd, const char *name, const void *buf, size_t len, mode_t
 	return fsync(dirfd) < 0 ? -errno : 0;
 }
 
-ssize_t state_read(int dirfd, const char *name, char *buf, size_t cap)
-{
-	if (!state_name_ok(name))
-		return -EINVAL;
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	size_t n = 0;
-	ssize_t r = 0;
-	while (n < cap - 1) {
-		r = read(fd, buf + n, cap - 1 - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		n += (size_t)r;
-	}
-	int err = r < 0 ? -errno : 0;
-	char extra;
-	if (!err && n == cap - 1 && read(fd, &extra, 1) == 1)
-		err = -EFBIG;
-	close(fd);
-	buf[n] = 0;
-	return err ? err : (ssize_t)n;
-}
-
 int state_remove(int dirfd, const char *name)
 {
 	if (!state_name_ok(name))

@@ -19,9 +19,6 @@
 bool state_name_ok(const char *name);
 /* Writes buf to dirfd/name atomically (mode for a new file). 0 or -errno. */
 int state_write(int dirfd, const char *name, const void *buf, size_t len, mode_t mode);
-/* Reads dirfd/name whole into buf (at most cap - 1 bytes, NUL-terminated);
- * -EFBIG when it is larger. Length, or -errno. */
-ssize_t state_read(int dirfd, const char *name, char *buf, size_t cap);
 /* Removes dirfd/name and makes that durable. 0 or -errno (-ENOENT). */
 int state_remove(int dirfd, const char *name);
 /* mkdir -p of an absolute or relative path. 0 or -errno. */

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include "events.h"
-#include "limits.h"
+#include "lim.h"
 #include "manifest.h"
 
 struct gen {

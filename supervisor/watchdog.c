@@ -1,5 +1,6 @@
 /* watchdog.c - /dev/watchdog through the Linux watchdog API. */
 #include "watchdog.h"
+#include "base.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,9 +10,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include "pod.h"
-#include "sv.h"
+#include "node.h"
 
-#define S_NS 1000000000ULL
 
 static bool critical(const struct pod *p)
 {
@@ -25,21 +25,20 @@ static bool critical(const struct pod *p)
 /* true while every critical pod is within its budget */
 static bool critical_pods_ok(struct watchdog *w, uint64_t now)
 {
-	for (struct pod *p = w->sv->pods; p; p = p->next) {
+	for (struct pod *p = w->node->pods; p; p = p->next) {
 		if (!critical(p))
 			continue;
-		bool healthy = pod_ready(p) || !strcmp(pod_phase(p), "Succeeded");
-		if (healthy) {
+		if (pod_healthy(p)) {
 			p->unhealthy_since = 0;
 			continue;
 		}
 		if (!p->unhealthy_since)
 			p->unhealthy_since = now;
 		if (now - p->unhealthy_since > w->budget) {
-			events_add(&w->sv->events, true, p->name, "WatchdogStarved",
+			events_add(&w->node->events, true, p->name, "WatchdogStarved",
 				   "critical pod %s unhealthy for more than %llus: the watchdog is no "
 				   "longer fed, the board will reset",
-				   p->name, (unsigned long long)(w->budget / S_NS));
+				   p->name, (unsigned long long)(w->budget / NS_PER_S));
 			return false;
 		}
 	}
@@ -48,7 +47,7 @@ static bool critical_pods_ok(struct watchdog *w, uint64_t now)
 
 static void on_feed(struct loop *l, struct loop_timer *t)
 {
-	struct watchdog *w = (struct watchdog *)((char *)t - offsetof(struct watchdog, feed));
+	struct watchdog *w = container_of(t, struct watchdog, feed);
 	uint64_t now = loop_now();
 	if (w->starving)
 		return;
@@ -58,19 +57,19 @@ static void on_feed(struct loop *l, struct loop_timer *t)
 	}
 	int dummy;
 	if (ioctl(w->fd, WDIOC_KEEPALIVE, &dummy) < 0)
-		events_add(&w->sv->events, true, "podinit", "WatchdogError", "keepalive: %s",
+		events_add(&w->node->events, true, "podinit", "WatchdogError", "keepalive: %s",
 			   strerror(errno));
 	/* half the timeout: one late pass of the loop does not reset the board */
-	uint64_t period = (uint64_t)w->timeout * S_NS / 2;
-	loop_timer_at(l, &w->feed, now + (period ? period : S_NS / 2));
+	uint64_t period = (uint64_t)w->timeout * NS_PER_S / 2;
+	loop_timer_at(l, &w->feed, now + (period ? period : NS_PER_S / 2));
 }
 
-int watchdog_open(struct watchdog *w, struct sv *sv, const char *dev, unsigned timeout,
+int watchdog_open(struct watchdog *w, struct node *node, const char *dev, unsigned timeout,
 		  unsigned budget)
 {
 	memset(w, 0, sizeof *w);
-	w->sv = sv;
-	w->budget = (uint64_t)budget * S_NS;
+	w->node = node;
+	w->budget = (uint64_t)budget * NS_PER_S;
 	w->feed.cb = on_feed;
 	w->fd = open(dev, O_WRONLY | O_CLOEXEC);
 	if (w->fd < 0)
@@ -82,9 +81,9 @@ int watchdog_open(struct watchdog *w, struct sv *sv, const char *dev, unsigned t
 	if (ioctl(w->fd, WDIOC_SETTIMEOUT, &t) < 0 && ioctl(w->fd, WDIOC_GETTIMEOUT, &t) < 0)
 		t = (int)timeout;
 	w->timeout = t > 0 ? (unsigned)t : timeout;
-	events_add(&sv->events, false, "podinit", "Watchdog", "%s (%s) armed, timeout %us", dev,
+	events_add(&node->events, false, "podinit", "Watchdog", "%s (%s) armed, timeout %us", dev,
 		   w->identity[0] ? w->identity : "unknown", w->timeout);
-	on_feed(&sv->loop, &w->feed);
+	on_feed(&node->loop, &w->feed);
 	return 0;
 }
 
@@ -93,10 +92,10 @@ void watchdog_close(struct watchdog *w)
 	if (w->fd < 0)
 		return;
 	if (loop_timer_armed(&w->feed))
-		loop_timer_cancel(&w->sv->loop, &w->feed);
+		loop_timer_cancel(&w->node->loop, &w->feed);
 	/* the magic close: 'V' then close stops the timer (without nowayout) */
 	if (write(w->fd, "V", 1) != 1)
-		events_add(&w->sv->events, true, "podinit", "WatchdogError", "magic close: %s",
+		events_add(&w->node->events, true, "podinit", "WatchdogError", "magic close: %s",
 			   strerror(errno));
 	close(w->fd);
 	w->fd = -1;

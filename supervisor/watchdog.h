@@ -12,10 +12,10 @@
 #include <stdint.h>
 #include "loop.h"
 
-struct sv;
+struct node;
 
 struct watchdog {
-	struct sv *sv;
+	struct node *node;
 	int fd;
 	unsigned timeout;      /* seconds, as the driver set it */
 	uint64_t budget;       /* ns */
@@ -25,7 +25,7 @@ struct watchdog {
 };
 
 /* Opens dev and sets its timeout; -errno (the board runs without one). */
-int watchdog_open(struct watchdog *w, struct sv *sv, const char *dev, unsigned timeout,
+int watchdog_open(struct watchdog *w, struct node *node, const char *dev, unsigned timeout,
 		  unsigned budget);
 /* Magic close: the watchdog stops without resetting the board. */
 void watchdog_close(struct watchdog *w);

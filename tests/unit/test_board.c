@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "../../supervisor/board.h"
+#include "board.h"
 
 static char dir[] = "/tmp/podinit-board-XXXXXX";
 static char conf[128], cmdline[128], name[128];

@@ -21,7 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "../../supervisor/cgroup.h"
+#include "cgroup.h"
 
 #define MiB (1024 * 1024LL)
 
@@ -210,7 +210,7 @@ static void v2_writes_the_expected_files(void **state)
 	assert_string_equal(slurp(at(f, BASE "/web/app/cpu.weight")), "4"); /* shares 102 */
 	assert_string_equal(slurp(at(f, BASE "/web/app/pids.max")), "max");
 	assert_true(cg_fd_v2(&app) >= 0);
-	assert_true(cg_events_fd(&app) >= 0);
+	assert_true(app.events_fd >= 0);
 
 	/* limits are rewritten whole; a tiny quota is the kernel's 1 ms */
 	struct cg_limits nl = {.mem_max = 1 * MiB, .cpu_max = 1, .cpu_request = 1000, .pids_max = 7};
@@ -458,7 +458,7 @@ static void v1_limits_attach_kill_destroy(void **state)
 	assert_string_equal(slurp_at(c, "cpu.shares"), "256\n");
 	assert_string_equal(slurp_at(hfd(r, 0, CG_PIDS), "pids.max"), "64\n");
 	assert_int_equal(cg_fd_v2(&r->g[0]), -1);
-	assert_int_equal(cg_events_fd(&r->g[0]), -1);
+	assert_int_equal(r->g[0].events_fd, -1);
 
 	/* raising past memsw, then lowering, then none: memsw order both ways */
 	pl.mem_max = 64 * MiB;
@@ -587,12 +587,12 @@ static void v2_tracking_in_the_unified_tree(void **state)
 	g->fd[0] = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	g->events_fd = openat(g->fd[0], "cgroup.events", O_RDONLY | O_CLOEXEC);
 	r->live[0] = true;
-	assert_true(g->fd[0] >= 0 && cg_events_fd(g) >= 0);
+	assert_true(g->fd[0] >= 0 && g->events_fd >= 0);
 
 	int ep = epoll_create1(EPOLL_CLOEXEC);
 	assert_true(ep >= 0);
-	struct epoll_event ev = {.events = EPOLLPRI, .data.fd = cg_events_fd(g)};
-	assert_int_equal(epoll_ctl(ep, EPOLL_CTL_ADD, cg_events_fd(g), &ev), 0);
+	struct epoll_event ev = {.events = EPOLLPRI, .data.fd = g->events_fd};
+	assert_int_equal(epoll_ctl(ep, EPOLL_CTL_ADD, g->events_fd, &ev), 0);
 	assert_false(cg_populated(g));
 	assert_int_equal(epoll_wait(ep, &ev, 1, 0), 0);
 

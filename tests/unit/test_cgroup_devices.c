@@ -19,7 +19,7 @@
 #include <unistd.h>
 #include <linux/magic.h>
 #include <cmocka.h>
-#include "../../supervisor/cgroup_devices.h"
+#include "cgroup_devices.h"
 
 static void v1_rules(void **state)
 {

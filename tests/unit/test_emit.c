@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <cmocka.h>
-#include "../../supervisor/emit.h"
+#include "emit.h"
 
 static char *render(enum emit_format fmt, void (*walk)(struct emit *))
 {

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "../../supervisor/envlist.h"
+#include "envlist.h"
 
 static struct arena a;
 

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "../../supervisor/net_ipam.h"
+#include "net_ipam.h"
 
 static char dir[] = "/tmp/podinit-ipam-XXXXXX", path[128];
 

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "../../supervisor/logbuf.h"
+#include "logbuf.h"
 
 static void read_all(struct logbuf *lb, uint64_t pos, char *out, size_t len)
 {

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "../../supervisor/logfile.h"
+#include "logfile.h"
 
 static long size_of(const char *path)
 {

@@ -9,7 +9,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "../../supervisor/loop.h"
+#include "loop.h"
 
 #define MS 1000000ULL
 

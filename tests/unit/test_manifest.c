@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "../../supervisor/manifest.h"
+#include "manifest.h"
 
 struct fixture {
 	struct mf_file f;

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "../../supervisor/names.h"
+#include "names.h"
 
 #define OK(fn, s) assert_null(fn(s))
 #define BAD(fn, s) assert_non_null(fn(s))

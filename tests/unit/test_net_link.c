@@ -21,7 +21,7 @@
 #include <unistd.h>
 #include <linux/netlink.h>
 #include <cmocka.h>
-#include "../../supervisor/net_link.h"
+#include "net_link.h"
 
 static void cidr(void **state)
 {

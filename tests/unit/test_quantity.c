@@ -4,7 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include "../../supervisor/quantity.h"
+#include "quantity.h"
 
 static int64_t bytes(const char *s)
 {

@@ -14,7 +14,7 @@
 #include <linux/seccomp.h>
 #include <sys/syscall.h>
 #include <cmocka.h>
-#include "../../supervisor/seccomp.h"
+#include "seccomp.h"
 
 #if defined(__x86_64__)
 #define ARCH AUDIT_ARCH_X86_64

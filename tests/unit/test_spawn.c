@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "../../supervisor/spawn.h"
+#include "spawn.h"
 
 static char tmp[] = "/tmp/podinit-spawn-XXXXXX";
 static char image[64], stage[64], vol[64];

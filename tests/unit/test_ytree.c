@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "../../supervisor/ytree.h"
+#include "ytree.h"
 
 struct fixture {
 	struct arena a;

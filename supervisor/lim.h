@@ -1,4 +1,4 @@
-/* limits.h - every bound podinit places on input, in one place.
+/* lim.h - every bound podinit places on input, in one place.
  *
  * PID 1 must never exhaust memory because of what it reads, so each parser
  * and table is sized from these numbers and refuses input beyond them with
