@@ -7,12 +7,24 @@
 TOP := $(abspath .)
 VERSION := $(shell git -C $(TOP) describe --always --dirty 2>/dev/null || echo 0.1.0)
 
-SRCS := $(sort $(wildcard init/*.c supervisor/*.c))
-LIB_SRCS := $(filter supervisor/%,$(SRCS))
+# The layers, lowest first (docs/design.md): a folder includes only from
+# itself and the folders before it, and each builds into a static library,
+# so a call upward does not link (make lint checks both). supervisor/*.c is
+# the top (the supervisor itself), init/ is above it.
+LAYERS := lib manifest runtime net lifecycle control
+layer_srcs = $(sort $(wildcard supervisor/$(1)/*.c))
+TOP_SRCS := $(sort $(wildcard supervisor/*.c))
+INIT_SRCS := $(sort $(wildcard init/*.c))
+LIB_SRCS := $(foreach l,$(LAYERS),$(call layer_srcs,$(l))) $(TOP_SRCS)
+SRCS := $(INIT_SRCS) $(LIB_SRCS)
+INCLUDES := -iquote supervisor $(addprefix -iquote supervisor/,$(LAYERS))
+# the layers at and below $(1), highest first: the order the linker needs
+layers_below = $(strip $(foreach l,$(LAYERS),$(if $(filter $(l),$(firstword $(filter $(1) $(l),$(LAYERS)))),$(l))))
+rev = $(if $(1),$(call rev,$(wordlist 2,$(words $(1)),$(1))) $(firstword $(1)))
 
 WARN := -Wall -Wextra -Werror -Wvla -Wshadow -Wformat=2 -Wstrict-prototypes \
 	-Wmissing-prototypes -Wpointer-arith -Wundef -Wno-missing-field-initializers
-BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -DPODINIT_VERSION='"$(VERSION)"' $(WARN) -iquote supervisor
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -DPODINIT_VERSION='"$(VERSION)"' $(WARN) $(INCLUDES)
 
 ifeq ($(BOARD),)
 OUT := build/host
@@ -39,8 +51,10 @@ endif
 
 CFLAGS := $(BASE_CFLAGS) $(OPT) $(DEPS_CFLAGS) $(EXTRA_CFLAGS)
 OBJS := $(SRCS:%.c=$(OUT)/obj/%.o)
+TOP_OBJS := $(INIT_SRCS:%.c=$(OUT)/obj/%.o) $(TOP_SRCS:%.c=$(OUT)/obj/%.o)
+LAYER_LIBS := $(foreach l,$(call rev,$(LAYERS)),$(OUT)/lib/lib$(l).a)
 
-.PHONY: all deps host-deps check clean boards unit golden asan fuzz demo integration lifecycle FORCE
+.PHONY: all deps host-deps check clean boards lint unit golden asan fuzz demo integration lifecycle FORCE
 all: $(OUT)/podinit $(OUT)/podctl
 
 deps:
@@ -59,8 +73,16 @@ $(OUT)/obj/%.o: %.c $(OUT)/version.stamp | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
-$(OUT)/podinit: $(OBJS)
-	$(CC) $(LDFLAGS) $(DEPS_LDFLAGS) -o $@ $(OBJS) $(DEPS_LDLIBS)
+# one archive per layer; podinit links them highest first, once each
+define layer_lib
+$(OUT)/lib/lib$(1).a: $(patsubst %.c,$(OUT)/obj/%.o,$(call layer_srcs,$(1)))
+	@mkdir -p $$(dir $$@)
+	rm -f $$@ && $(AR) rcs $$@ $$^
+endef
+$(foreach l,$(LAYERS),$(eval $(call layer_lib,$(l))))
+
+$(OUT)/podinit: $(TOP_OBJS) $(LAYER_LIBS)
+	$(CC) $(LDFLAGS) $(DEPS_LDFLAGS) -o $@ $(TOP_OBJS) $(LAYER_LIBS) $(DEPS_LDLIBS)
 	$(STRIP_CMD)
 
 # podctl is the same program, chosen by argv[0]
@@ -73,12 +95,13 @@ $(OUT)/podctl: $(OUT)/podinit
 ifeq ($(BOARD),)
 TEST_CFLAGS := $(BASE_CFLAGS) -O1 -g -Wno-missing-prototypes
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_SRCS := $(sort $(wildcard tests/unit/*/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/test/unit/%)
 ASAN_UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/test/asan/%)
 
-# the modules are compiled once per flavour into an archive; each unit
-# test links what it uses from it
+# The modules are compiled once per flavour into one archive per layer; a
+# unit test in tests/unit/LAYER/ links that layer and the ones below only,
+# so a module that calls up cannot pass its unit tests.
 TEST_OBJS := $(LIB_SRCS:%.c=build/test/obj/%.o)
 ASAN_OBJS := $(LIB_SRCS:%.c=build/test/asan-obj/%.o)
 build/test/obj/%.o: %.c | $(DEPS_STAMP)
@@ -87,25 +110,28 @@ build/test/obj/%.o: %.c | $(DEPS_STAMP)
 build/test/asan-obj/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) $(SAN) -MMD -MP -c $< -o $@
-build/test/libpodinit.a: $(TEST_OBJS)
-	rm -f $@ && ar rcs $@ $^
-build/test/libpodinit-asan.a: $(ASAN_OBJS)
-	rm -f $@ && ar rcs $@ $^
+define test_lib
+build/test/lib/lib$(1).a: $(patsubst %.c,build/test/obj/%.o,$(call layer_srcs,$(1)))
+	@mkdir -p $$(dir $$@)
+	rm -f $$@ && ar rcs $$@ $$^
+build/test/lib/libasan-$(1).a: $(patsubst %.c,build/test/asan-obj/%.o,$(call layer_srcs,$(1)))
+	@mkdir -p $$(dir $$@)
+	rm -f $$@ && ar rcs $$@ $$^
+build/test/unit/$(1)/%: tests/unit/$(1)/%.c $(foreach l,$(call layers_below,$(1)),build/test/lib/lib$(l).a) | $(DEPS_STAMP)
+	@mkdir -p $$(dir $$@)
+	$(CC) $(TEST_CFLAGS) -o $$@ $$< $(foreach l,$(call rev,$(call layers_below,$(1))),build/test/lib/lib$(l).a) -lcmocka -lyaml -lcap
+build/test/asan/$(1)/%: tests/unit/$(1)/%.c $(foreach l,$(call layers_below,$(1)),build/test/lib/libasan-$(l).a) | $(DEPS_STAMP)
+	@mkdir -p $$(dir $$@)
+	$(CC) $(TEST_CFLAGS) $(SAN) -o $$@ $$< $(foreach l,$(call rev,$(call layers_below,$(1))),build/test/lib/libasan-$(l).a) -lcmocka -lyaml -lcap
+endef
+$(foreach l,$(LAYERS),$(eval $(call test_lib,$(l))))
 -include $(TEST_OBJS:.o=.d) $(ASAN_OBJS:.o=.d)
 
-build/test/unit/%: tests/unit/%.c build/test/libpodinit.a | $(DEPS_STAMP)
-	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) -o $@ $< build/test/libpodinit.a -lcmocka -lyaml -lcap
-
-build/test/asan/%: tests/unit/%.c build/test/libpodinit-asan.a | $(DEPS_STAMP)
-	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) $(SAN) -o $@ $< build/test/libpodinit-asan.a -lcmocka -lyaml -lcap
-
-build/test/asan/podinit: $(SRCS) $(wildcard supervisor/*.h) | $(DEPS_STAMP)
+build/test/asan/podinit: $(SRCS) $(shell find supervisor -name '*.h') | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) $(SAN) -o $@ $(SRCS) -lyaml -lcap
 
-build/test/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(wildcard supervisor/*.h) | $(DEPS_STAMP)
+build/test/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(shell find supervisor -name '*.h') | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	clang $(BASE_CFLAGS) -O1 -g -Wno-missing-prototypes \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -115,6 +141,10 @@ FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=build/test/fuzz/%)
 FUZZ_SECONDS ?= 60
 BOARDS := qemu-virt-arm64 qemu-virt-armv7 raspberrypi4
+
+# the layering of docs/design.md: includes, cycles, exports, link order
+lint: all
+	python3 tests/lint/layers.py "$(LAYERS)" $(OUT)/obj
 
 unit: $(UNIT_BINS)
 	tests/unit/run.sh $(UNIT_BINS)

@@ -12,7 +12,7 @@ TOP=${TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 DEPS_DIR=${DEPS_DIR:-$TOP/build/deps}
 export LC_ALL=C
 
-# what board.conf carries for podinit (supervisor/board.c), written when board.mk sets it
+# what board.conf carries for podinit (supervisor/lib/board.c), written when board.mk sets it
 BOARD_PROFILE_KEYS=(WATCHDOG_DEV WATCHDOG_TIMEOUT WATCHDOG_BUDGET RESERVED_MEMORY SECCOMP_DEFAULT
                     POD_PIDS_LIMIT MAX_PODS TMPFS_DEFAULT)
 BOARD_VARS=(ARCH BOARD_DESC KERNEL_PKG_GLOB QEMU_SYSTEM QEMU_ARGS KERNEL_CMDLINE CONSOLE MODULES

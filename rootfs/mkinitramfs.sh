@@ -72,7 +72,7 @@ install -m 755 "$PODINIT" sbin/init
 ln -s init sbin/podctl
 for f in "${manifests[@]}"; do install -m 644 "$f" etc/podinit/manifests/; done
 echo "$BOARD" >etc/podinit/board
-# the board profile podinit reads at boot (supervisor/board.c)
+# the board profile podinit reads at boot (supervisor/lib/board.c)
 {
     echo "# boards/$BOARD/board.mk, as podinit reads it"
     echo "NAME=$BOARD"

@@ -3,6 +3,8 @@
 # last line sums them as "N passed, N failed, N skipped". Logs:
 # build/test/logs/. The counts come from each layer's own runner (its
 # last "N passed, N failed, N skipped" lines), never from this file.
+#   lint         the layering (docs/design.md): includes, no module cycle,
+#                no unused exports, each layer links with only those below
 #   unit         cmocka unit tests of each module
 #   golden       tests/manifests/*.yaml against their .ok/.err/.json, and their round trip
 #   asan         unit and golden tests again under ASan + UBSan
@@ -20,7 +22,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 2
 logs=build/test/logs
 mkdir -p "$logs"
-layers=${CHECK_LAYERS:-"unit golden asan integration lifecycle fuzz boards e2e"}
+layers=${CHECK_LAYERS:-"lint unit golden asan integration lifecycle fuzz boards e2e"}
 total_pass=0 total_fail=0 total_skip=0
 summary=()
 

@@ -17,7 +17,7 @@
 #             --bless leaves xfail tests alone (it would write the wrong output).
 # A .yaml without .ok or .err fails ("no expectation"), so does an expectation without .yaml.
 # When no NAMEs are given, one more test checks that every IGN/UNSUP entry of
-# supervisor/manifest_schema.c is exercised by ignored-fields.yaml / unsupported-fields.yaml.
+# supervisor/manifest/manifest_schema.c is exercised by ignored-fields.yaml / unsupported-fields.yaml.
 # Prints "ok - NAME" / "not ok - NAME" (with a unified diff, at most 40 lines) and ends with
 # "N passed, N failed, N skipped" (skipped: xfail tests); exits 1 if any test failed.
 # Every valid case is also printed, parsed and printed again: "NAME (round trip)".
@@ -250,7 +250,7 @@ done
 
 # Coverage: every accepted-and-ignored (IGN) and unsupported (UNSUP) field of the schema
 # appears in ignored-fields.err / unsupported-fields.err, so a new entry needs a test.
-schema=supervisor/manifest_schema.c
+schema=supervisor/manifest/manifest_schema.c
 if [ $bless = 0 ] && [ $# = 0 ] && [ -f $schema ]; then
     missing=()
     for f in $(grep -o 'IGN("[^"]*")' $schema | sed 's/IGN("\(.*\)")/\1/' | sort -u); do

@@ -18,7 +18,7 @@ MODULES := fs/overlayfs/overlay.ko drivers/block/loop.ko fs/squashfs/squashfs.ko
 WATCHDOG_DEV := /dev/watchdog0
 WATCHDOG_TIMEOUT := 30
 # A pod annotated podinit.io/critical: "true" that stays unhealthy this many seconds
-# stops the watchdog feeding, so the board resets (supervisor/watchdog.c).
+# stops the watchdog feeding, so the board resets (supervisor/control/watchdog.c).
 WATCHDOG_BUDGET := 300
 # Memory kept for the kernel and podinit; pods' requests must fit in the rest.
 RESERVED_MEMORY := 32Mi

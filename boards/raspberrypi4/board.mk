@@ -22,7 +22,7 @@ WATCHDOG_DEV := /dev/watchdog0
 # the BCM2835 watchdog's hardware maximum is 15 s
 WATCHDOG_TIMEOUT := 15
 # A pod annotated podinit.io/critical: "true" that stays unhealthy this many seconds
-# stops the watchdog feeding, so the board resets (supervisor/watchdog.c).
+# stops the watchdog feeding, so the board resets (supervisor/control/watchdog.c).
 WATCHDOG_BUDGET := 300
 # Memory kept for the kernel and podinit; pods' requests must fit in the rest.
 RESERVED_MEMORY := 32Mi
