@@ -293,17 +293,21 @@ static int setup_sources(struct sv *sv)
 	return 0;
 }
 
-int sv_main(struct config *cfg, enum stop_how *how)
+/* The context and its wiring: the node the lifecycle gets, the observer
+ * the reconciler listens on, the control server's way up. */
+static struct sv *sv_new(const struct config *cfg)
 {
 	struct sv *sv = calloc(1, sizeof *sv);
 	struct store *store = malloc(sizeof *store);
 	if (!sv || !store) {
-		fputs("podinit: out of memory\n", stderr);
-		return 1;
+		free(sv);
+		free(store);
+		return NULL;
 	}
 	sv->cfg = *cfg;
 	sv->node.cfg = &sv->cfg;
 	sv->node.store = store;
+	store_init(store);
 	sv->observer.pod_changed = on_pod_changed;
 	sv->node.observer = &sv->observer;
 	sv->ctl = (struct ctl){
@@ -311,21 +315,20 @@ int sv_main(struct config *cfg, enum stop_how *how)
 		.host = {.ctx = sv, .request_stop = host_request_stop, .rescan_now = host_rescan_now,
 			 .rescan_pending = host_rescan_pending},
 		.watch = {.fd = -1}};
+	sv->console.w.fd = sv->console.cmd.fd = -1;
+	sv->watchdog.fd = -1;
+	sv->node.devices.prog_fd = -1;
+	return sv;
+}
+
+/* What the process itself needs: not dumpable, file limits, subreaper. */
+static void setup_process(const struct config *cfg)
+{
 	/* not dumpable: nothing that podinit forks on the way into a
 	 * container can be ptraced or have its /proc/<pid>/fd opened by the
 	 * container before it execs (children inherit this; exec resets it) */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		fprintf(stderr, "podinit: cannot make itself non-dumpable: %s\n", strerror(errno));
-	store_init(store);
-	events_init(&sv->node.events, events_echo_file, stderr);
-	sv->node.last_cap = read_last_cap();
-	sv->node.self_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
-	sv->node.self_netns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	squash_init(&sv->node.squash, cfg->run);
-	sv->node.caps_default = spawn_default_caps();
-	sv->node.caps_have = read_caps_have();
-	if (setup_dirs(sv))
-		return 2;
 	/* a dozen fds per pod: the kernel gives init 1024, so use the hard
 	 * limit, and as PID 1 raise that too (containers get their own) */
 	struct rlimit nofile;
@@ -340,12 +343,17 @@ int sv_main(struct config *cfg, enum stop_how *how)
 	}
 	if (!cfg->pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
 		fprintf(stderr, "podinit: cannot become a subreaper: %s\n", strerror(errno));
+}
+
+/* The loop, its sources and the control socket: 0, or the exit status. */
+static int setup_loop(struct sv *sv)
+{
 	int rc = loop_init(&sv->node.loop, LIM_TIMERS);
 	if (rc == 0)
 		rc = setup_sources(sv);
 	if (rc == 0)
 		rc = ctl_listen(&sv->ctl);
-	if (rc && cfg->pid1) {
+	if (rc && sv->cfg.pid1) {
 		/* PID 1 goes on without a control socket: the console still works */
 		fprintf(stderr, "podinit: no control socket: %s\n", strerror(-rc));
 		rc = 0;
@@ -354,49 +362,63 @@ int sv_main(struct config *cfg, enum stop_how *how)
 		fprintf(stderr, "podinit: cannot start: %s\n", strerror(-rc));
 		return 2;
 	}
-	sv->console.w.fd = sv->console.cmd.fd = -1;
-	if (cfg->console) {
-		rc = console_open(&sv->console, &sv->ctl, cfg->console);
+	if (sv->cfg.console) {
+		rc = console_open(&sv->console, &sv->ctl, sv->cfg.console);
 		if (rc)
-			fprintf(stderr, "podinit: cannot open the console %s: %s\n", cfg->console,
+			fprintf(stderr, "podinit: cannot open the console %s: %s\n", sv->cfg.console,
 				strerror(-rc));
 		else
 			events_init(&sv->node.events, console_echo, &sv->console);
 	}
-	sv->node.cg_ok = cg_sys_init(&sv->node.cg, "/sys/fs/cgroup", "podinit", NULL) == 0;
-	sv->node.devices.prog_fd = -1;
-	if (sv->node.cg_ok && cg_devices_init(&sv->node.devices, &sv->node.cg) < 0)
-		events_add(&sv->node.events, true, "podinit", "DeviceControl",
+	return 0;
+}
+
+/* What the pods share that the device provides: namespaces to return to,
+ * capabilities, cgroups and device control, the board profile, the
+ * watchdog. Problems are events: podinit runs with what there is. */
+static void setup_node(struct sv *sv)
+{
+	struct node *n = &sv->node;
+	n->last_cap = read_last_cap();
+	n->self_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+	n->self_netns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	squash_init(&n->squash, sv->cfg.run);
+	n->caps_default = spawn_default_caps();
+	n->caps_have = read_caps_have();
+	n->cg_ok = cg_sys_init(&n->cg, "/sys/fs/cgroup", "podinit", NULL) == 0;
+	if (n->cg_ok && cg_devices_init(&n->devices, &n->cg) < 0)
+		events_add(&n->events, true, "podinit", "DeviceControl",
 			   "cannot load the device program (%s): only privileged containers can start",
-			   strerror(-sv->node.devices.load_err));
-	if (sv->node.cg_ok && sv->node.cg.mode == CG_V1 && sv->node.cg.h_of[CG_DEVICES] < 0)
-		events_add(&sv->node.events, true, "podinit", "DeviceControl",
+			   strerror(-n->devices.load_err));
+	if (n->cg_ok && n->cg.mode == CG_V1 && n->cg.h_of[CG_DEVICES] < 0)
+		events_add(&n->events, true, "podinit", "DeviceControl",
 			   "no v1 devices hierarchy: only privileged containers can start");
 	char why[300];
-	if (board_load(&sv->node.board, cfg->board, "/etc/podinit/board.conf", "/proc/cmdline",
+	if (board_load(&n->board, sv->cfg.board, "/etc/podinit/board.conf", "/proc/cmdline",
 		       "/etc/podinit/board", why, sizeof why))
-		events_add(&sv->node.events, true, "podinit", "BoardProfile", "%s", why);
+		events_add(&n->events, true, "podinit", "BoardProfile", "%s", why);
 	struct sysinfo si;
-	sv->node.tmpfs_default = sv->node.board.tmpfs_default ? sv->node.board.tmpfs_default
-			    : sysinfo(&si) == 0 ? (int64_t)si.totalram * si.mem_unit / 4
-						: 64 << 20;
-	sv->watchdog.fd = -1;
-	if (sv->node.board.watchdog_dev[0]) {
-		rc = watchdog_open(&sv->watchdog, &sv->node, sv->node.board.watchdog_dev,
-				   sv->node.board.watchdog_timeout, sv->node.board.watchdog_budget);
+	n->tmpfs_default = n->board.tmpfs_default ? n->board.tmpfs_default
+			   : sysinfo(&si) == 0 ? (int64_t)si.totalram * si.mem_unit / 4
+					       : 64 << 20;
+	if (n->board.watchdog_dev[0]) {
+		int rc = watchdog_open(&sv->watchdog, n, n->board.watchdog_dev, n->board.watchdog_timeout,
+				       n->board.watchdog_budget);
 		if (rc)
-			events_add(&sv->node.events, true, "podinit", "WatchdogError", "%s: %s",
-				   sv->node.board.watchdog_dev, strerror(-rc));
+			events_add(&n->events, true, "podinit", "WatchdogError", "%s: %s",
+				   n->board.watchdog_dev, strerror(-rc));
 	}
-	sv->debug = sv->ctl.debug = cfg->pid1 && cmdline_has("podinit.debug=1");
-	events_add(&sv->node.events, false, "podinit", "Starting",
-		   "podinit %s, cgroups %s, manifests %s", PODINIT_VERSION,
-		   sv->node.cg_ok ? cg_mode_name(&sv->node.cg) : "unavailable", cfg->manifests);
+	sv->debug = sv->ctl.debug = sv->cfg.pid1 && cmdline_has("podinit.debug=1");
+}
+
+/* Until every pod has stopped after a stop request. */
+static void run(struct sv *sv)
+{
 	sv->need_rescan = true;
 	for (;;) {
 		if (sv->need_rescan) {
 			sv->need_rescan = false;
-			if (store_scan(store, cfg->manifests, &sv->node.events))
+			if (store_scan(sv->node.store, sv->cfg.manifests, &sv->node.events))
 				sv->need_reconcile = true;
 		}
 		if (sv->need_reconcile)
@@ -410,18 +432,42 @@ int sv_main(struct config *cfg, enum stop_how *how)
 		if (loop_run_once(&sv->node.loop, -1) < 0)
 			fprintf(stderr, "podinit: epoll_wait: %s\n", strerror(errno));
 	}
-	events_add(&sv->node.events, false, "podinit", "Stopped", "every pod is stopped");
-	*how = sv->stop_how;
+}
+
+static void sv_free(struct sv *sv)
+{
 	watchdog_close(&sv->watchdog);
 	console_close(&sv->console);
 	ctl_close(&sv->ctl);
 	squash_fini(&sv->node.squash);
-	store_fini(store);
+	store_fini(sv->node.store);
 	cg_devices_fini(&sv->node.devices);
 	if (sv->node.cg_ok)
 		cg_sys_fini(&sv->node.cg);
 	loop_fini(&sv->node.loop);
-	free(store);
+	free(sv->node.store);
 	free(sv);
+}
+
+int sv_main(struct config *cfg, enum stop_how *how)
+{
+	struct sv *sv = sv_new(cfg);
+	if (!sv) {
+		fputs("podinit: out of memory\n", stderr);
+		return 1;
+	}
+	events_init(&sv->node.events, events_echo_file, stderr);
+	setup_process(cfg);
+	int rc = setup_dirs(sv) ? 2 : setup_loop(sv);
+	if (rc)
+		return rc;
+	setup_node(sv);
+	events_add(&sv->node.events, false, "podinit", "Starting",
+		   "podinit %s, cgroups %s, manifests %s", PODINIT_VERSION,
+		   sv->node.cg_ok ? cg_mode_name(&sv->node.cg) : "unavailable", cfg->manifests);
+	run(sv);
+	events_add(&sv->node.events, false, "podinit", "Stopped", "every pod is stopped");
+	*how = sv->stop_how;
+	sv_free(sv);
 	return 0;
 }

@@ -85,96 +85,94 @@ static int read_full(int fd, char *p, size_t n)
 	return 0;
 }
 
-int ctl_client_main(int argc, char **argv)
+/* The request body being built: NUL-terminated arguments. */
+struct req {
+	char *buf;
+	size_t len, cap;
+};
+
+static int req_add(struct req *r, const char *arg)
 {
-	const char *sock = getenv("PODINIT_SOCKET");
-	int i = 1;
-	if (i + 1 < argc && !strcmp(argv[i], "--socket")) {
-		sock = argv[i + 1];
-		i += 2;
+	size_t l = strlen(arg) + 1;
+	if (r->len + l > r->cap) {
+		size_t cap = (r->len + l) * 2;
+		char *p = realloc(r->buf, cap);
+		if (!p)
+			return -ENOMEM; /* r->buf stays the caller's to free */
+		r->buf = p;
+		r->cap = cap;
 	}
-	if (!sock || !*sock)
-		sock = "/run/podinit/podinit.sock";
-	if (i >= argc || !strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
-		return usage();
-	/* the request: our arguments, with apply's file replaced by its text */
-	size_t len = 0, cap = 4096;
-	char *req = malloc(cap);
-	char *content = NULL;
-	size_t clen = 0;
-	bool is_apply = !strcmp(argv[i], "apply");
-	for (int k = i; k < argc && req; k++) {
-		const char *a = argv[k];
-		char name[256] = "";
-		/* apply's -f FILE, --filename FILE, -fFILE, --filename=FILE: the text goes */
-		const char *file = NULL;
-		if (is_apply && (!strcmp(a, "-f") || !strcmp(a, "--filename"))) {
-			if (k + 1 >= argc) {
-				fprintf(stderr, "error: flag needs an argument: %s\n", a);
-				free(req);
-				return 2;
-			}
-			file = argv[++k];
-		} else if (is_apply && !strncmp(a, "--filename=", 11)) {
-			file = a + 11;
-		} else if (is_apply && !strncmp(a, "-f", 2) && a[2]) {
-			file = a + 2 + (a[2] == '=');
+	memcpy(r->buf + r->len, arg, l);
+	r->len += l;
+	return 0;
+}
+
+/* apply's -f FILE, --filename FILE, -fFILE, --filename=FILE: the file,
+ * or NULL for any other argument (*k moves past a separate value). */
+static const char *apply_file(int argc, char **argv, int *k, bool *missing)
+{
+	const char *a = argv[*k];
+	*missing = false;
+	if (!strcmp(a, "-f") || !strcmp(a, "--filename")) {
+		if (*k + 1 >= argc) {
+			*missing = true;
+			return NULL;
 		}
-		if (file) {
-			if (content) {
-				fputs("error: podctl apply takes one -f FILE\n", stderr);
-				free(req);
-				free(content);
-				return 2;
-			}
-			content = read_all(file, &clen);
-			if (!content) {
-				fprintf(stderr, "podctl: %s: %s\n", file, strerror(errno));
-				free(req);
-				return 1;
-			}
-			const char *base = strrchr(file, '/');
-			snprintf(name, sizeof name, "%s", strcmp(file, "-") ? (base ? base + 1 : file) : "-");
-			const char *parts[4] = {"--name", name, "--content", content};
-			for (int j = 0; j < 4 && req; j++) {
-				size_t l = strlen(parts[j]) + 1;
-				if (len + l > cap && !(req = realloc(req, cap = (len + l) * 2)))
-					break;
-				memcpy(req + len, parts[j], l);
-				len += l;
-			}
+		return argv[++*k];
+	}
+	if (!strncmp(a, "--filename=", 11))
+		return a + 11;
+	if (!strncmp(a, "-f", 2) && a[2])
+		return a + 2 + (a[2] == '=');
+	return NULL;
+}
+
+/* Our arguments from argv[i] on, with apply's file replaced by its name
+ * and text. 0, or the exit status after saying why. */
+static int build_request(int argc, char **argv, int i, struct req *r)
+{
+	bool is_apply = !strcmp(argv[i], "apply"), have_file = false;
+	for (int k = i; k < argc; k++) {
+		bool missing;
+		const char *file = is_apply ? apply_file(argc, argv, &k, &missing) : NULL;
+		if (is_apply && missing) {
+			fprintf(stderr, "error: flag needs an argument: %s\n", argv[k]);
+			return 2;
+		}
+		if (!file) {
+			if (req_add(r, argv[k]))
+				goto nomem;
 			continue;
 		}
-		size_t l = strlen(a) + 1;
-		if (len + l > cap && !(req = realloc(req, cap = (len + l) * 2)))
-			break;
-		memcpy(req + len, a, l);
-		len += l;
+		if (have_file) {
+			fputs("error: podctl apply takes one -f FILE\n", stderr);
+			return 2;
+		}
+		have_file = true;
+		size_t clen = 0;
+		char *content = read_all(file, &clen);
+		if (!content) {
+			fprintf(stderr, "podctl: %s: %s\n", file, strerror(errno));
+			return 1;
+		}
+		const char *base = strrchr(file, '/');
+		char name[256];
+		snprintf(name, sizeof name, "%s", strcmp(file, "-") ? (base ? base + 1 : file) : "-");
+		int rc = req_add(r, "--name") || req_add(r, name) || req_add(r, "--content") ||
+			 req_add(r, content);
+		free(content);
+		if (rc)
+			goto nomem;
 	}
-	free(content);
-	if (!req) {
-		fputs("podctl: out of memory\n", stderr);
-		return 1;
-	}
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", sock);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		fprintf(stderr, "podctl: cannot reach podinit at %s: %s\n", sock, strerror(errno));
-		free(req);
-		return 1;
-	}
-	char head[CTL_HEAD_MAX];
-	size_t hl = ctl_req_head(head, len);
-	if ((write_all(fd, head, hl) || write_all(fd, req, len)) && errno != EPIPE &&
-	    errno != ECONNRESET) {
-		fprintf(stderr, "podctl: cannot send the request: %s\n", strerror(errno));
-		free(req);
-		return 1;
-	}
-	/* a refused or busy server answers and closes before it reads all of
-	 * the request: its answer is still there to read */
-	free(req);
+	return 0;
+nomem:
+	fputs("podctl: out of memory\n", stderr);
+	return 1;
+}
+
+/* Copies the framed answer to stdout and stderr; the exit frame's status. */
+static int relay(int fd)
+{
 	char *buf = malloc(CTL_FRAME_MAX);
 	for (;;) {
 		unsigned char h[CTL_FRAME_HEAD];
@@ -199,4 +197,44 @@ int ctl_client_main(int argc, char **argv)
 			return 1; /* stdout closed (podctl logs -f | head) */
 		}
 	}
+}
+
+int ctl_client_main(int argc, char **argv)
+{
+	const char *sock = getenv("PODINIT_SOCKET");
+	int i = 1;
+	if (i + 1 < argc && !strcmp(argv[i], "--socket")) {
+		sock = argv[i + 1];
+		i += 2;
+	}
+	if (!sock || !*sock)
+		sock = "/run/podinit/podinit.sock";
+	if (i >= argc || !strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+		return usage();
+	struct req r = {NULL, 0, 0};
+	int rc = build_request(argc, argv, i, &r);
+	if (rc) {
+		free(r.buf);
+		return rc;
+	}
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", sock);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		fprintf(stderr, "podctl: cannot reach podinit at %s: %s\n", sock, strerror(errno));
+		free(r.buf);
+		return 1;
+	}
+	char head[CTL_HEAD_MAX];
+	size_t hl = ctl_req_head(head, r.len);
+	if ((write_all(fd, head, hl) || write_all(fd, r.buf, r.len)) && errno != EPIPE &&
+	    errno != ECONNRESET) {
+		fprintf(stderr, "podctl: cannot send the request: %s\n", strerror(errno));
+		free(r.buf);
+		return 1;
+	}
+	/* a refused or busy server answers and closes before it reads all of
+	 * the request: its answer is still there to read */
+	free(r.buf);
+	return relay(fd);
 }

@@ -34,6 +34,8 @@
 #define LIM_CTL_RESPONSE     (2 * LIM_ARENA_BYTES) /* one answer, e.g. the largest valid pod as JSON */
 #define LIM_LOG_BYTES        (64 * 1024)   /* default log ring per container instance */
 #define LIM_ARGS             1024          /* argv or env entries of one container */
+#define LIM_CTR_MOUNTS       64            /* mounts of one container (volumes, /etc files) */
+#define LIM_SUPP_GROUPS      64            /* supplementalGroups of a pod, fsGroup besides */
 
 /* Kubernetes' own bounds */
 #define LIM_DNS_LABEL        63
