@@ -2,7 +2,9 @@
 # bench/run.sh - podinit's figures: memory and fds idle with 0/10/50 pods,
 # binary sizes, start latency (podctl apply -> first instruction of the app,
 # and the same through a file written into the manifests directory), the
-# same start with crun, unshare and plain fork+exec, and idle wake-ups.
+# same start with crun, unshare and plain fork+exec, idle wake-ups, and the
+# Service data path (connect latency and throughput through a ClusterIP and
+# a NodePort against straight to the pod).
 #
 # A benchmark, not a test: it prints figures (markdown tables) and asserts
 # nothing about speed; it exits non-zero only when it could not measure.
@@ -153,7 +155,7 @@ start_podinit() {
 	# --console none: as PID 1 (of this PID namespace) podinit would
 	# otherwise write its events to /dev/console, a slow serial line here
 	CGS="${BENCH_CGS[*]}" bash -c 'for d in $CGS; do echo $$ >"$d/cgroup.procs" || exit 1; done; exec "$@"' \
-		_ unshare --pid --fork --mount --mount-proc "$PODINIT" --console none --manifests "$T/manifests" \
+		_ unshare --pid --fork --mount --net --mount-proc "$PODINIT" --console none --manifests "$T/manifests" \
 		--images "$T/images" --run "$T/run" --data "$T/data" >"$T/podinit.log" 2>&1 &
 	UNSHARE_PID=$!
 	for _ in $(seq 100); do
@@ -472,6 +474,44 @@ SYSCALL_MS=$(grep -v 'epoll_wait' "$T/strace.txt" | sed -nE 's/.* <([0-9.]+)>$/\
 	awk '{s += $1} END {printf "%.2f", s * 1000}')
 quiet
 MEM_AFTER_LAT=$(mem_row "0, after $((2 * N)) create/delete cycles" 0 0)
+
+# ---- 4. the Service data path ------------------------------------------------
+# One web pod (busybox httpd) with a 32 MiB file, behind a ClusterIP and a
+# NodePort; from podinit's network namespace: connect latency and
+# throughput straight to the pod's address, through the ClusterIP, and
+# through the NodePort on 127.0.0.1; podinit's CPU time across it all.
+cat >"$T/net.yaml" <<EOF
+apiVersion: v1
+kind: Pod
+metadata: {name: netweb, labels: {app: netweb}}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: web
+    image: busybox
+    command: ["sh", "-c", "mkdir -p /w && dd if=/dev/zero of=/w/big bs=1M count=32 2>/dev/null && exec httpd -f -p 8080 -h /w"]
+    readinessProbe: {tcpSocket: {port: 8080}, periodSeconds: 1}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: netsvc}
+spec:
+  type: NodePort
+  selector: {app: netweb}
+  ports: [{port: 80, targetPort: 8080, nodePort: 30081}]
+EOF
+"$PODCTL" apply -f "$T/net.yaml" >/dev/null || die "apply net.yaml failed"
+"$PODCTL" wait --healthy --timeout 60s >/dev/null || die "netweb did not become ready"
+NET_POD=$("$PODCTL" get pod netweb -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"]["podIP"])')
+NET_VIP=$(awk '$2 == "netsvc.default.svc.cluster.local" {print $1}' "$T/run/pods/netweb/etc/hosts")
+[ -n "$NET_POD" ] && [ -n "$NET_VIP" ] || die "no pod address or ClusterIP"
+NET_N=$((N > 30 ? N : 30))
+CPU0=$(cpu_ticks)
+NET_ROWS=$(nsenter -t "$PID" -n python3 "$TOP/bench/service_path.py" "$NET_N" "$NET_POD" "$NET_VIP") ||
+	die "the Service measurements failed"
+CPU1=$(cpu_ticks)
+NET_CPU_MS=$(((CPU1 - CPU0) * 1000 / $(getconf CLK_TCK)))
+"$PODCTL" delete pod netweb --now >/dev/null
 "$PODCTL" poweroff >/dev/null
 wait "$UNSHARE_PID" 2>/dev/null
 UNSHARE_PID=''
@@ -511,3 +551,12 @@ echo '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
 echo "$MEM_AFTER_LAT"
 echo
 echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (anything else running on the machine shows in the p90 and max columns)."
+echo
+echo "## The Service data path (from podinit's network namespace; ratios to the pod's own address, one run)"
+echo
+echo '| path | connect median (µs) | connect p90 (µs) | ratio | throughput (MB/s, 3 x 32 MiB) | ratio |'
+echo '|---|---:|---:|---:|---:|---:|'
+echo "$NET_ROWS"
+echo
+echo "podinit's CPU time across $((3 * NET_N)) connects and 9 transfers of 32 MiB: ${NET_CPU_MS} ms" \
+	"(the packets go through the kernel's nftables and conntrack, not through PID 1)."

@@ -36,7 +36,7 @@ SUDO=()
 if [ "$(id -u)" != 0 ]; then SUDO=(sudo -n -E); fi
 APT_GET=(apt-get -y -q -o Dpkg::Use-Pty=0)
 HOST_PKGS=(build-essential libyaml-dev libcap-dev libcmocka-dev busybox-static util-linux squashfs-tools clang libclang-rt-14-dev
-           pkg-config file python3 cmake)
+           pkg-config file python3 cmake iproute2 nftables git)
 # common to both cross arches (gcc/make/libc6-dev: libcap's build-time helper is built with BUILD_CC=gcc;
 # dpkg-dev + xz-utils: apt-get source / dpkg-source -x)
 CROSS_COMMON_PKGS=(musl-tools qemu-user-static file cmake make gcc libc6-dev dpkg-dev xz-utils)

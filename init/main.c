@@ -13,6 +13,7 @@
 #include "emit.h"
 #include "ctl.h"
 #include "manifest.h"
+#include "manifest_set.h"
 #include "spawn.h"
 #include "status.h"
 #include "sv.h"
@@ -51,30 +52,47 @@ static int check_files(char **files, int n, enum emit_format fmt)
 		emit_init(&list, stdout, fmt);
 		status_emit_list_head(&list);
 	}
+	/* every file stays loaded: a port claimed twice spans files */
+	struct mf_file *mfs = calloc((size_t)n, sizeof *mfs);
+	const struct mf_file **valid = calloc((size_t)n, sizeof *valid);
+	if (!mfs || !valid) {
+		fputs("podinit: out of memory\n", stderr);
+		free(mfs);
+		free(valid);
+		free(dl);
+		return 1;
+	}
+	unsigned nvalid = 0;
 	for (int i = 0; i < n; i++) {
-		struct mf_file mf;
+		struct mf_file *mf = &mfs[i];
 		diag_init(dl, files[i]);
-		int rc = mf_load(files[i], &mf, dl);
+		int rc = mf_load(files[i], mf, dl);
+		if (!rc && mf_check_ports(mf, valid, nvalid, dl))
+			rc = -EINVAL;
 		diag_print(dl, stderr);
 		if (rc) {
 			bad = 1;
-		} else {
-			for (unsigned j = 0; j < mf.n; j++) {
-				struct emit e;
-				if (fmt == EMIT_JSON) {
-					mf_emit(&list, &mf.objs[j]);
-					continue;
-				}
-				if (!first)
-					fputs("---\n", stdout);
-				first = false;
-				emit_init(&e, stdout, fmt);
-				mf_emit(&e, &mf.objs[j]);
-				emit_finish(&e);
-			}
+			continue;
 		}
-		mf_free(&mf);
+		valid[nvalid++] = mf;
+		for (unsigned j = 0; j < mf->n; j++) {
+			struct emit e;
+			if (fmt == EMIT_JSON) {
+				mf_emit(&list, &mf->objs[j]);
+				continue;
+			}
+			if (!first)
+				fputs("---\n", stdout);
+			first = false;
+			emit_init(&e, stdout, fmt);
+			mf_emit(&e, &mf->objs[j]);
+			emit_finish(&e);
+		}
 	}
+	for (int i = 0; i < n; i++)
+		mf_free(&mfs[i]);
+	free(mfs);
+	free(valid);
 	free(dl);
 	if (fmt == EMIT_JSON) {
 		status_emit_list_end(&list);

@@ -84,9 +84,12 @@ echo "$BOARD" >etc/podinit/board
 } >etc/podinit/board.conf
 
 : >etc/podinit/modules
-for m in $MODULES; do
-    src=$K/linux/lib/modules/$KVER/kernel/$m
-    [ -f "$src" ] || die "module $m (MODULES in boards/$BOARD/board.mk) is not in $K/linux/lib/modules/$KVER/kernel/"
+# MODULES and what they depend on, dependencies first (rootfs/moddeps.py)
+KMOD=$K/linux/lib/modules/$KVER/kernel
+ORDERED=$(python3 "$TOP/rootfs/moddeps.py" "$KMOD" $MODULES) ||
+    die "the modules of boards/$BOARD/board.mk (MODULES) are not all in $KMOD"
+for m in $ORDERED; do
+    src=$KMOD/$m
     b=${m##*/}
     [ ! -e "lib/modules/$b" ] || die "two modules named $b in MODULES"
     install -m 644 "$src" "lib/modules/$b"

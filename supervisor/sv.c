@@ -44,6 +44,7 @@ static void sv_request_stop(struct sv *sv, enum stop_how how, const char *who);
 static void reconcile(struct sv *sv)
 {
 	sv->need_reconcile = false;
+	sv->need_services = true; /* Services, pods, addresses may all change */
 	/* running pods against the manifests */
 	for (struct pod *p = sv->node.pods, *next; p; p = next) {
 		next = p->next;
@@ -94,6 +95,7 @@ static void on_pod_changed(struct node_observer *o, struct pod *p, enum node_cha
 	(void)p;
 	if (what == NODE_POD_DONE)
 		sv->need_reconcile = true;
+	sv->need_services = true; /* endpoints follow readiness */
 }
 
 /* ---- event sources -------------------------------------------------- */
@@ -409,6 +411,11 @@ static void setup_node(struct sv *sv)
 				   n->board.watchdog_dev, strerror(-rc));
 	}
 	sv->debug = sv->ctl.debug = sv->cfg.pid1 && cmdline_has("podinit.debug=1");
+	if (net_init(&sv->net, &n->board, sv->cfg.data, n->self_netns))
+		events_add(&n->events, true, "podinit", "NetworkUnavailable",
+			   "no pod network (pods get lo only): %s", sv->net.err);
+	n->net = &sv->net;
+	sv->need_services = true; /* the table's base chains: egress masquerade */
 }
 
 /* Until every pod has stopped after a stop request. */
@@ -424,6 +431,10 @@ static void run(struct sv *sv)
 		if (sv->need_reconcile)
 			reconcile(sv);
 		free_dead(&sv->node);
+		if (sv->need_services) {
+			sv->need_services = false;
+			services_sync(&sv->node);
+		}
 		ctl_flush(&sv->ctl);
 		if (sv->stopping && !sv->node.pods && !sv->node.nleftover)
 			break;
@@ -436,6 +447,7 @@ static void run(struct sv *sv)
 
 static void sv_free(struct sv *sv)
 {
+	net_fini(&sv->net);
 	watchdog_close(&sv->watchdog);
 	console_close(&sv->console);
 	ctl_close(&sv->ctl);

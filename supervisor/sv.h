@@ -13,6 +13,7 @@
 #include "config.h"
 #include "console.h"
 #include "ctl.h"
+#include "net.h"
 #include "node.h"
 #include "stop.h"
 #include "watchdog.h"
@@ -20,6 +21,7 @@
 struct sv {
 	struct config cfg;
 	struct node node;
+	struct net net;           /* the pod network (node.net points here when up) */
 	struct node_observer observer; /* the reconciler's ear on the lifecycle */
 	struct ctl ctl;
 	struct console console;   /* with --console (PID 1: /dev/console) */
@@ -30,6 +32,7 @@ struct sv {
 	bool debug;               /* podinit.debug=1 on the kernel command line */
 	bool stopping;            /* SIGTERM/poweroff: terminate everything, then exit */
 	bool need_rescan, need_reconcile;
+	bool need_services;       /* pods or Services changed: sync the table and hosts */
 	enum stop_how stop_how;
 };
 

@@ -6,15 +6,32 @@ BOARD_DESC := QEMU virt machine, 32-bit ARMv7 hard-float (armhf)
 # `*` stands for the ABI (e.g. 6.1.0-50), so the -rt- flavour does not match.
 KERNEL_PKG_GLOB := linux-image-*-armmp
 QEMU_SYSTEM := qemu-system-arm
-QEMU_ARGS := -M virt -m 256 -nographic -no-reboot -nic none
+QEMU_ARGS := -M virt -m 256 -nographic -no-reboot -netdev user,id=net0 -device virtio-net-device,netdev=net0
 KERNEL_CMDLINE := console=ttyAMA0 panic=-1 rdinit=/sbin/init quiet
 CONSOLE := ttyAMA0
 # Put into the initramfs as /lib/modules/*.ko, which PID 1 loads; paths are under the kernel's
 # lib/modules/<version>/kernel/. overlay (every container's root), loop + squashfs
 # (rootfs.squashfs images); the watchdog is softdog: the armmp kernel has no i6300esb
 # driver, and QEMU no SP805 model.
+# The pod network (docs/network.md): the bridge and veths, nf_tables with NAT, conntrack,
+# masquerade, random choice, fib and reject; rootfs/moddeps.py adds what they depend on
+# (llc, stp, nfnetlink, nf_conntrack, nf_nat, ...) in load order. crc32c_generic is
+# libcrc32c's soft dependency, named by an alias moddeps.py cannot resolve: listed first.
+NET_MODULES := net/bridge/bridge.ko drivers/net/veth.ko crypto/crc32c_generic.ko net/netfilter/nf_tables.ko \
+           net/netfilter/nft_chain_nat.ko net/netfilter/nft_nat.ko net/netfilter/nft_masq.ko \
+           net/netfilter/nft_ct.ko net/netfilter/nft_numgen.ko net/ipv4/netfilter/nft_fib_ipv4.ko \
+           net/ipv4/netfilter/nft_reject_ipv4.ko
 MODULES := fs/overlayfs/overlay.ko drivers/block/loop.ko fs/squashfs/squashfs.ko \
-           drivers/watchdog/softdog.ko
+           drivers/watchdog/softdog.ko \
+           $(NET_MODULES) drivers/virtio/virtio_mmio.ko drivers/net/virtio_net.ko
+# The uplink: QEMU's user-mode network (slirp) gives the guest 10.0.2.15/24, the host as
+# 10.0.2.2 and a DNS forwarder at 10.0.2.3, always the same: a static address.
+UPLINK := eth0
+UPLINK_ADDR := 10.0.2.15/24
+UPLINK_GATEWAY := 10.0.2.2
+DNS := 10.0.2.3
+POD_CIDR := 10.88.0.1/16
+SERVICE_CIDR := 10.96.0.0/16
 WATCHDOG_DEV := /dev/watchdog0
 WATCHDOG_TIMEOUT := 30
 # A pod annotated podinit.io/critical: "true" that stays unhealthy this many seconds

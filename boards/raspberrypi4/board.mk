@@ -16,8 +16,18 @@ KERNEL_CMDLINE := console=ttyS1,115200 panic=-1 rdinit=/sbin/init cgroup_enable=
 CONSOLE := ttyS1
 # Debian's arm64 kernel: overlay (every container's root), loop + squashfs (rootfs.squashfs
 # images) and the watchdog bcm2835_wdt are modules (Raspberry Pi OS builds the watchdog in).
+# The pod network (docs/network.md), and the Pi 4's Ethernet (genet) as the uplink;
+# rootfs/moddeps.py adds their dependencies in load order.
+NET_MODULES := net/bridge/bridge.ko drivers/net/veth.ko crypto/crc32c_generic.ko net/netfilter/nf_tables.ko \
+           net/netfilter/nft_chain_nat.ko net/netfilter/nft_nat.ko net/netfilter/nft_masq.ko \
+           net/netfilter/nft_ct.ko net/netfilter/nft_numgen.ko net/ipv4/netfilter/nft_fib_ipv4.ko \
+           net/ipv4/netfilter/nft_reject_ipv4.ko
 MODULES := fs/overlayfs/overlay.ko drivers/block/loop.ko fs/squashfs/squashfs.ko \
-           drivers/watchdog/bcm2835_wdt.ko
+           drivers/watchdog/bcm2835_wdt.ko $(NET_MODULES) drivers/net/ethernet/broadcom/genet/genet.ko
+# The uplink: set UPLINK_ADDR (A.B.C.D/N) and UPLINK_GATEWAY for the site's network.
+UPLINK := eth0
+POD_CIDR := 10.88.0.1/16
+SERVICE_CIDR := 10.96.0.0/16
 WATCHDOG_DEV := /dev/watchdog0
 # the BCM2835 watchdog's hardware maximum is 15 s
 WATCHDOG_TIMEOUT := 15

@@ -113,6 +113,13 @@ static void apply_text(struct ctl_client *cl, const struct ctl_cmd *cmd, const s
 	}
 	diag_init(dl, name);
 	int rc = mf_parse(text, strlen(text), &mf, dl);
+	char fname[256];
+	if (!rc && mf.n) {
+		file_name(name, &mf, fname, sizeof fname);
+		/* a port that another manifest of the device claims already */
+		if (store_check_set(ctl->node->store, fname, &mf, dl))
+			rc = -EINVAL;
+	}
 	struct membuf m;
 	if (ctl_mb_open(&m)) {
 		diag_print(dl, m.f);
@@ -126,8 +133,6 @@ static void apply_text(struct ctl_client *cl, const struct ctl_cmd *cmd, const s
 		ctl_exit(cl, 1);
 		return;
 	}
-	char fname[256];
-	file_name(name, &mf, fname, sizeof fname);
 	/* what each object is to the device: new, changed or the same */
 	const char *word[LIM_DOCUMENTS];
 	bool changes = false;

@@ -61,11 +61,6 @@ static int selector_match(const char *sel, const struct mf_list *labels)
 
 /* ---- get ------------------------------------------------------------ */
 
-static bool host_net(const struct pod *p)
-{
-	return p->spec->spec.host_network.set && p->spec->spec.host_network.i;
-}
-
 static void table_head(FILE *f, bool wide, bool all_ns)
 {
 	if (all_ns)
@@ -87,7 +82,8 @@ static void table_row(FILE *f, const struct pod *p, bool wide, bool all_ns)
 	if (wide) {
 		char host[64] = "";
 		gethostname(host, sizeof host);
-		fprintf(f, "   %-15s %s", host_net(p) ? "<host>" : "<none>", host);
+		char ip[16];
+		fprintf(f, "   %-15s %s", *pod_ip(p, ip) ? ip : "<none>", host);
 	}
 	fputc('\n', f);
 }

@@ -10,7 +10,7 @@
 #include "lim.h"
 #include "quantity.h"
 
-enum key_type { K_STR, K_SECONDS, K_BYTES, K_COUNT, K_SECCOMP };
+enum key_type { K_STR, K_SECONDS, K_BYTES, K_COUNT, K_SECCOMP, K_CIDR, K_IP, K_UPLINK_ADDR };
 
 struct key {
 	const char *name;
@@ -32,6 +32,12 @@ static const struct key keys[] = {
 	KEY("POD_PIDS_LIMIT", K_COUNT, pod_pids_limit, 16, 4194304, "a count from 16 to 4194304"),
 	KEY("MAX_PODS", K_COUNT, max_pods, 1, LIM_PODS, "a count from 1 to " LIM_STR(LIM_PODS)),
 	KEY("TMPFS_DEFAULT", K_BYTES, tmpfs_default, 0, 0, "a quantity"),
+	KEY("POD_CIDR", K_CIDR, pod_cidr, 8, 30, "an IPv4 address/prefix (8 to 30), e.g. 10.88.0.1/16"),
+	KEY("SERVICE_CIDR", K_CIDR, service_cidr, 8, 30, "an IPv4 range/prefix (8 to 30), e.g. 10.96.0.0/16"),
+	KEY("UPLINK", K_STR, uplink, 0, 0, ""),
+	KEY("UPLINK_ADDR", K_UPLINK_ADDR, uplink_addr, 1, 32, "dhcp or an IPv4 address/prefix"),
+	KEY("UPLINK_GATEWAY", K_IP, uplink_gateway, 0, 0, "an IPv4 address"),
+	KEY("DNS", K_IP, dns, 0, 0, "an IPv4 address"),
 };
 
 static void defaults(struct board *b)
@@ -42,6 +48,30 @@ static void defaults(struct board *b)
 	b->seccomp_default = true;
 	b->pod_pids_limit = 1024;
 	b->max_pods = LIM_PODS;
+	snprintf(b->pod_cidr, sizeof b->pod_cidr, "10.88.0.1/16");
+	snprintf(b->service_cidr, sizeof b->service_cidr, "10.96.0.0/16");
+}
+
+/* A.B.C.D, each part 0..255 */
+static bool is_ip(const char *v)
+{
+	unsigned a[4];
+	char end;
+	return sscanf(v, "%3u.%3u.%3u.%3u%c", &a[0], &a[1], &a[2], &a[3], &end) == 4 && a[0] < 256 &&
+	       a[1] < 256 && a[2] < 256 && a[3] < 256;
+}
+
+/* A.B.C.D/N with min <= N <= max */
+static bool is_cidr(const char *v, int64_t min, int64_t max)
+{
+	char ip[20], *end;
+	const char *slash = strchr(v, '/');
+	if (!slash || (size_t)(slash - v) >= sizeof ip)
+		return false;
+	memcpy(ip, v, (size_t)(slash - v));
+	ip[slash - v] = 0;
+	long n = strtol(slash + 1, &end, 10);
+	return is_ip(ip) && slash[1] && !*end && n >= min && n <= max;
 }
 
 static void trim(char *s)
@@ -81,6 +111,21 @@ static int set(struct board *b, const struct key *k, const char *v)
 		if (strcmp(v, "RuntimeDefault") && strcmp(v, "Unconfined"))
 			return -EINVAL;
 		*(bool *)dst = !strcmp(v, "RuntimeDefault");
+		return 0;
+	case K_CIDR:
+		if (!is_cidr(v, k->min, k->max))
+			return -EINVAL;
+		snprintf(dst, k->size, "%s", v);
+		return 0;
+	case K_UPLINK_ADDR:
+		if (*v && strcmp(v, "dhcp") && !is_cidr(v, k->min, k->max))
+			return -EINVAL;
+		snprintf(dst, k->size, "%s", v);
+		return 0;
+	case K_IP:
+		if (*v && !is_ip(v))
+			return -EINVAL;
+		snprintf(dst, k->size, "%s", v);
 		return 0;
 	}
 	return -EINVAL;

@@ -23,6 +23,13 @@ struct board {
 	int64_t tmpfs_default;      /* bytes of RAM a container's writable layer or a
 				     * memory emptyDir may fill when nothing else bounds it;
 				     * 0: a quarter of the device's memory */
+	/* the network (docs/network.md) */
+	char pod_cidr[20];          /* the bridge's address and the pod range: 10.88.0.1/16 */
+	char service_cidr[20];      /* ClusterIP addresses: 10.96.0.0/16 */
+	char uplink[16];            /* the device's interface to the world: "" = none */
+	char uplink_addr[20];       /* its address: A.B.C.D/N, "dhcp", or "" (left alone) */
+	char uplink_gateway[16];    /* the default route through it (with a static address) */
+	char dns[16];               /* the nameserver pods get; "" = the device's resolv.conf */
 };
 
 /* Fills b from `conf` (a missing file leaves the defaults); the name comes

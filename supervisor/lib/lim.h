@@ -23,6 +23,9 @@
 #define LIM_MANIFEST_FILES   128           /* *.yaml files in the manifests directory */
 #define LIM_PODS             128           /* pods running at once (the board's MAX_PODS may say fewer) */
 #define LIM_CONTAINERS       64            /* containers of one pod, init and app together */
+#define LIM_NET_LEASES       512           /* remembered pod addresses, ClusterIPs, NodePorts (each) */
+#define LIM_SVC_ENTRIES      512           /* Service ports and hostPorts in the table */
+#define LIM_SVC_ENDPOINTS    2048          /* endpoints over all of them */
 #define LIM_CG_LEFTOVER      32            /* cgroups waiting for their last processes to go */
 #define LIM_TIMERS           2048          /* armed deadlines at once */
 #define LIM_CTL_CLIENTS      16            /* control connections at once */

@@ -1,9 +1,9 @@
 /* action.c - exec, httpGet, tcpSocket and sleep handlers.
  *
  * Success is Kubernetes': exit status 0, an HTTP status from 200 to 399,
- * a TCP connection accepted. HTTP is HTTP/1.1 to the pod's own address
- * from inside its network namespace (127.0.0.1 until the pod network
- * exists), with the kubelet's User-Agent. Exactly one `done` per run. */
+ * a TCP connection accepted. HTTP and TCP go to the pod's own address
+ * (the kubelet's default host) from inside its network namespace, with
+ * the kubelet's User-Agent. Exactly one `done` per run. */
 #include "action.h"
 #include "base.h"
 
@@ -165,6 +165,13 @@ static void run_exec(struct action *a)
 
 /* ---- HTTP and TCP --------------------------------------------------- */
 
+/* The default host of a probe or hook: the pod's address, or 127.0.0.1
+ * inside its namespace when it has none (no pod network on this device). */
+static const char *probe_host(const struct pod *p, char ip[16])
+{
+	return *pod_ip(p, ip) ? ip : "127.0.0.1";
+}
+
 static int port_number(const struct container *c, const struct mf_val *port)
 {
 	if (!port->s)
@@ -195,11 +202,11 @@ static void on_socket(struct loop *l, struct loop_watch *w, uint32_t events)
 			return;
 		}
 		const struct mf_http *h = a->http;
-		char req[2048];
+		char req[2048], ip[16];
 		int n = snprintf(req, sizeof req,
 				 "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: kube-probe/1.33\r\n"
 				 "Accept: */*\r\nConnection: close\r\n",
-				 h->path.s, h->host.set ? h->host.s : "127.0.0.1");
+				 h->path.s, h->host.set ? h->host.s : probe_host(a->c->pod, ip));
 		const struct mf_http_header *hd = h->headers.v;
 		for (uint32_t i = 0; i < h->headers.n && n > 0 && (size_t)n < sizeof req; i++)
 			n += snprintf(req + n, sizeof req - (size_t)n, "%s: %s\r\n", hd[i].name.s,
@@ -246,7 +253,8 @@ static void run_socket(struct action *a)
 	const struct mf_val *host = a->http ? &a->http->host : &a->tcp->host;
 	int num = port_number(c, port);
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)num)};
-	const char *h = host->set ? host->s : "127.0.0.1";
+	char ip[16];
+	const char *h = host->set ? host->s : probe_host(c->pod, ip);
 	if (num <= 0 || num > 65535) {
 		fail_soon(a, "no port %s", port->s ? port->s : "?");
 		return;

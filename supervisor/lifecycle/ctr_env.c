@@ -6,6 +6,7 @@
 #include "ctr_env.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +34,7 @@ static int field_value(struct container *c, const char *path, char *buf, size_t 
 {
 	const struct pod *p = c->pod;
 	const char *v = "";
-	char key[256];
+	char key[256], ip[16];
 	if (!strcmp(path, "metadata.name"))
 		v = p->name;
 	else if (!strcmp(path, "metadata.namespace"))
@@ -43,8 +44,10 @@ static int field_value(struct container *c, const char *path, char *buf, size_t 
 	else if (!strcmp(path, "spec.nodeName")) {
 		if (gethostname(buf, len) == 0)
 			return 0;
-	} else if (!strncmp(path, "status.", 7)) {
-		v = "127.0.0.1"; /* until the pod network exists: see docs/runtime.md */
+	} else if (!strcmp(path, "status.podIP") || !strcmp(path, "status.podIPs")) {
+		v = pod_ip(p, ip);
+	} else if (!strcmp(path, "status.hostIP") || !strcmp(path, "status.hostIPs")) {
+		v = pod_host_ip(p, ip);
 	} else if (sscanf(path, "metadata.labels['%255[^']']", key) == 1)
 		label_value(&p->spec->meta.labels, key, &v);
 	else if (sscanf(path, "metadata.annotations['%255[^']']", key) == 1)
@@ -127,10 +130,15 @@ static int env_base(struct container *c, const struct image *img, uid_t uid, str
 	const char *hn = c->pod->spec->spec.hostname.set ? c->pod->spec->spec.hostname.s : c->pod->name;
 	if (!rc)
 		rc = envlist_set(e, a, "HOSTNAME", 8, hn, strlen(hn));
-	/* runc sets HOME when the image does not; its home directory from
-	 * passwd would be exact, root's and / are what nearly every image has */
+	/* as runc: HOME from the user's passwd entry in the image when neither
+	 * the image nor the pod sets it (env below may still), else / */
 	if (!rc && !envlist_get(e, "HOME", 4)) {
-		const char *home = uid == 0 ? "/root" : "/";
+		char home[256];
+		int root = open(img->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (root < 0 || image_user_home(root, uid, home, sizeof home))
+			snprintf(home, sizeof home, "/");
+		if (root >= 0)
+			close(root);
 		rc = envlist_set(e, a, "HOME", 4, home, strlen(home));
 	}
 	return rc;

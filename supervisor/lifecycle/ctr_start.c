@@ -9,6 +9,7 @@
 #include "ctr_env.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <fcntl.h>
@@ -376,6 +377,8 @@ static int launch(struct container *c, struct start *st)
 		.cgroup_fd = c->cg_live ? cg_fd_v2(&c->cg) : -1};
 	c->path = req.path;
 	c->cred = req.cred;
+	int sig = st->img.cfg.stop_signal ? image_signal_number(st->img.cfg.stop_signal) : -1;
+	c->stop_signal = sig > 0 ? sig : SIGTERM;
 	int e = spawn_start(&req, &c->proc);
 	if (e) {
 		fail_wait(c, "CreateContainerError", "cannot start the process: %s", strerror(-e));

@@ -19,6 +19,8 @@
 #include "events.h"
 #include "lim.h"
 #include "loop.h"
+#include "net.h"
+#include "services.h"
 #include "squash.h"
 
 struct pod;
@@ -54,6 +56,8 @@ struct node {
 	struct cg leftover[LIM_CG_LEFTOVER]; /* groups to remove once their processes are gone */
 	unsigned nleftover, leftover_tries;
 	struct loop_timer leftover_timer;
+	struct net *net;           /* the pod network; NULL or not up: pods get none */
+	struct services services;  /* what the Services' table and hosts files hold */
 	struct node_observer *observer;
 };
 

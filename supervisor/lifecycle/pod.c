@@ -432,7 +432,7 @@ static void ctr_term(struct container *c)
 	if (c->term_sent || c->proc.pid <= 0 || c->pre_stop.running)
 		return; /* SIGTERM follows the preStop hook (rule 21) */
 	ctr_event(c, false, "Killing", "Stopping container %s", c->spec->name.s);
-	spawn_signal(&c->proc, SIGTERM);
+	spawn_signal(&c->proc, c->stop_signal ? c->stop_signal : SIGTERM); /* StopSignal */
 	c->term_sent = true;
 	c->term_sent_mono = loop_now();
 	if (p->grace_over) /* the budget is spent: SIGKILL follows soon */

@@ -18,6 +18,7 @@
 #include "logfile.h"
 #include "loop.h"
 #include "manifest.h"
+#include "net.h"
 #include "probe.h"
 #include "spawn.h"
 
@@ -60,6 +61,7 @@ struct container {
 	char **envp;         /* its environment, for exec probes and hooks */
 	const char *path;    /* its PATH */
 	struct spawn_cred cred;
+	int stop_signal;     /* the image's StopSignal, else SIGTERM */
 	struct probe probes[PROBE_KINDS];
 	struct action post_start, pre_stop;
 	bool killing;      /* a probe or hook failure is stopping this instance */
@@ -91,6 +93,7 @@ struct pod {
 	struct container *ctrs; /* init list, then app containers */
 	unsigned nctrs, ninit;
 	int netns, ipcns, utsns;
+	struct net_attach net; /* its address and veth on the bridge (sandbox.c) */
 	struct spawn_proc pause; /* shareProcessNamespace: the init of the pod's
 				  * PID namespace; its pidfd names that namespace */
 	struct cg cg;
@@ -133,5 +136,10 @@ unsigned pod_ready_count(const struct pod *p, unsigned *total);
 unsigned pod_restarts(const struct pod *p);
 const char *pod_status_reason(const struct pod *p, char *buf, size_t len); /* get pods STATUS */
 struct container *pod_container(struct pod *p, const char *name);
+/* The one accessor for a pod's address, dotted: its own on the bridge, the
+ * device's for a hostNetwork pod, "" while it has none (status.podIP). */
+const char *pod_ip(const struct pod *p, char buf[16]);
+/* The device's address (status.hostIP), "" without the pod network. */
+const char *pod_host_ip(const struct pod *p, char buf[16]);
 
 #endif

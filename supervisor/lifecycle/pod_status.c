@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 #include "pod.h"
+#include "net_link.h"
+#include "node.h"
 
 /* getPhase counts what the container statuses show: a container still
  * being created (CS_STARTING) shows waiting ContainerCreating, so it is
@@ -123,4 +125,28 @@ struct container *pod_container(struct pod *p, const char *name)
 bool pod_healthy(const struct pod *p)
 {
 	return pod_ready(p) || !strcmp(pod_phase(p), "Succeeded");
+}
+
+static bool on_host_network(const struct pod *p)
+{
+	return p->spec->spec.host_network.set && p->spec->spec.host_network.i;
+}
+
+const char *pod_host_ip(const struct pod *p, char buf[16])
+{
+	const struct net *n = p->node->net;
+	buf[0] = 0;
+	if (n && n->up)
+		net_fmt_ip(n->host_ip, buf);
+	return buf;
+}
+
+const char *pod_ip(const struct pod *p, char buf[16])
+{
+	buf[0] = 0;
+	if (on_host_network(p))
+		return pod_host_ip(p, buf);
+	if (p->net.ip)
+		net_fmt_ip(p->net.ip, buf);
+	return buf;
 }

@@ -29,6 +29,7 @@
 #include "state.h"
 #include "store.h"
 #include "node.h"
+#include "services.h"
 
 static int why_fmt(char *why, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int why_fmt(char *why, size_t len, const char *fmt, ...)
@@ -136,6 +137,9 @@ out:
 	return rc;
 }
 
+/* /etc/hosts (the pod and the Services, services.c), hostname, and
+ * resolv.conf: the board's DNS when it names one, else the device's own,
+ * as dnsPolicy Default would give. */
 static int write_etc(struct pod *p, char *why, size_t len)
 {
 	char path[PATH_MAX + 32], text[512];
@@ -143,23 +147,25 @@ static int write_etc(struct pod *p, char *why, size_t len)
 	snprintf(path, sizeof path, "%s/etc", p->dir);
 	if (mkdir(path, 0755) < 0 && errno != EEXIST)
 		return WHY("cannot create %s: %s", path, strerror(errno));
-	int n = snprintf(text, sizeof text,
-			 "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-			 "127.0.1.1\t%s\n", hn);
 	snprintf(path, sizeof path, "%s/etc/hosts", p->dir);
-	int rc = write_file(path, text, (size_t)n, 0644);
-	n = snprintf(text, sizeof text, "%s\n", hn);
-	snprintf(path, sizeof path, "%s/etc/hostname", p->dir);
+	int rc = services_write_hosts(p->node, p);
+	int n = snprintf(text, sizeof text, "%s\n", hn);
+	if (!rc)
+		snprintf(path, sizeof path, "%s/etc/hostname", p->dir);
 	rc = rc ? rc : write_file(path, text, (size_t)n, 0644);
-	/* resolv.conf: the device's own, as dnsPolicy Default would give */
 	char resolv[4096];
 	ssize_t r = 0;
-	int fd = open("/etc/resolv.conf", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		r = read(fd, resolv, sizeof resolv);
-		close(fd);
+	if (p->node->board.dns[0]) {
+		r = snprintf(resolv, sizeof resolv, "nameserver %s\n", p->node->board.dns);
+	} else {
+		int fd = open("/etc/resolv.conf", O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			r = read(fd, resolv, sizeof resolv);
+			close(fd);
+		}
 	}
-	snprintf(path, sizeof path, "%s/etc/resolv.conf", p->dir);
+	if (!rc)
+		snprintf(path, sizeof path, "%s/etc/resolv.conf", p->dir);
 	rc = rc ? rc : write_file(path, resolv, r > 0 ? (size_t)r : 0, 0644);
 	if (rc)
 		return WHY("cannot write %s: %s", path, strerror(-rc));
@@ -300,13 +306,13 @@ static int volumes(struct pod *p, char *why, size_t len)
 		if (v[i].empty_dir.node.set && v[i].empty_dir.medium.set &&
 		    !strcmp(v[i].empty_dir.medium.s, "Memory")) {
 			char opts[64];
-			snprintf(opts, sizeof opts, "mode=1777,size=%lld",
+			snprintf(opts, sizeof opts, "mode=0777,size=%lld",
 				 (long long)memory_volume_bytes(p, &v[i].empty_dir));
 			if (mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
 				return WHY("cannot mount tmpfs for %s: %s", v[i].name.s, strerror(errno));
 			p->mem_tmpfs++;
 		} else if (v[i].empty_dir.node.set) {
-			chmod(dir, 01777); /* shared by containers running as any user */
+			chmod(dir, 0777); /* as the kubelet makes it: any user of the pod may write */
 		} else if (config_volume(p, &v[i], dir, why, len)) {
 			return -1;
 		}
@@ -319,30 +325,11 @@ static int volumes(struct pod *p, char *why, size_t len)
  * its pidfd. */
 static int make_pid_namespace(struct pod *p, char *why, size_t len)
 {
+	if (!p->spec->spec.share_pid.set || !p->spec->spec.share_pid.i)
+		return 0;
 	int rc = spawn_pause("/proc/self/exe", &p->pause);
 	if (rc)
 		return WHY("cannot create the pod's PID namespace: %s", strerror(-rc));
-	return 0;
-}
-
-int sandbox_create(struct pod *p, char *why, size_t len)
-{
-	int rc = state_mkdir_p(p->dir, 0700);
-	if (rc)
-		return WHY("cannot create %s: %s", p->dir, strerror(-rc));
-	if (make_namespaces(p, why, len) || write_etc(p, why, len) || volumes(p, why, len))
-		return -1;
-	if (p->spec->spec.share_pid.set && p->spec->spec.share_pid.i && make_pid_namespace(p, why, len))
-		return -1;
-	if (p->node->cg_ok) {
-		/* the pod's processes together, a fork bomb included, as the
-		 * kubelet's podPidsLimit */
-		struct cg_limits lim = {-1, -1, -1, p->node->board.pod_pids_limit};
-		rc = cg_create(&p->node->cg, NULL, p->name, &lim, &p->cg);
-		if (rc)
-			return WHY("cannot create the pod cgroup: %s", strerror(-rc));
-		p->cg_live = true;
-	}
 	return 0;
 }
 
@@ -368,20 +355,63 @@ static void rm_tree(int dfd)
 	closedir(d);
 }
 
-void sandbox_destroy(struct pod *p)
+/* ---- the steps ---------------------------------------------------------- */
+
+static int make_dir(struct pod *p, char *why, size_t len)
 {
-	if (p->cg_live && cg_destroy(&p->cg) == 0)
-		p->cg_live = false;
-	if (p->pause.pid > 0) {
-		spawn_signal(&p->pause, SIGKILL); /* reaped by the supervisor's SIGCHLD loop */
-		spawn_forget(&p->pause);
+	int rc = state_mkdir_p(p->dir, 0700);
+	return rc ? WHY("cannot create %s: %s", p->dir, strerror(-rc)) : 0;
+}
+
+static void remove_dir(struct pod *p)
+{
+	int d = open(p->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (d >= 0) {
+		rm_tree(d);
+		rmdir(p->dir);
 	}
+}
+
+static void close_namespaces(struct pod *p)
+{
 	int *fds[3] = {&p->netns, &p->ipcns, &p->utsns};
 	for (int i = 0; i < 3; i++)
 		if (*fds[i] >= 0) {
 			close(*fds[i]);
 			*fds[i] = -1;
 		}
+}
+
+static void lease_key(const struct pod *p, char *key, size_t len)
+{
+	snprintf(key, len, "%s/%s", p->spec->meta.namespace_.set ? p->spec->meta.namespace_.s : "default",
+		 p->name);
+}
+
+/* The pod's address and veth. Without the pod network (it could not be
+ * set up: the event NetworkUnavailable said why) a pod runs with lo
+ * alone; a hostNetwork pod uses the device's. */
+static int attach_network(struct pod *p, char *why, size_t len)
+{
+	struct net *net = p->node->net;
+	if (!net || !net->up || p->netns < 0 || (p->spec->spec.host_network.set && p->spec->spec.host_network.i))
+		return 0;
+	char key[IPAM_KEY], reason[240];
+	lease_key(p, key, sizeof key);
+	int rc = net_attach(net, key, p->netns, &p->net, reason, sizeof reason);
+	return rc ? WHY("pod network: %s", reason) : 0;
+}
+
+static void detach_network(struct pod *p)
+{
+	char key[IPAM_KEY];
+	lease_key(p, key, sizeof key);
+	if (p->node->net)
+		net_detach(p->node->net, key, &p->net);
+}
+
+static void unmount_volumes(struct pod *p)
+{
 	const struct mf_volume *v = p->spec->spec.volumes.v;
 	for (uint32_t i = 0; p->mem_tmpfs && i < p->spec->spec.volumes.n; i++)
 		if (v[i].empty_dir.medium.set && !strcmp(v[i].empty_dir.medium.s, "Memory")) {
@@ -390,11 +420,70 @@ void sandbox_destroy(struct pod *p)
 			    umount2(dir, MNT_DETACH) == 0)
 				p->mem_tmpfs--;
 		}
-	int d = open(p->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (d >= 0) {
-		rm_tree(d);
-		rmdir(p->dir);
+}
+
+static void stop_pause(struct pod *p)
+{
+	if (p->pause.pid > 0) {
+		spawn_signal(&p->pause, SIGKILL); /* reaped by the supervisor's SIGCHLD loop */
+		spawn_forget(&p->pause);
 	}
+}
+
+/* the pod's processes together, a fork bomb included, as the kubelet's
+ * podPidsLimit */
+static int make_cgroup(struct pod *p, char *why, size_t len)
+{
+	if (!p->node->cg_ok)
+		return 0;
+	struct cg_limits lim = {-1, -1, -1, p->node->board.pod_pids_limit};
+	int rc = cg_create(&p->node->cg, NULL, p->name, &lim, &p->cg);
+	if (rc)
+		return WHY("cannot create the pod cgroup: %s", strerror(-rc));
+	p->cg_live = true;
+	return 0;
+}
+
+/* a group still busy stays live: pod_free hands it to the leftovers */
+static void remove_cgroup(struct pod *p)
+{
+	if (p->cg_live && cg_destroy(&p->cg) == 0)
+		p->cg_live = false;
+}
+
+/* In order; undone in reverse, each undo safe to run when its make did
+ * not (or did only part of its work). */
+static const struct step {
+	int (*make)(struct pod *p, char *why, size_t len);
+	void (*undo)(struct pod *p);
+} steps[] = {
+	{make_dir, remove_dir},
+	{make_namespaces, close_namespaces},
+	{attach_network, detach_network}, /* before the files: /etc/hosts names the address */
+	{write_etc, NULL},                /* in the pod directory */
+	{volumes, unmount_volumes},
+	{make_pid_namespace, stop_pause},
+	{make_cgroup, remove_cgroup},
+};
+#define NSTEPS (sizeof steps / sizeof *steps)
+
+int sandbox_create(struct pod *p, char *why, size_t len)
+{
+	for (size_t i = 0; i < NSTEPS; i++)
+		if (steps[i].make(p, why, len)) {
+			while (i-- > 0)
+				if (steps[i].undo)
+					steps[i].undo(p);
+			return -1;
+		}
+	return 0;
+}
+
+void sandbox_destroy(struct pod *p)
+{
+	for (size_t i = NSTEPS; i-- > 0;)
+		if (steps[i].undo)
+			steps[i].undo(p);
 }
 
 static int open_beneath(const char *dir, const char *rel)

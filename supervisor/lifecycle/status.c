@@ -176,6 +176,21 @@ void status_emit_pod(struct emit *e, const struct pod *p)
 		emit_key(e, "message");
 		emit_str(e, p->setup_error);
 	}
+	char ip[16];
+	const char *addrs[2][2] = {{"hostIP", "hostIPs"}, {"podIP", "podIPs"}};
+	for (int k = 0; k < 2; k++) {
+		if (!*(k ? pod_ip(p, ip) : pod_host_ip(p, ip)))
+			continue;
+		emit_key(e, addrs[k][0]);
+		emit_str(e, ip);
+		emit_key(e, addrs[k][1]);
+		emit_list(e);
+		emit_map(e);
+		emit_key(e, "ip");
+		emit_str(e, ip);
+		emit_end(e);
+		emit_end(e);
+	}
 	if (p->stage >= PS_RUNNING || p->initialized)
 		key_time(e, "startTime", p->start_time.tv_sec ? &p->start_time : &p->created);
 	else

@@ -5,6 +5,7 @@
  * half-written. A file is re-parsed only when its inode, size or mtime
  * changed. */
 #include "store.h"
+#include "manifest_set.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -54,7 +55,7 @@ static int by_name(const void *a, const void *b)
 }
 
 /* Parses one file; on success replaces f->gen. */
-static bool load(struct store_file *f, const char *dir, struct events *ev)
+static bool load(const struct store *s, struct store_file *f, const char *dir, struct events *ev)
 {
 	char path[PATH_MAX];
 	snprintf(path, sizeof path, "%s/%s", dir, f->name);
@@ -70,6 +71,8 @@ static bool load(struct store_file *f, const char *dir, struct events *ev)
 	}
 	diag_init(dl, path);
 	int rc = mf_load(path, &g->file, dl);
+	if (!rc && store_check_set(s, f->name, &g->file, dl))
+		rc = -EINVAL;
 	/* every line, then the verdict: the operator sees FILE:LINE:COL */
 	for (unsigned i = 0; i < dl->n && i < 10; i++) {
 		const struct diag_entry *e = &dl->e[i];
@@ -178,7 +181,7 @@ bool store_scan(struct store *s, const char *dir, struct events *ev)
 		f->ino = st.st_ino;
 		f->size = st.st_size;
 		f->mtime = st.st_mtim;
-		changed |= load(f, dir, ev);
+		changed |= load(s, f, dir, ev);
 	}
 	for (; j < s->n; j++) {
 		changed = true;
@@ -271,4 +274,15 @@ int store_config_value(const struct mf_config *c, bool secret, const char *key, 
 		}
 	}
 	return -ENOENT;
+}
+
+unsigned store_check_set(const struct store *s, const char *as, const struct mf_file *f,
+			 struct diag_list *dl)
+{
+	const struct mf_file *others[LIM_MANIFEST_FILES];
+	unsigned n = 0;
+	for (unsigned i = 0; i < s->n; i++)
+		if (s->files[i].gen && strcmp(s->files[i].name, as))
+			others[n++] = &s->files[i].gen->file;
+	return mf_check_ports(f, others, n, dl);
 }

@@ -55,6 +55,11 @@ void gen_unref(struct gen *g);
  * NULL. */
 const struct mf_object *store_object(const struct store *s, enum mf_kind kind, const char *name,
 				     const struct store_file **file);
+/* The rules across files (manifest_set.h) for f, which is to replace the
+ * file named `as`, against every other file's last valid version: the
+ * errors go to dl; returns their number. */
+unsigned store_check_set(const struct store *s, const char *as, const struct mf_file *f,
+			 struct diag_list *dl);
 /* A ConfigMap or Secret by name, NULL if absent. */
 const struct mf_config *store_config(const struct store *s, enum mf_kind kind, const char *name);
 /* The value of key in a ConfigMap (data, binaryData decoded) or Secret

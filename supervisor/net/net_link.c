@@ -230,6 +230,20 @@ int net_route_default(struct nl_sock *s, uint32_t gw, int ifindex)
 	return nl_talk(s, m);
 }
 
+int net_route_link(struct nl_sock *s, uint32_t dst, unsigned prefix, int ifindex)
+{
+	struct msgbuf b;
+	struct nl_msg *m = msg(&b);
+	struct rtmsg rt = {.rtm_family = AF_INET, .rtm_dst_len = (unsigned char)prefix,
+			   .rtm_table = RT_TABLE_MAIN, .rtm_protocol = RTPROT_BOOT,
+			   .rtm_scope = RT_SCOPE_LINK, .rtm_type = RTN_UNICAST};
+	nl_begin(m, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, &rt, sizeof rt);
+	nl_put_be32(m, RTA_DST, dst);
+	nl_put_u32(m, RTA_OIF, (uint32_t)ifindex);
+	nl_end(m);
+	return nl_talk(s, m);
+}
+
 /* ---- a sweep -------------------------------------------------------------- */
 
 struct each {

@@ -29,6 +29,8 @@ int net_addr_add(struct nl_sock *s, int ifindex, uint32_t ip, unsigned prefix);
 int net_addr_flush(struct nl_sock *s, int ifindex);
 /* The default route through gw (replaced when there is one). */
 int net_route_default(struct nl_sock *s, uint32_t gw, int ifindex);
+/* dst/prefix on the link ifindex (no gateway), replacing one there. */
+int net_route_link(struct nl_sock *s, uint32_t dst, unsigned prefix, int ifindex);
 /* Calls fn for each link whose name starts with prefix (to sweep). */
 int net_link_each(struct nl_sock *s, const char *prefix,
 		  void (*fn)(int ifindex, const char *name, void *arg), void *arg);

@@ -52,10 +52,14 @@ struct image_config {
 	unsigned n_entrypoint, n_cmd, n_env;
 	const char *workdir; /* absolute; NULL when the image sets none */
 	const char *user;    /* User as written; NULL when the image sets none */
+	const char *stop_signal; /* StopSignal as written ("SIGQUIT"); NULL when none */
 	bool has_uid, has_gid; /* the parts of user that are numbers */
 	uid_t uid;
 	gid_t gid;
 };
+
+/* A signal by name (SIGQUIT, QUIT, any case) or number: 1..64, or -1. */
+int image_signal_number(const char *s);
 
 /* Decodes config.json text (len <= IMAGE_CONFIG_BYTES) with the YAML
  * reader. Unknown fields are ignored, keys match ignoring case and the last
@@ -105,5 +109,8 @@ const char *image_workdir(const struct image_config *cfg, const char *container_
  * has no entry; -ELOOP for a symlink refused or looping; -EFBIG for a file
  * over IMAGE_ETC_BYTES; other -errno. */
 int image_resolve_user(int rootfs_dirfd, const char *user, uid_t *uid, gid_t *gid);
+/* The home directory of uid in the image's /etc/passwd (an absolute path)
+ * into buf; -ENOENT without such an entry, else as image_resolve_user. */
+int image_user_home(int rootfs_dirfd, uid_t uid, char *buf, size_t len);
 
 #endif

@@ -31,6 +31,30 @@ static const char *check_user(const char *s)
 	return s[0] ? image_user_parse(s, &sp) : NULL;
 }
 
+int image_signal_number(const char *s)
+{
+	static const char *const names[] = {
+		NULL,   "HUP",  "INT",  "QUIT", "ILL",  "TRAP", "ABRT",   "BUS",  "FPE",   "KILL", "USR1",
+		"SEGV", "USR2", "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN",
+		"TTOU", "URG",  "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO",  "PWR",  "SYS"};
+	if (*s >= '0' && *s <= '9') {
+		char *end;
+		long n = strtol(s, &end, 10);
+		return *end || n < 1 || n > 64 ? -1 : (int)n;
+	}
+	if (!strncasecmp(s, "SIG", 3))
+		s += 3;
+	for (int i = 1; i < (int)(sizeof names / sizeof *names); i++)
+		if (!strcasecmp(s, names[i]))
+			return i;
+	return -1;
+}
+
+static const char *check_signal(const char *s)
+{
+	return !s[0] || image_signal_number(s) > 0 ? NULL : "is not a signal (SIGQUIT, QUIT or 3)";
+}
+
 /* The fields of "config" that podinit uses; all others are ignored. */
 static const struct cfg_field {
 	const char *name;
@@ -46,6 +70,7 @@ static const struct cfg_field {
 	 check_env},
 	{"WorkingDir", false, offsetof(struct image_config, workdir), 0, check_workdir},
 	{"User", false, offsetof(struct image_config, user), 0, check_user},
+	{"StopSignal", false, offsetof(struct image_config, stop_signal), 0, check_signal},
 };
 
 #define ERR(dl, n, ...) diag_error((dl), (n)->line, (n)->col, __VA_ARGS__)

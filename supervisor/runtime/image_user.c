@@ -112,6 +112,8 @@ struct etc_query {
 	uint32_t id;
 	bool found;
 	uint32_t ids[2];
+	char *home;        /* passwd: where the entry's home directory goes, or NULL */
+	size_t home_len;
 };
 
 /* name:password:id[:id]:... The line may have been cut at IMAGE_ETC_LINE
@@ -133,6 +135,9 @@ static void etc_line(struct etc_query *q, char *line, bool cut)
 		*end = 0;
 	else if (cut)
 		return;
+	/* gecos:home:shell after the ids */
+	char *gecos_end = end ? strchr(end + 1, ':') : NULL;
+	char *home = gecos_end ? gecos_end + 1 : NULL, *home_end = home ? strchr(home, ':') : NULL;
 	uint32_t ids[2];
 	for (unsigned i = 0; i < q->nid; i++)
 		if (!parse_id(f[2 + i], strlen(f[2 + i]), ETC_ID_MAX, &ids[i]))
@@ -142,6 +147,9 @@ static void etc_line(struct etc_query *q, char *line, bool cut)
 		return;
 	q->found = true;
 	memcpy(q->ids, ids, sizeof ids);
+	if (q->home && home && (home_end || !cut) && home[0] == '/')
+		snprintf(q->home, q->home_len, "%.*s", home_end ? (int)(home_end - home) : (int)strlen(home),
+			 home);
 }
 
 static int etc_lookup(int rootfd, struct etc_query *q)
@@ -238,4 +246,15 @@ int image_resolve_user(int rootfs_dirfd, const char *user, uid_t *uid, gid_t *gi
 		return -ENOENT;
 	*gid = gr.ids[0];
 	return 0;
+}
+
+int image_user_home(int rootfs_dirfd, uid_t uid, char *buf, size_t len)
+{
+	buf[0] = 0;
+	struct etc_query pw = {.file = "passwd", .nid = 2, .by_id = true, .id = uid, .home = buf,
+			       .home_len = len};
+	int rc = etc_lookup(rootfs_dirfd, &pw);
+	if (rc)
+		return rc;
+	return pw.found && buf[0] ? 0 : -ENOENT;
 }

@@ -56,6 +56,8 @@ Figures: one `# BOARD: key=value ...` line per board, also appended to --times.
 """
 import argparse
 import json
+import socket
+import urllib.request
 import os
 import re
 import sys
@@ -70,7 +72,7 @@ from boot import Boot, board_vars, kernel_path, qemu_command, _terminate_on_sign
 EV = r"^(?:podinit> )*podinit: (?:Normal|Warning) "
 # containers declared under initContainers (sidecars): the others are app containers
 SIDECARS = {("sidecar-app", "sidecar"), ("shutdown-order", "sidecar-1"), ("shutdown-order", "sidecar-2")}
-MAIN_PODS = ("sidecar-app", "oom", "limits", "sigkill", "shutdown-order", "slow-stop")
+MAIN_PODS = ("sidecar-app", "oom", "limits", "sigkill", "shutdown-order", "slow-stop", "web", "client")
 # the watchdog each emulated board arms first (WDIOC_GETSUPPORT identity)
 WATCHDOG_IDENTITY = {"qemu-virt-arm64": "i6300ESB timer", "qemu-virt-armv7": "Software Watchdog"}
 KERNEL_TROUBLE = r"Kernel panic.*|^.*\bOops\b.*|^.*\bBUG: .*|Attempted to kill init.*|^.*\bOut of memory: Killed process.*"
@@ -303,6 +305,9 @@ def main_boot(s, measured):
         s.ok(order[:3] == ["sidecar-1", "sidecar-2", "app"],
              "pod shutdown-order: sidecar-1, then sidecar-2, then the app start", "Started: " + ", ".join(order))
     s.wait(None, EV + r"pod/slow-stop/app Started:", 30, "pod slow-stop: its container starts")
+    unavailable = b.find_all(EV + r"podinit NetworkUnavailable: .*$")
+    s.ok(not unavailable, "the pod network is up (no NetworkUnavailable event): uplink, bridge, nftables",
+         "\n".join(m.group(0) for m in unavailable))
     bad = b.find_all(r"^podinit: (?:cannot .*|module .*: .*|the supervisor could not run.*)$")
     s.ok(not bad, "PID 1 stage: no mount, module or start error on the console", "\n".join(m.group(0) for m in bad))
     s.times["t_pods_checked"] = b.now()
@@ -320,6 +325,31 @@ def main_boot(s, measured):
     else:
         out = s.command("get pods")
         s.ok(out is not None and all(re.search(rf"^{n}\s", out, re.M) for n in MAIN_PODS), what[0], out or b.text()[-800:])
+        out = s.command("get pods -o wide")
+        s.ok(out is not None and re.search(r"^web\s.*\s10\.88\.\d+\.\d+\s", out, re.M),
+             "the console prompt: 'get pods -o wide' shows web's address from the pod range", out or "")
+        deadline = time.monotonic() + 30
+        out = ""
+        while time.monotonic() < deadline:
+            out = s.command("logs client --tail 3") or ""
+            if re.search(r"^got=served-by-web$", out, re.M):
+                break
+            time.sleep(1)
+        s.ok(re.search(r"^got=served-by-web$", out, re.M),
+             "pod to pod through a Service's name on the board (client's wget http://websvc/)", out)
+        port = cfg.get("nodeport_fwd")
+        if port:
+            body = ""
+            for _ in range(10):
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=3) as r:
+                        body = r.read().decode().strip()
+                        break
+                except OSError as e:
+                    body = repr(e)
+                    time.sleep(1)
+            s.ok(body == "served-by-web",
+                 f"from the host: the board's NodePort 30080 (forwarded from 127.0.0.1:{port}) serves web", body)
         out = s.command("logs sidecar-app -c app")
         s.ok(out is not None and re.search(r"^app-line-\d+", out, re.M), what[1], out or b.text()[-800:])
         out = s.command("logs limits")
@@ -544,6 +574,13 @@ def scenario_mem(s, mib):
     s.times["ok"] = why is None
 
 
+def free_port():
+    """A TCP port of the host's loopback that nothing holds now."""
+    with socket.socket() as so:
+        so.bind(("127.0.0.1", 0))
+        return so.getsockname()[1]
+
+
 # ---- running them
 class Run:
     def __init__(self, board, label, fn, image, log, cfg, extra=(), append="", args=()):
@@ -559,6 +596,10 @@ class Run:
             self.suite = Suite(self.board, self.label, None, self.cfg)
             try:
                 cmd = qemu_command(self.board, self.image, self.extra, self.append, kernel=self.cfg["kernel"])
+                if self.fn is scenario_main and self.cfg.get("nodeport_fwd"):
+                    # the host's loopback port to the board's NodePort 30080
+                    fwd = f",hostfwd=tcp:127.0.0.1:{self.cfg['nodeport_fwd']}-:30080"
+                    cmd = [a + fwd if a.startswith("user,") else a for a in cmd]
                 with Boot(cmd, self.log, total_timeout=self.cfg["timeout"], qmp=True) as b:
                     self.suite.b = b
                     self.fn(self.suite, *self.args)
@@ -605,7 +646,7 @@ def main():
         try:
             bv = board_vars(board)
             cfg = dict(bv=bv, kernel=kernel_path(bv), timeout=a.timeout, boot_timeout=a.boot_timeout,
-                       wd_timeout=a.watchdog_timeout, wd_budget=a.watchdog_budget)
+                       wd_timeout=a.watchdog_timeout, wd_budget=a.watchdog_budget, nodeport_fwd=free_port())
         except Exception as e:
             setup_fail.append(f"not ok - {board}: the board's variables and kernel (boot.py): {e}")
             continue

@@ -224,7 +224,10 @@ case_dirs() {
 	PLOG=$TD/podinit.log
 }
 
-# start_podinit [EXTRA FLAGS]: starts podinit and waits for its socket
+# start_podinit [EXTRA FLAGS]: starts podinit and waits for its socket. It
+# is PID 1 of fresh PID, mount and network namespaces; with NETNS_HOLDER
+# (a pid) it joins that process's network namespace instead, so a case can
+# restart podinit in the same one.
 start_podinit() {
 	cg_setup "podinit-itest-$$-${CASE_NAME}"
 	printf '%s\n' "${CG_DIRS[@]}" >"$TD/cgdirs"
@@ -232,7 +235,11 @@ start_podinit() {
 		for d in "${CG_DIRS[@]}"; do
 			echo "$BASHPID" >"$d/cgroup.procs" || exit 99
 		done
-		exec unshare --pid --fork --mount --kill-child=SIGKILL \
+		# a network namespace of its own, or the one NETNS_HOLDER keeps across restarts
+		local netns=(--net)
+		[[ -n ${NETNS_HOLDER:-} ]] && netns=()
+		exec ${NETNS_HOLDER:+nsenter --net=/proc/$NETNS_HOLDER/ns/net} \
+			unshare --pid --fork --mount "${netns[@]}" --kill-child=SIGKILL \
 			"$BIN" --manifests "$MANIFESTS" --images "$IMAGES" --run "$TD/run" \
 			--data "$TD/data" --console none --backoff 1s,5s,60s "$@"
 	) >"$TD/podinit.stdout" 2>"$PLOG" &

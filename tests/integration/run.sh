@@ -44,6 +44,7 @@ CASES=(
 	shutdown:40 podctl-status:40 control-socket:40 leaks:150
 	attack-proc:40 attack-devices:40 attack-fd-race:90 attack-subpath:40 attack-control:60
 	attack-bounds:90 attack-seccomp:40 podctl-flags:60 podinit-flags:30
+	net-pods:60 net-services:90 net-restart:90
 )
 
 # a long-running tail for scripts: exits 0 on SIGTERM, at once
@@ -53,6 +54,8 @@ STAY="trap 'exit 0' TERM; sleep 3600 & wait"
 . "$HERE/attacks.sh"
 # shellcheck source=podctl.sh
 . "$HERE/podctl.sh"
+# shellcheck source=network.sh
+. "$HERE/network.sh"
 
 # =====================================================================
 # 1. Inside a container: PID 1, isolation, hostname, /etc, mounts

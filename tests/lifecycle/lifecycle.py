@@ -300,7 +300,7 @@ class Instance:
         wrapper = ('for f in "$@"; do [ "$f" = -- ] && break; echo $$ > "$f" || exit 99; shift; done; '
                    'shift; exec "$@"')
         full = (["sh", "-c", wrapper, "sh"] + [d + "/cgroup.procs" for d in self.cg] + ["--"] +
-                ["unshare", "--pid", "--fork", "--mount", "--kill-child=SIGKILL"] + cmd)
+                ["unshare", "--pid", "--fork", "--mount", "--net", "--kill-child=SIGKILL"] + cmd)
         with open(log, "ab") as lf:
             self.proc = subprocess.Popen(full, stdout=lf, stderr=subprocess.STDOUT,
                                          stdin=subprocess.DEVNULL)

@@ -92,6 +92,23 @@ static void bad_values_keep_defaults(void **state)
 	assert_int_equal(b.pod_pids_limit, 1024);
 	assert_int_equal(b.max_pods, 128);
 	assert_non_null(strstr(why, "MAX_PODS=100000 is not a count from 1 to 128"));
+	/* the network's keys: ranges, addresses, dhcp */
+	put(conf, "POD_CIDR=10.1.0.1/24\nSERVICE_CIDR=10.2.0.0/20\nUPLINK=eth0\nUPLINK_ADDR=dhcp\n"
+		  "UPLINK_GATEWAY=10.0.2.2\nDNS=10.0.2.3\n");
+	assert_int_equal(board_load(&b, NULL, conf, cmdline, name, why, sizeof why), 0);
+	assert_string_equal(b.pod_cidr, "10.1.0.1/24");
+	assert_string_equal(b.service_cidr, "10.2.0.0/20");
+	assert_string_equal(b.uplink, "eth0");
+	assert_string_equal(b.uplink_addr, "dhcp");
+	assert_string_equal(b.uplink_gateway, "10.0.2.2");
+	assert_string_equal(b.dns, "10.0.2.3");
+	put(conf, "POD_CIDR=10.88.0.1\nSERVICE_CIDR=10.96.0.0/33\nUPLINK_ADDR=10.0.2.300/24\nDNS=nine\n");
+	assert_int_equal(board_load(&b, NULL, conf, cmdline, name, why, sizeof why), -22);
+	assert_string_equal(b.pod_cidr, "10.88.0.1/16"); /* the defaults stay */
+	assert_string_equal(b.service_cidr, "10.96.0.0/16");
+	assert_string_equal(b.uplink_addr, "");
+	assert_string_equal(b.dns, "");
+	assert_non_null(strstr(why, "DNS=nine is not an IPv4 address")); /* the last bad line */
 	/* no profile at all: defaults, no watchdog */
 	unlink(conf);
 	assert_int_equal(board_load(&b, NULL, conf, cmdline, name, why, sizeof why), 0);

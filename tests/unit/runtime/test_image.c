@@ -273,7 +273,11 @@ static void config_valid(void **state)
 	assert_true(g->has_uid && g->has_gid);
 	assert_int_equal(g->uid, 101);
 	assert_int_equal(g->gid, 101);
+	assert_string_equal(g->stop_signal, "SIGQUIT");
 	assert_int_equal(c->dl.n, 0);
+	/* a StopSignal that is no signal is an error with its place */
+	cfg_bad(c, "{\"config\":{\"StopSignal\":\"SIGNOPE\"}}", 1, 25,
+		"config.StopSignal: \"SIGNOPE\": is not a signal (SIGQUIT, QUIT or 3)");
 
 	/* a user by name is kept raw, with no number */
 	assert_int_equal(cfg_parse(c, "{\"config\":{\"User\":\"nginx:33\"}}"), 0);
@@ -648,6 +652,43 @@ static void user_resolve(void **state)
 	close(root);
 }
 
+/* HOME from passwd, as runc sets it when the image does not */
+static void user_home(void **state)
+{
+	struct tmp *t = *state;
+	put(t->root, "h/etc/passwd", passwd);
+	int root = open_root(t->root, "h");
+	char home[64];
+	assert_int_equal(image_user_home(root, 0, home, sizeof home), 0);
+	assert_string_equal(home, "/root");
+	assert_int_equal(image_user_home(root, 101, home, sizeof home), 0);
+	assert_string_equal(home, "/var/cache/nginx");
+	assert_int_equal(image_user_home(root, 1000, home, sizeof home), 0); /* no final newline */
+	assert_string_equal(home, "/home/app");
+	assert_int_equal(image_user_home(root, 4242, home, sizeof home), -ENOENT);
+	assert_string_equal(home, "");
+	close(root);
+	mkdirs(t->root, "nohome");
+	root = open_root(t->root, "nohome");
+	assert_int_equal(image_user_home(root, 0, home, sizeof home), -ENOENT);
+	close(root);
+}
+
+/* StopSignal: by name with or without SIG, any case, or by number */
+static void stop_signals(void **state)
+{
+	(void)state;
+	assert_int_equal(image_signal_number("SIGQUIT"), 3);
+	assert_int_equal(image_signal_number("quit"), 3);
+	assert_int_equal(image_signal_number("SIGTERM"), 15);
+	assert_int_equal(image_signal_number("WINCH"), 28);
+	assert_int_equal(image_signal_number("9"), 9);
+	assert_int_equal(image_signal_number("0"), -1);
+	assert_int_equal(image_signal_number("65"), -1);
+	assert_int_equal(image_signal_number("SIGNOPE"), -1);
+	assert_int_equal(image_signal_number("3x"), -1);
+}
+
 static void user_symlinks_stay_inside(void **state)
 {
 	struct tmp *t = *state;
@@ -744,6 +785,8 @@ int main(void)
 		cmocka_unit_test(argv_rules),
 		cmocka_unit_test(workdir_rules),
 		cmocka_unit_test_setup_teardown(user_resolve, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(user_home, tmp_setup, tmp_teardown),
+		cmocka_unit_test(stop_signals),
 		cmocka_unit_test_setup_teardown(user_symlinks_stay_inside, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(user_symlink_inside, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(user_not_regular, tmp_setup, tmp_teardown),
