@@ -23,12 +23,15 @@
 # (as boards/deps.sh does) when its package lists are missing.
 set -eu
 set -o pipefail
+# shellcheck source=rootfs/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 usage() { echo "usage: rootfs/mkimages.sh host|aarch64|armhf OUTDIR [--squashfs]" >&2; exit 2; }
-[ $# -ge 2 ] && [ $# -le 3 ] || usage
+if [ $# -lt 2 ] || [ $# -gt 3 ]; then usage; fi
 ARCH=$1 OUT=$2 SQUASH=0
-if [ $# -eq 3 ]; then [ "$3" = --squashfs ] && SQUASH=1 || usage; fi
+if [ $# -eq 3 ]; then
+    if [ "$3" = --squashfs ]; then SQUASH=1; else usage; fi
+fi
 case "$ARCH" in
     host) DEBARCH=$(dpkg --print-architecture) ;;
     *) DEBARCH=$(arch_debarch "$ARCH") ;;
@@ -77,8 +80,10 @@ declare -A STANZA=()
 pkg_field() { # PKG FIELD: the field of PKG's candidate for DEBARCH (or arch all)
     local out
     if [ -z "${STANZA[$1]+set}" ]; then
-        out=$(apt-cache "${APT_OPTS[@]}" show --no-all-versions "$1:$DEBARCH" 2>/dev/null) \
-            || out=$(apt-cache "${APT_OPTS[@]}" show --no-all-versions "$1" 2>/dev/null) || out=""
+        # an arch-all package is not found as PKG:ARCH for a foreign ARCH (apt says nothing)
+        out=$(apt-cache "${APT_OPTS[@]}" show --no-all-versions "$1:$DEBARCH" 2>/dev/null) || out=""
+        [ -n "$out" ] || out=$(apt-cache "${APT_OPTS[@]}" show --no-all-versions "$1" 2>/dev/null) || out=""
+        grep -qxE "Architecture: ($DEBARCH|all)" <<<"$out" || out=""   # never another arch's
         STANZA[$1]=$out
     fi
     out=${STANZA[$1]}
@@ -97,7 +102,7 @@ closure() {
         [ -n "${seen[$p]:-}" ] && continue
         case "$EXCLUDE" in *" $p "*) continue ;; esac
         if ! pkg_field "$p" Package >/dev/null; then
-            alt=$(apt-cache "${APT_OPTS[@]}" showpkg "$p" 2>/dev/null | awk '/^Reverse Provides:/ { getline; print $1; exit }')
+            alt=$(apt-cache "${APT_OPTS[@]}" showpkg "$p" 2>/dev/null | awk '/^Reverse Provides:/ { if (getline > 0 && NF) print $1; exit }')
             [ -n "$alt" ] || die "no package $p for $DEBARCH"
             queue+=("$alt"); continue
         fi
@@ -106,7 +111,7 @@ closure() {
         deps="$(pkg_field "$p" Pre-Depends || true), $(pkg_field "$p" Depends || true)"
         IFS=, read -ra ds <<<"$deps"
         for d in "${ds[@]}"; do
-            d=${d%%|*}; d=${d%%(*}; d=${d%%:*}; d=$(echo $d)
+            d=${d%%|*}; d=${d%%(*}; d=${d%%:*}; d=${d//[[:space:]]/}
             if [ -n "$d" ]; then queue+=("$d"); fi
         done
     done
@@ -195,17 +200,17 @@ strip_common() {
 
 # check_elf ROOT: every NEEDED library of every ELF file is in the image's library directories
 check_elf() {
-    local r=$1 f lib missing=0 dirs
+    local r=$1 f lib nmissing=0 dirs
     dirs=("$r/lib/$TRIPLET" "$r/usr/lib/$TRIPLET" "$r/lib" "$r/usr/lib")
     while IFS= read -r f; do
         [ "$(head -c 4 "$f" | od -An -c | tr -d ' ')" = 177ELF ] || continue
         for lib in $(readelf -d "$f" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
             local found=0 d
             for d in "${dirs[@]}"; do [ -e "$d/$lib" ] && { found=1; break; }; done
-            [ "$found" = 1 ] || { log "${f#"$r"}: needs $lib, which is not in the image"; missing=1; }
+            [ "$found" = 1 ] || { log "${f#"$r"}: needs $lib, which is not in the image"; nmissing=1; }
         done
     done < <(find "$r" -type f \( -perm -u+x -o -name '*.so*' \))
-    [ "$missing" = 0 ] || die "missing shared libraries in $r"
+    [ "$nmissing" = 0 ] || die "missing shared libraries in $r"
 }
 
 write_config() { # DIR JSON-OF-config: config.json, an OCI image config
