@@ -6,7 +6,8 @@ a `docker save` archive (a tar, or its unpacked directory, with manifest.json). 
 layers are applied in order into OUTDIR/<registry>/<repository>/<tag>/rootfs/, honouring
 whiteouts (`.wh.NAME` deletes NAME of the lower layers, `.wh..wh..opq` empties a directory of
 what the lower layers put there), and its config blob is kept, byte for byte, as config.json
-next to it (docs/design.md "Images", docs/images.md). NAME is normalised as Docker does:
+next to it (docs/design.md "Images", docs/images.md). An OCI layout's blobs must match their
+digests. NAME is normalised as Docker does:
 `nginx` is docker.io/library/nginx, `user/app` docker.io/user/app, a first component with
 `.` or `:` or `localhost` is a registry; the tag defaults to latest. The new image replaces
 an old one of the same name only once it is complete.
@@ -19,6 +20,7 @@ Python 3 standard library only. Run it as root to keep the layers' owners and de
 """
 import argparse
 import gzip
+import hashlib
 import io
 import json
 import os
@@ -125,6 +127,15 @@ class Source:
             raise ImportError_(f"{self.path}: {name}: {e}")
 
 
+def verify(data, digest, what):
+    """data must hash to digest (OCI descriptors name their blobs by content)."""
+    algo, _, hexd = digest.partition(":")
+    if algo not in ("sha256", "sha384", "sha512"):
+        raise ImportError_(f"{what}: unsupported digest algorithm {algo!r}")
+    if hashlib.new(algo, data).hexdigest() != hexd:
+        raise ImportError_(f"{what}: content does not match its digest {digest}")
+
+
 def blob_path(digest):
     algo, _, hexd = digest.partition(":")
     if not re.fullmatch(r"[a-z0-9]+", algo) or not re.fullmatch(r"[a-f0-9]+", hexd):
@@ -163,11 +174,17 @@ def pick_manifest(src, index, tag, want):
 
 
 def image_parts(src, tag, want):
-    """(config bytes, [layer file names in src]) of the image in src."""
+    """(config bytes, [(layer file name in src, its digest or None)]) of the image in src."""
     if src.has("index.json") and src.has("oci-layout"):
         d = pick_manifest(src, src.json("index.json"), tag, want)
-        manifest = src.json(blob_path(d["digest"]))
+        raw = src.read(blob_path(d["digest"]))
+        verify(raw, d["digest"], "the image manifest")
+        try:
+            manifest = json.loads(raw)
+        except ValueError as e:
+            raise ImportError_(f"the image manifest: {e}")
         config = src.read(blob_path(manifest["config"]["digest"]))
+        verify(config, manifest["config"]["digest"], "the image config")
         layers = []
         for l in manifest.get("layers", []):
             mt = l.get("mediaType", "")
@@ -175,7 +192,7 @@ def image_parts(src, tag, want):
                 raise ImportError_(f"layer {l['digest']}: zstd layers are not supported (Python's stdlib has no zstd)")
             if "nondistributable" in mt and not src.has(blob_path(l["digest"])):
                 raise ImportError_(f"layer {l['digest']} is foreign and not in the layout")
-            layers.append(blob_path(l["digest"]))
+            layers.append((blob_path(l["digest"]), l["digest"]))
         return config, layers
     if src.has("manifest.json"):
         m = src.json("manifest.json")
@@ -187,7 +204,7 @@ def image_parts(src, tag, want):
                 if any(t.rsplit(":", 1)[-1] == tag for t in e.get("RepoTags") or []):
                     entry = e
                     break
-        return src.read(entry["Config"]), list(entry["Layers"])
+        return src.read(entry["Config"]), [(l, None) for l in entry["Layers"]]
     raise ImportError_(f"{src.path}: neither an OCI image layout (oci-layout, index.json) "
                        "nor a docker save archive (manifest.json)")
 
@@ -345,9 +362,11 @@ def main():
         os.chmod(os.path.join(tmp, "rootfs"), 0o755)
         is_root = os.geteuid() == 0
         try:
-            for i, layer in enumerate(layers):
+            for i, (layer, digest) in enumerate(layers):
                 with src.open(layer) as f:
                     data = f.read()   # a layer inside a tar stream cannot seek; tarfile needs to
+                if digest:
+                    verify(data, digest, f"layer {i + 1}")
                 try:
                     apply_layer(os.path.join(tmp, "rootfs"), io.BytesIO(data), is_root)
                 except (tarfile.TarError, gzip.BadGzipFile, EOFError) as e:

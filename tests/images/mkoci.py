@@ -6,6 +6,7 @@ Writes, from three small layers with whiteouts (stdlib tarfile only):
   OUTDIR/oci.tar       the same layout as a tar
   OUTDIR/docker.tar    a `docker save` archive (manifest.json, uncompressed layer.tar files)
   OUTDIR/evil/         an OCI layout whose layer has a `../` entry (must be refused)
+  OUTDIR/corrupt/      the OCI layout with a layer blob that does not match its digest
   OUTDIR/config.json   the config blob, the bytes config.json must hold after an import
 What the imported root must look like is checked by run.sh (check_import).
 """
@@ -14,6 +15,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import sys
 import tarfile
 
@@ -137,6 +139,12 @@ def main():
     tar_dir(os.path.join(out, "oci"), os.path.join(out, "oci.tar"))
     write_docker_save(os.path.join(out, "docker.tar"), LAYERS, config)
     write_oci(os.path.join(out, "evil"), EVIL, config_blob(EVIL))
+    corrupt = os.path.join(out, "corrupt")
+    shutil.rmtree(corrupt, ignore_errors=True)
+    shutil.copytree(os.path.join(out, "oci"), corrupt)
+    layer1 = gzip.compress(LAYERS[0], mtime=0)
+    with open(os.path.join(corrupt, "blobs", "sha256", sha(layer1)[7:]), "wb") as f:
+        f.write(gzip.compress(LAYERS[0] + b"\0" * 1024, mtime=0))
     with open(os.path.join(out, "config.json"), "wb") as f:
         f.write(config)
 

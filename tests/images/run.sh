@@ -396,6 +396,14 @@ gs_permissions() { # an int read as decimal, applied with %#o: 511 is 0777
     say "exit $rc, mode $(stat -c %a "$GS_ROOT/tmp/git/site/index.html")"; cat "$GS_LOG" >&2
     [ "$rc" = 0 ] && [ "$(stat -c %a "$GS_ROOT/tmp/git/site/index.html")" = 777 ]
 }
+gs_credentials() { # USERNAME + PASSWORD: git's credential store in $HOME (/tmp)
+    local rc
+    gs_start gs-cred GIT_SYNC_REPO=$REPO GIT_SYNC_ONE_TIME=true GIT_SYNC_USERNAME=user GIT_SYNC_PASSWORD=secret
+    gs_exit 20; rc=$RC
+    say "exit $rc"; cat "$GS_LOG" >&2; cat "$GS_ROOT/tmp/.git-credentials" >&2
+    [ "$rc" = 0 ] && grep -q '^git://user:secret@127.0.0.1' "$GS_ROOT/tmp/.git-credentials" \
+        && grep -q 'helper = store' "$GS_ROOT/tmp/.gitconfig"
+}
 suite_gitsync() {
     LOG=$RUN/git-sync-setup.log
     if ! { gs_repo && gs_daemon; } >"$LOG" 2>&1; then
@@ -421,6 +429,7 @@ suite_gitsync() {
     ck git-sync-no-repo-exits-1 gs_no_repo
     ck git-sync-as-pid-1-exits-0 gs_pid1
     ck git-sync-permissions gs_permissions
+    ck git-sync-username-password-credential-store gs_credentials
     [ -z "$DAEMON_PID" ] || { kill "$DAEMON_PID" 2>/dev/null; wait "$DAEMON_PID" 2>/dev/null || true; }
 }
 
@@ -479,6 +488,13 @@ import_evil() {
     [ ! -e "$st/escaped" ] && [ ! -e "$st/sub/docker.io/library/evil/1" ] \
         && [ -z "$(find "$st" -name '*.importing')" ]
 }
+import_corrupt() {
+    local st=$RUN/store-corrupt out
+    rm -rf "$st"
+    if out=$(python3 "$TOP/rootfs/import-image.py" "$RUN/fixtures/corrupt" "$st" test/app:1.0 2>&1); then return 1; fi
+    say "$out"
+    grep -q 'does not match its digest' <<<"$out" && [ ! -e "$st/docker.io/test/app/1.0" ]
+}
 suite_import() {
     if ! python3 "$HERE/mkoci.py" "$RUN/fixtures" >"$RUN/fixtures.log" 2>&1; then
         report fail import-fixtures "$(tail -n 12 "$RUN/fixtures.log")"
@@ -488,6 +504,7 @@ suite_import() {
     ck import-oci-layout-tar-whiteouts import_check oci.tar
     ck import-docker-save-tar-whiteouts import_check docker.tar
     ck import-refuses-path-outside-root import_evil
+    ck import-refuses-blob-not-matching-digest import_corrupt
 }
 
 # ---------------------------------------------------------------- main
