@@ -8,7 +8,8 @@
 #
 # Settings come from GIT_SYNC_REPO, _BRANCH (master), _REV (HEAD), _DEPTH (0: full), _ROOT
 # ($HOME/git), _DEST (the repo's last path element), _WAIT (0 s), _TIMEOUT (120 s),
-# _ONE_TIME (false), _MAX_SYNC_FAILURES (0), _PERMISSIONS (0), _ADD_USER (false), _GIT (git);
+# _ONE_TIME (false), _MAX_SYNC_FAILURES (0), _PERMISSIONS (0), _ADD_USER (false), _GIT (git),
+# _USERNAME and _PASSWORD (both set: git's credential store in $HOME);
 # a flag of the same name overrides. An empty value is unset; an int, float or bool that does
 # not parse is the default (ints and floats log "invalid env value, using default").
 #
@@ -176,6 +177,18 @@ if [ "$ADD_USER" = true ]; then
 fi
 case "$ROOT" in /*) ;; *) ROOT=$(pwd)/$ROOT ;; esac
 
+# v3.1.6 features this image leaves out (docs/images.md): SSH needs openssh-client, which is
+# not in the image, so asking for it is an error; the others are only warned about
+SSH=$(env_bool GIT_SYNC_SSH false)
+if [ "$SSH" = true ]; then
+    echo "ERROR: GIT_SYNC_SSH is not supported by this image (no ssh client; use git:// or https://)" >&2
+    exit 1
+fi
+for v in GIT_SYNC_WEBHOOK_URL GIT_SYNC_HTTP_BIND GIT_ASKPASS_URL GIT_COOKIE_FILE; do
+    eval "_v=\${$v:-}"
+    [ -z "$_v" ] || echo "WARNING: $v is not supported by this image and is ignored" >&2
+done
+
 # WAIT seconds as v3.1.6 sleeps them: whole milliseconds
 WAIT_MS=$(awk -v w="$WAIT" 'BEGIN { ms = int(w * 1000); if (ms < 0) ms = 0; print ms }')
 WAIT_STR=$(awk -v ms="$WAIT_MS" 'BEGIN {
@@ -297,6 +310,19 @@ sleep_forever() { # until SIGINT (exit 0); SIGTERM kills, as no handler is insta
 }
 
 # ---------------------------------------------------------------- main loop
+# username and password: git's credential store, as v3.1.6 sets it up
+USERNAME=$(env_str GIT_SYNC_USERNAME "")
+PASSWORD=$(env_str GIT_SYNC_PASSWORD "")
+if [ -n "$USERNAME" ] && [ -n "$PASSWORD" ]; then
+    DEADLINE=$(($(date +%s) + 30)) ERR=""
+    if ! run "" "$GIT" config --global credential.helper store ||
+       ! OUT=$(printf 'url=%s\nusername=%s\npassword=%s\n' "$REPO" "$USERNAME" "$PASSWORD" |
+               "$GIT" credential approve 2>&1); then
+        echo "ERROR: can't create .netrc file: error setting up git credentials: $ERR$OUT" >&2
+        exit 1
+    fi
+fi
+
 args_list=$(printf '%s' "$0 $ARGS" | awk '{ for (i = 1; i <= NF; i++) printf "%s\"%s\"", (i > 1 ? "," : ""), $i }')
 printf 'I%s %7d git-sync.sh] "msg"="starting up" "args"=[%s]\n' "$(stamp)" "$$" "$args_list" >&2
 
