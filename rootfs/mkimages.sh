@@ -213,6 +213,54 @@ check_elf() {
     [ "$nmissing" = 0 ] || die "missing shared libraries in $r"
 }
 
+# prune_libs ROOT: shared libraries in the top of the library directories that no program of
+# the image needs (ELF NEEDED, transitively) go, but for those that glibc or programs dlopen
+# by name (the loader, libgcc_s, NSS modules, the small libc companions). Subdirectories
+# (OpenSSL's providers and engines, krb5 plugins) are left alone.
+prune_libs() {
+    python3 - "$1" "$TRIPLET" <<'PY'
+import os, re, subprocess, sys
+root, triplet = sys.argv[1], sys.argv[2]
+dirs = [f"lib/{triplet}", f"usr/lib/{triplet}", "lib", "usr/lib"]
+keep = re.compile(r"^(ld-linux.*|ld64.*|libc\.so.*|libgcc_s.*|libnss_(files|dns).*|libm\.so.*|libdl\.so.*"
+                  r"|libpthread\.so.*|librt\.so.*|libutil\.so.*|libresolv\.so.*)$")
+def elf(p):
+    try:
+        with open(p, "rb") as f:
+            return f.read(4) == b"\x7fELF"
+    except OSError:
+        return False
+def needed(p):
+    out = subprocess.run(["readelf", "-d", p], capture_output=True, text=True).stdout
+    return re.findall(r"\(NEEDED\).*\[(.*)\]", out)
+def find(lib):
+    for d in dirs:
+        p = os.path.join(root, d, lib)
+        if os.path.exists(p):
+            return os.path.realpath(p)
+libs, todo = set(), []
+for d, _, files in os.walk(root):
+    for f in files:
+        p = os.path.join(d, f)
+        if not os.path.islink(p) and elf(p) and ".so" not in f:
+            todo += needed(p)
+reach = set()
+while todo:
+    p = find(todo.pop())
+    if p and p not in reach:
+        reach.add(p)
+        todo += needed(p)
+for d in dirs:
+    top = os.path.join(root, d)
+    if not os.path.isdir(top):
+        continue
+    for f in sorted(os.listdir(top)):
+        p = os.path.join(top, f)
+        if ".so" in f and not os.path.isdir(p) and not keep.match(f) and os.path.realpath(p) not in reach:
+            os.unlink(p)
+PY
+}
+
 write_config() { # DIR JSON-OF-config: config.json, an OCI image config
     ARCH_J=$OCI_ARCH VARIANT_J=$OCI_VARIANT CONFIG_J=$2 python3 - "$1/config.json" <<'EOF'
 import json, os, sys, datetime
@@ -232,8 +280,9 @@ with open(sys.argv[1], "w") as f:
 EOF
 }
 
-finish() { # DIR: checks, then rootfs.squashfs in place of rootfs/ when asked
+finish() { # DIR: unneeded libraries out, checks, then rootfs.squashfs in place of rootfs/ when asked
     local d=$1
+    prune_libs "$d/rootfs"
     check_elf "$d/rootfs"
     if [ "$SQUASH" = 1 ]; then
         rm -f "$d/rootfs.squashfs"

@@ -13,6 +13,8 @@
 #
 # Prints one line per check: `ok - NAME`, `not ok - NAME` (followed by `#` lines of detail),
 # or `SKIP: NAME: reason`; ends with exactly `N passed, N failed, N skipped`.
+# When `make BOARD=qemu-virt-arm64 images` / `BOARD=qemu-virt-armv7` were built, their
+# programs are also run under qemu-user (else those checks are skipped).
 # Logs: build/test/images-run/*.log. IMAGES_STORE=DIR tests another host store instead.
 set -eu
 set -o pipefail
@@ -507,6 +509,38 @@ suite_import() {
     ck import-refuses-blob-not-matching-digest import_corrupt
 }
 
+# ---------------------------------------------------------------- boards' stores (optional)
+# foreign_check BOARD ARCH QEMU: the programs of `make BOARD=<board> images` load their
+# libraries and run under qemu-user (-L: the image is the library root)
+foreign_check() {
+    local b=$1 q=$3 st=$TOP/build/$1/images x=$RUN/foreign-$1 out
+    rm -rf "$x"
+    mkdir -p "$x"
+    unsquashfs -q -d "$x/bb" "$st/$BUSYBOX/rootfs.squashfs" >/dev/null
+    unsquashfs -q -d "$x/ng" "$st/$NGINX/rootfs.squashfs" >/dev/null
+    unsquashfs -q -d "$x/gs" "$st/$GITSYNC/rootfs.squashfs" >/dev/null
+    out=$("$q" -L "$x/bb" "$x/bb/bin/busybox" sh -c 'echo ok') && say "busybox: $out" && [ "$out" = ok ] || return 1
+    out=$("$q" -L "$x/ng" "$x/ng/usr/sbin/nginx" -v 2>&1) && say "nginx: $out" || return 1
+    out=$("$q" -L "$x/gs" "$x/gs/usr/bin/git" --version) && say "git: $out" || return 1
+    out=$("$q" -L "$x/gs" "$x/gs/usr/lib/git-core/git-remote-https" 2>&1 || true)   # usage, exit 1
+    say "git-remote-https: $out"; grep -q 'usage: git remote-curl' <<<"$out" || return 1
+    python3 -c 'import json, sys; c = json.load(open(sys.argv[1])); assert c["architecture"] == sys.argv[2], c["architecture"]' \
+        "$st/$NGINX/config.json" "$2"
+}
+suite_foreign() {
+    local b arch oci q
+    for b in qemu-virt-arm64:aarch64:arm64:qemu-aarch64-static qemu-virt-armv7:armhf:arm:qemu-arm-static; do
+        IFS=: read -r b arch oci q <<<"$b"
+        if [ ! -f "$TOP/build/$b/images/$GITSYNC/rootfs.squashfs" ]; then
+            report skip "$arch-images-run-under-qemu" "build/$b/images not built (make BOARD=$b images)"
+        elif ! command -v "$q" >/dev/null || ! command -v unsquashfs >/dev/null; then
+            report skip "$arch-images-run-under-qemu" "no $q or unsquashfs on this machine"
+        else
+            ck "$arch-images-run-under-qemu" foreign_check "$b" "$oci" "$q"
+        fi
+    done
+}
+
 # ---------------------------------------------------------------- main
 if [ "${1:-}" = --ns ]; then   # inside the suite's namespaces
     ip link set lo up
@@ -544,6 +578,7 @@ else
     report skip image-checks "no image store at $STORE (the build failed)"
 fi
 suite_import
+suite_foreign
 
 passed=$(grep -c '^ok - ' "$RESULTS" || true)
 failed=$(grep -c '^not ok - ' "$RESULTS" || true)
