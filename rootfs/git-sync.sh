@@ -177,6 +177,14 @@ if [ "$ADD_USER" = true ]; then
 fi
 case "$ROOT" in /*) ;; *) ROOT=$(pwd)/$ROOT ;; esac
 
+# ROOT is usually a volume whose directory belongs to root (an emptyDir, mode 0777) while
+# the clone in it is ours; since 2.35.2 git refuses such a repository ("detected dubious
+# ownership"), the git of v3.1.6's image did not check. So ROOT is declared safe, to every
+# git command (GIT_CONFIG_*, no file written); other repositories are still checked.
+_n=${GIT_CONFIG_COUNT:-0}
+export "GIT_CONFIG_KEY_$_n=safe.directory" "GIT_CONFIG_VALUE_$_n=$ROOT"
+export GIT_CONFIG_COUNT=$((_n + 1))
+
 # v3.1.6 features this image leaves out (docs/images.md): SSH needs openssh-client, which is
 # not in the image, so asking for it is an error; the others are only warned about
 SSH=$(env_bool GIT_SYNC_SSH false)

@@ -244,9 +244,14 @@ REPO=git://127.0.0.1/site
 GS_ROOT="" GS_PID="" GS_LOG=""
 # gs_start NAME [NAME=VALUE]...: git-sync (its Entrypoint, as its User) in a fresh root
 gs_start() {
-    local name=$1 argv=() user
+    local name=$1
     shift
-    GS_ROOT=$(mkroot "$GITSYNC" "$name")
+    gs_start_in "$(mkroot "$GITSYNC" "$name")" "$name" "$@"
+}
+gs_start_in() { # ROOT NAME [NAME=VALUE]...: the same in a root made already
+    local name=$2 argv=() user
+    GS_ROOT=$1
+    shift 2
     GS_LOG=$RUN/$name.git-sync.log
     mapfile -d '' argv < <(cfg0 "$GITSYNC" '(c.get("Entrypoint") or []) + (c.get("Cmd") or [])')
     user=$(cfg "$GITSYNC" 'c.get("User")')
@@ -286,6 +291,15 @@ gs_update() { # WAIT=1: a new commit shows within WAIT (+ the time of one sync)
     GS_T=$(( (t1 - t0) / 1000000 ))
     say "picked up after $GS_T ms"
     [ "$(cat "$GS_ROOT/tmp/git/site/index.html")" = "This is version 4.0" ] && [ "$GS_T" -le 4000 ]
+}
+gs_emptydir_root() { # ROOT a root-owned 0777 directory, as an emptyDir volume is
+    local rc
+    GS_ROOT=$(mkroot "$GITSYNC" gs-emptydir)
+    mkdir -m 0777 "$GS_ROOT/tmp/git"
+    gs_start_in "$GS_ROOT" gs-emptydir GIT_SYNC_REPO=$REPO GIT_SYNC_ONE_TIME=true GIT_SYNC_DEST=html
+    gs_exit 20; rc=$RC
+    say "exit $rc"; cat "$GS_LOG" >&2
+    [ "$rc" = 0 ] && link_is html "$(head_of master)" && [ "$(stat -c %u "$GS_ROOT/tmp/git")" = 0 ]
 }
 gs_old_removed() {
     local g=$GS_ROOT/tmp/git n
@@ -420,6 +434,7 @@ suite_gitsync() {
     fi
     ck git-sync-old-worktree-removed gs_old_removed
     stop "$GS_PID"
+    ck git-sync-root-owned-by-root-like-emptydir gs_emptydir_root
     ck git-sync-depth-1-shallow gs_depth
     ck git-sync-branch-selects-branch gs_branch
     ck git-sync-rev-pins-hash gs_rev_hash
