@@ -564,6 +564,10 @@ if [ "${1:-}" = --ns ]; then   # inside the suite's namespaces
 fi
 
 [ "$(id -u)" = 0 ] || { echo "tests/images/run.sh: run as root (namespaces, chroot, mknod)" >&2; exit 2; }
+# what the checks run on the host (a fresh Debian may lack git, iproute2, procps)
+# shellcheck source=../../rootfs/lib.sh
+. "$TOP/rootfs/lib.sh"
+ensure_pkgs git iproute2 procps python3 util-linux coreutils
 mkdir -p "$RUN"
 : >"$RESULTS"
 build_log=$RUN/mkimages.log
@@ -573,7 +577,10 @@ if [ -f "$STORE/.stamp" ] && [ -z "$(find "$TOP/rootfs/mkimages.sh" "$TOP/rootfs
     stale=0
 fi
 if [ -n "${IMAGES_STORE:-}" ]; then stale=0; fi
-if [ "$stale" = 1 ]; then
+if [ "$stale" = 0 ]; then
+    report ok images-build
+    echo "#   (reused ${STORE#"$TOP"/}: newer than what it is built from)" | tee -a "$RESULTS"
+else
     echo "# building the host image store into ${STORE#"$TOP"/} (log: ${build_log#"$TOP"/})"
     if "$TOP/rootfs/mkimages.sh" host "$STORE" >"$build_log" 2>&1; then
         touch "$STORE/.stamp"
