@@ -145,7 +145,7 @@ unpack() {
 }
 
 # ---- common image steps
-new_image() { # DIR: an empty image directory with rootfs/ and the base directories
+new_image() { # DIR: an empty image directory (to be renamed by finish) with rootfs/ and the base directories
     rm -rf "$1"
     mkdir -p "$1/rootfs"
     : >"$1/packages.txt"
@@ -280,25 +280,31 @@ with open(sys.argv[1], "w") as f:
 EOF
 }
 
-finish() { # DIR: unneeded libraries out, checks, then rootfs.squashfs in place of rootfs/ when asked
-    local d=$1
+# finish DIR FINAL: unneeded libraries out, checks, rootfs.squashfs in place of rootfs/ when
+# asked, then DIR renamed to FINAL (an image is replaced only by a complete one)
+finish() {
+    local d=$1 final=$2 what
     prune_libs "$d/rootfs"
     check_elf "$d/rootfs"
     if [ "$SQUASH" = 1 ]; then
         rm -f "$d/rootfs.squashfs"
         mksquashfs "$d/rootfs" "$d/rootfs.squashfs" -comp xz -noappend -quiet >/dev/null
         rm -rf "$d/rootfs"
-        log "built $d (rootfs.squashfs, $(du -k "$d/rootfs.squashfs" | cut -f1) KiB)"
+        what="rootfs.squashfs, $(du -k "$d/rootfs.squashfs" | cut -f1) KiB"
     else
-        log "built $d (rootfs/, $(du -sk "$d/rootfs" | cut -f1) KiB)"
+        what="rootfs/, $(du -sk "$d/rootfs" | cut -f1) KiB"
     fi
+    rm -rf "$final"
+    mv "$d" "$final"
+    log "built $final ($what)"
 }
 
 PATH_ENV="PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 # ---- busybox
 build_busybox() {
-    local d=$OUT/docker.io/library/busybox/latest r
+    local final=$OUT/docker.io/library/busybox/latest d r
+    d=$final.building
     r=$d/rootfs
     new_image "$d"
     unpack "$r" busybox-static
@@ -308,12 +314,13 @@ build_busybox() {
     printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n' >"$r/etc/passwd"
     printf 'root:x:0:\nnobody:x:65534:\n' >"$r/etc/group"
     write_config "$d" "{\"Env\": [\"$PATH_ENV\"], \"Cmd\": [\"sh\"]}"
-    finish "$d"
+    finish "$d" "$final"
 }
 
 # ---- nginx, set up as the official image (docs/images.md)
 build_nginx() {
-    local d=$OUT/docker.io/library/nginx/latest r
+    local final=$OUT/docker.io/library/nginx/latest d r
+    d=$final.building
     r=$d/rootfs
     new_image "$d"
     unpack "$r" nginx nginx-common busybox-static
@@ -340,12 +347,13 @@ EOF
     write_config "$d" "{\"Env\": [\"$PATH_ENV\", \"NGINX_VERSION=$(pkg_field nginx Version)\"],
         \"Entrypoint\": [\"/docker-entrypoint.sh\"], \"Cmd\": [\"nginx\", \"-g\", \"daemon off;\"],
         \"ExposedPorts\": {\"80/tcp\": {}}, \"StopSignal\": \"SIGQUIT\"}"
-    finish "$d"
+    finish "$d" "$final"
 }
 
 # ---- git-sync v3.1.6 over Debian's git
 build_git_sync() {
-    local d=$OUT/k8s.gcr.io/git-sync/v3.1.6 r f
+    local final=$OUT/k8s.gcr.io/git-sync/v3.1.6 d r f
+    d=$final.building
     r=$d/rootfs
     new_image "$d"
     unpack "$r" git ca-certificates busybox-static
@@ -374,7 +382,7 @@ EOF
     printf 'root:x:0:\ngit-sync:x:65533:\nnogroup:x:65534:\n' >"$r/etc/group"
     write_config "$d" "{\"Env\": [\"$PATH_ENV\", \"HOME=/tmp\"], \"Entrypoint\": [\"/git-sync\"],
         \"WorkingDir\": \"/tmp\", \"User\": \"65533\"}"
-    finish "$d"
+    finish "$d" "$final"
 }
 
 mkdir -p "$DEBS" "$OUT"

@@ -359,6 +359,18 @@ gs_one_time() {
     say "exit $rc"; cat "$GS_LOG" >&2
     [ "$rc" = 0 ] && link_is site "$(head_of master)"
 }
+gs_restart() { # a restarted git-sync finds ROOT/DEST/.git and only polls (after gs_one_time)
+    local h
+    h=$(head_of master)
+    gs_start_in "$GS_ROOT" gs-restart GIT_SYNC_REPO=$REPO GIT_SYNC_WAIT=0.2
+    sleep 1.5
+    gcommit index.html "This is version 5.0" v5
+    wait_for 10 link_is site "$(head_of master)" || { cat "$GS_LOG" >&2; stop "$GS_PID"; return 1; }
+    stop "$GS_PID"
+    cat "$GS_LOG" >&2
+    ! grep -q '"msg"="cloning repo"' "$GS_LOG" && grep -q "\"local\"=\"$h\"" "$GS_LOG" \
+        && [ "$(cat "$GS_ROOT/tmp/git/site/index.html")" = "This is version 5.0" ]
+}
 gs_unreachable() { # MAX_SYNC_FAILURES=0: the first failure ends it, exit 1
     local rc
     gs_start gs-unreach GIT_SYNC_REPO=git://127.0.0.1:9/nothing GIT_SYNC_WAIT=0.1
@@ -440,6 +452,7 @@ suite_gitsync() {
     ck git-sync-rev-pins-hash gs_rev_hash
     ck git-sync-rev-tag gs_rev_tag
     ck git-sync-one-time-exits-0 gs_one_time
+    ck git-sync-restart-only-polls gs_restart
     ck git-sync-unreachable-exits-1 gs_unreachable
     ck git-sync-max-sync-failures-counts gs_max_failures
     ck git-sync-max-sync-failures-minus-1-retries gs_retry_forever
