@@ -181,9 +181,14 @@ case "$ROOT" in /*) ;; *) ROOT=$(pwd)/$ROOT ;; esac
 # the clone in it is ours; since 2.35.2 git refuses such a repository ("detected dubious
 # ownership"), the git of v3.1.6's image did not check. So ROOT is declared safe, to every
 # git command (GIT_CONFIG_*, no file written); other repositories are still checked.
+# git compares the real path, so a ROOT reached through a symlink is declared both ways.
 _n=${GIT_CONFIG_COUNT:-0}
-export "GIT_CONFIG_KEY_$_n=safe.directory" "GIT_CONFIG_VALUE_$_n=$ROOT"
-export GIT_CONFIG_COUNT=$((_n + 1))
+for _p in "$ROOT" "$(readlink -f "$ROOT" 2>/dev/null || true)"; do
+    [ -n "$_p" ] || continue
+    export "GIT_CONFIG_KEY_$_n=safe.directory" "GIT_CONFIG_VALUE_$_n=$_p"
+    _n=$((_n + 1))
+done
+export GIT_CONFIG_COUNT="$_n"
 
 # v3.1.6 features this image leaves out (docs/images.md): SSH needs openssh-client, which is
 # not in the image, so asking for it is an error; the others are only warned about
