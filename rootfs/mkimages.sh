@@ -28,6 +28,7 @@ set -o pipefail
 
 usage() { echo "usage: rootfs/mkimages.sh host|aarch64|armhf OUTDIR [--squashfs]" >&2; exit 2; }
 if [ $# -lt 2 ] || [ $# -gt 3 ]; then usage; fi
+ARGV=("$@")
 ARCH=$1 OUT=$2 SQUASH=0
 if [ $# -eq 3 ]; then
     if [ "$3" = --squashfs ]; then SQUASH=1; else usage; fi
@@ -125,10 +126,20 @@ download() { # PKG: the candidate .deb in $DEBS, downloaded once; prints its pat
         local spec=$p
         [ "$a" = all ] || spec=$p:$DEBARCH
         (cd "$DEBS" && apt-get "${APT_OPTS[@]}" -q -o APT::Sandbox::User="$(id -un)" download "$spec=$v" >>"$DEBS/download.log" 2>&1) \
-            || die "apt-get download $spec=$v failed (log: $DEBS/download.log)"
+            || { log "apt-get download $spec=$v failed (log: $DEBS/download.log)"; return 3; }
     fi
     [ -s "$f" ] || die "apt-get download $p left no $f"
     echo "$f"
+}
+
+# Stale package lists name versions the mirror no longer has: update them once and start
+# again, every version chosen anew.
+retry_after_update() {
+    [ -z "${MKIMAGES_UPDATED:-}" ] || die "downloading from the Debian archive failed (log: $DEBS/download.log)"
+    log "apt-get update, then starting again"
+    apt-get -q update >>"$DEBS/download.log" 2>&1 || true
+    flock -u 9
+    MKIMAGES_UPDATED=1 exec "$0" "${ARGV[@]}"
 }
 
 # unpack IMAGE_ROOT PKG...: the packages and their closure into IMAGE_ROOT; their names and
@@ -138,7 +149,7 @@ unpack() {
     shift
     closure "$@"
     for p in "${CLOSURE[@]}"; do
-        f=$(download "$p")
+        f=$(download "$p") || retry_after_update
         dpkg-deb -x "$f" "$root"
         printf '%s %s %s\n' "$p" "$(pkg_field "$p" Version)" "$(pkg_field "$p" Architecture)" >>"$root/../packages.txt"
     done
