@@ -195,5 +195,20 @@ e2e:
 	tests/e2e/run.sh $(E2E_BOARDS)
 endif
 
+# ---- container images (docs/images.md) -------------------------------------
+# `make images`: the host's store in build/host/images; `make BOARD=<board> images`: the
+# board's, squashfs, in build/<board>/images (ARCH from board.mk). `make images-test`:
+# tests/images/run.sh (as root; builds its own host store in build/test/images).
+.PHONY: images images-test
+ifeq ($(BOARD),)
+images:
+	rootfs/mkimages.sh host build/host/images
+else
+images:
+	rootfs/mkimages.sh $(ARCH) build/$(BOARD)/images --squashfs
+endif
+images-test:
+	tests/images/run.sh
+
 clean:
 	rm -rf build/host build/test $(addprefix build/,$(notdir $(wildcard boards/*)))
