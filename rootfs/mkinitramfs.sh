@@ -1,6 +1,7 @@
 #!/bin/bash
 # rootfs/mkinitramfs.sh BOARD OUT.cpio.gz [MANIFEST_DIR]
-#   (IMAGE_BINS="FILE...": static programs added to the busybox image's /bin)
+#   (IMAGE_BINS="FILE...": static programs added to the busybox image's /bin;
+#    EXTRA_FILES="SRC:/DST ...": more files, e.g. make demo's manifest to apply)
 #
 # Builds a bootable initramfs (newc cpio, gzip) for BOARD with podinit as /sbin/init:
 #
@@ -94,6 +95,12 @@ for m in $ORDERED; do
     [ ! -e "lib/modules/$b" ] || die "two modules named $b in MODULES"
     install -m 644 "$src" "lib/modules/$b"
     echo "/lib/modules/$b" >>etc/podinit/modules
+done
+
+for x in ${EXTRA_FILES:-}; do
+    src=${x%%:*} dst=${x#*:}
+    [ -f "$src" ] && [ "${dst#/}" != "$dst" ] || die "EXTRA_FILES: $x is not SRC:/DST with SRC a file"
+    install -D -m 644 "$src" ".$dst"
 done
 
 # the busybox image, laid out as Docker's busybox image (every applet in /bin)

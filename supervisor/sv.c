@@ -21,6 +21,7 @@
 #include <sys/epoll.h>
 #include <sys/syscall.h>
 #include <sys/inotify.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -375,6 +376,28 @@ static int setup_loop(struct sv *sv)
 	return 0;
 }
 
+/* PID 1: the board's image disk at --images, read-only (images take no
+ * RAM). A failure is an event: images already under --images still run. */
+static void mount_images(struct sv *sv)
+{
+	const char *dev = sv->node.board.images_dev;
+	if (!sv->cfg.pid1 || !dev[0])
+		return;
+	static const char *const types[] = {"squashfs", "ext4"};
+	int err = 0;
+	for (size_t i = 0; i < sizeof types / sizeof *types; i++) {
+		if (mount(dev, sv->cfg.images, types[i], MS_RDONLY | MS_NODEV | MS_NOSUID, NULL) == 0) {
+			events_add(&sv->node.events, false, "podinit", "ImagesMounted", "%s (%s) at %s", dev,
+				   types[i], sv->cfg.images);
+			return;
+		}
+		if (!err || errno != EINVAL)
+			err = errno; /* EINVAL: not this type; keep the first real reason */
+	}
+	events_add(&sv->node.events, true, "podinit", "ImagesUnavailable", "cannot mount %s at %s: %s", dev,
+		   sv->cfg.images, strerror(err));
+}
+
 /* What the pods share that the device provides: namespaces to return to,
  * capabilities, cgroups and device control, the board profile, the
  * watchdog. Problems are events: podinit runs with what there is. */
@@ -399,6 +422,7 @@ static void setup_node(struct sv *sv)
 	if (board_load(&n->board, sv->cfg.board, "/etc/podinit/board.conf", "/proc/cmdline",
 		       "/etc/podinit/board", why, sizeof why))
 		events_add(&n->events, true, "podinit", "BoardProfile", "%s", why);
+	mount_images(sv);
 	struct sysinfo si;
 	n->tmpfs_default = n->board.tmpfs_default ? n->board.tmpfs_default
 			   : sysinfo(&si) == 0 ? (int64_t)si.totalram * si.mem_unit / 4

@@ -12,7 +12,9 @@
 #   lifecycle    native-sidecar scenarios after Kubernetes' node e2e suite
 #   fuzz         libFuzzer on every parser for FUZZ_SECONDS (default 60)
 #   boards       static musl builds of every board, checked and run under qemu-user
+#   images-test  the images built from Debian packages, run as the official ones behave
 #   e2e          Debian's ARM kernels boot podinit as PID 1 under qemu-system
+#   demo-test    the founding example as `make demo` runs it, on the arm64 board
 #
 # A layer that could not run at all (no root, no namespaces, no QEMU...) is
 # shown as SKIPPED with its runner's reason and counted as skipped. With
@@ -22,7 +24,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 2
 logs=build/test/logs
 mkdir -p "$logs"
-layers=${CHECK_LAYERS:-"lint unit golden asan integration lifecycle fuzz boards e2e"}
+layers=${CHECK_LAYERS:-"lint unit golden asan images-test integration lifecycle fuzz boards e2e demo-test"}
 total_pass=0 total_fail=0 total_skip=0
 summary=()
 

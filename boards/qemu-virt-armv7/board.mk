@@ -23,13 +23,16 @@ NET_MODULES := net/bridge/bridge.ko drivers/net/veth.ko crypto/crc32c_generic.ko
            net/ipv4/netfilter/nft_reject_ipv4.ko
 MODULES := fs/overlayfs/overlay.ko drivers/block/loop.ko fs/squashfs/squashfs.ko \
            drivers/watchdog/softdog.ko \
-           $(NET_MODULES) drivers/virtio/virtio_mmio.ko drivers/net/virtio_net.ko
+           $(NET_MODULES) drivers/virtio/virtio_mmio.ko drivers/net/virtio_net.ko drivers/block/virtio_blk.ko
 # The uplink: QEMU's user-mode network (slirp) gives the guest 10.0.2.15/24, the host as
 # 10.0.2.2 and a DNS forwarder at 10.0.2.3, always the same: a static address.
 UPLINK := eth0
 UPLINK_ADDR := 10.0.2.15/24
 UPLINK_GATEWAY := 10.0.2.2
 DNS := 10.0.2.3
+# The image store on a disk, not in the initramfs (images take no RAM): `make demo` and
+# `make BOARD=... run` attach build/<board>/images.disk as the first virtio disk.
+IMAGES_DEV := /dev/vda
 POD_CIDR := 10.88.0.1/16
 SERVICE_CIDR := 10.96.0.0/16
 WATCHDOG_DEV := /dev/watchdog0

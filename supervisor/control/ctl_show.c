@@ -370,6 +370,16 @@ void ctl_cmd_top(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct 
 		npods++;
 	fprintf(m.f, "podinit: RSS %s KiB, %u pods, %u loop wake-ups\n", rss, npods,
 		ctl->node->loop.wakeups);
+	/* the device: what `kubectl top node` would say of memory */
+	FILE *mi = fopen("/proc/meminfo", "re");
+	unsigned long total = 0, avail = 0;
+	while (mi && fgets(line, sizeof line, mi))
+		if (sscanf(line, "MemTotal: %lu", &total) != 1)
+			sscanf(line, "MemAvailable: %lu", &avail);
+	if (mi)
+		fclose(mi);
+	if (total)
+		fprintf(m.f, "device: MemTotal %lu KiB, MemAvailable %lu KiB\n", total, avail);
 	fprintf(m.f, "%-24s %-20s %-12s %s\n", "POD", "CONTAINER", "CPU(cores)", "MEMORY(bytes)");
 	for (struct pod *p = ctl->node->pods; p; p = p->next)
 		for (unsigned i = 0; i < p->nctrs; i++) {

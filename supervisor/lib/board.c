@@ -38,6 +38,7 @@ static const struct key keys[] = {
 	KEY("UPLINK_ADDR", K_UPLINK_ADDR, uplink_addr, 1, 32, "dhcp or an IPv4 address/prefix"),
 	KEY("UPLINK_GATEWAY", K_IP, uplink_gateway, 0, 0, "an IPv4 address"),
 	KEY("DNS", K_IP, dns, 0, 0, "an IPv4 address"),
+	KEY("IMAGES_DEV", K_STR, images_dev, 0, 0, ""),
 };
 
 static void defaults(struct board *b)

@@ -30,6 +30,8 @@ struct board {
 	char uplink_addr[20];       /* its address: A.B.C.D/N, "dhcp", or "" (left alone) */
 	char uplink_gateway[16];    /* the default route through it (with a static address) */
 	char dns[16];               /* the nameserver pods get; "" = the device's resolv.conf */
+	char images_dev[64];        /* the disk holding the image store, mounted read-only at
+				     * --images by PID 1 (squashfs, else ext4); "" = none */
 };
 
 /* Fills b from `conf` (a missing file leaves the defaults); the name comes

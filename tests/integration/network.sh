@@ -350,3 +350,51 @@ EOF
 	expect_eq "the same address after an orderly restart" "$(pod_ip keep)" "$ip1"
 	kill "$NETNS_HOLDER" 2>/dev/null
 }
+
+# ---------------------------------------------------------------------
+# The founding example on the host: the images built from Debian
+# packages, docs/initsidecar.yml with only GIT_SYNC_REPO changed, a git
+# daemon in podinit's network namespace (on the bridge's address), the
+# page through the LoadBalancer Service, a commit, the page changed
+# ---------------------------------------------------------------------
+case_founding-example() {
+	local store=${FOUNDING_IMAGES:-$TOP/build/test/images}
+	if [[ ! -d $store/k8s.gcr.io/git-sync/v3.1.6 ]]; then
+		note "building the host's image store in $store (rootfs/mkimages.sh)"
+		"$TOP/rootfs/mkimages.sh" host "$store" >"$TD/mkimages.log" 2>&1 ||
+			{ fail "rootfs/mkimages.sh host $store: $(tail -3 "$TD/mkimages.log")"; return; }
+	fi
+	start_podinit --images "$store" || return
+	local site=$TD/site repo=$TD/git/site.git gitenv=(-c user.name=t -c user.email=t@t.invalid -c init.defaultBranch=master)
+	mkdir -p "$site" "$repo"
+	git "${gitenv[@]}" init -q --bare "$repo"
+	git "${gitenv[@]}" -C "$site" init -q
+	echo "<h1>This is version 1.0</h1>" >"$site/index.html"
+	echo "the site" >"$site/README.md"
+	git "${gitenv[@]}" -C "$site" add . && git "${gitenv[@]}" -C "$site" commit -qm v1 &&
+		git -C "$site" push -q "$repo" master || { fail "cannot make the repository"; return; }
+	in_net git daemon --reuseaddr --listen=10.88.0.1 --port=9418 --export-all --base-path="$TD/git" \
+		"$TD/git" >"$TD/git-daemon.log" 2>&1 &
+	local daemon=$!
+	sed 's#value: https://github.com/nigelpoulton/ps-sidecar.git#value: git://10.88.0.1/site.git#' \
+		"$TOP/docs/initsidecar.yml" >"$TD/initsidecar.yml"
+	expect_eq "only GIT_SYNC_REPO differs from docs/initsidecar.yml" \
+		"$(diff "$TOP/docs/initsidecar.yml" "$TD/initsidecar.yml" | grep -c '^[<>]')" 2
+	local out
+	out=$(pc apply -f "$TD/initsidecar.yml" 2>&1)
+	expect_line "apply: the pod" "$out" "pod/git-sync created"
+	expect_line "apply: the Service" "$out" "service/svc-sidecar created"
+	wait_for "[[ \$(tcp_get 127.0.0.1 80 | cut -d'|' -f1) == *'This is version 1.0'* ]]" 60 ||
+		fail "the page through svc-sidecar on 127.0.0.1:80: $(tcp_get 127.0.0.1 80); $(logs git-sync ctr-sync | tail -3)"
+	local ev
+	ev=$(pc events 2>&1 | grep -E 'pod/git-sync/ctr-(sync|web) +Started|ctr-(sync|web) Started|Started container ctr' | head -2)
+	expect_match "the sidecar ctr-sync started before the app ctr-web" "$ev" "ctr-sync.*"$'\n'".*ctr-web"
+	expect_match "the page on the device's bridge address too" "$(tcp_get 10.88.0.1 80 | cut -d'|' -f1)" "This is version 1.0"
+	echo "<h1>This is version 2.0</h1>" >"$site/index.html"
+	git "${gitenv[@]}" -C "$site" commit -qam v2 && git -C "$site" push -q "$repo" master
+	wait_for "[[ \$(tcp_get 127.0.0.1 80 | cut -d'|' -f1) == *'This is version 2.0'* ]]" 30 ||
+		fail "the page did not change after the commit: $(tcp_get 127.0.0.1 80)"
+	expect_match "git-sync's layout: html a relative link to rev-HASH" \
+		"$(readlink "$TD/run/pods/git-sync/volumes/html/html")" '^rev-[0-9a-f]{40}$'
+	kill "$daemon" 2>/dev/null
+}

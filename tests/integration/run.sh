@@ -34,6 +34,7 @@
 
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
 
@@ -44,7 +45,7 @@ CASES=(
 	shutdown:40 podctl-status:40 control-socket:40 leaks:150
 	attack-proc:40 attack-devices:40 attack-fd-race:90 attack-subpath:40 attack-control:60
 	attack-bounds:90 attack-seccomp:40 podctl-flags:60 podinit-flags:30
-	net-pods:60 net-services:90 net-restart:90
+	net-pods:60 net-services:90 net-restart:90 founding-example:180
 )
 
 # a long-running tail for scripts: exits 0 on SIGTERM, at once
