@@ -202,7 +202,7 @@ delete_all() {
 		"$PODCTL" delete pod "$p" >/dev/null
 	done
 	for _ in $(seq 1200); do
-		"$PODCTL" get pods 2>/dev/null | grep -q '^No resources' && return 0
+		"$PODCTL" get pods 2>&1 | grep -q '^No resources' && return 0 # kubectl's words, on stderr
 		sleep 0.1
 	done
 	die "pods did not go away"

@@ -9,6 +9,7 @@
  * nothing (the store keeps its last valid version). */
 #include "sv.h"
 #include "base.h"
+#include "net_link.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -321,6 +322,7 @@ static struct sv *sv_new(const struct config *cfg)
 	sv->console.w.fd = sv->console.cmd.fd = -1;
 	sv->watchdog.fd = -1;
 	sv->node.devices.prog_fd = -1;
+	sv->dhcp.watch.fd = -1;
 	return sv;
 }
 
@@ -374,6 +376,22 @@ static int setup_loop(struct sv *sv)
 			events_init(&sv->node.events, console_echo, &sv->console);
 	}
 	return 0;
+}
+
+/* The uplink's address came from DHCP, or went. */
+static void on_dhcp(struct net_dhcp *d, bool bound)
+{
+	struct sv *sv = container_of(d, struct sv, dhcp);
+	char ip[16], gw[16], dns[16];
+	net_fmt_ip(d->addr, ip);
+	net_fmt_ip(d->router, gw);
+	net_fmt_ip(d->dns, dns);
+	if (bound)
+		events_add(&sv->node.events, false, "podinit", "UplinkAddress", "%s %s/%u via %s, DNS %s (DHCP)",
+			   d->ifname, ip, d->prefix, gw, dns);
+	else
+		events_add(&sv->node.events, true, "podinit", "UplinkAddress", "%s lost its address: %s",
+			   d->ifname, d->err);
 }
 
 /* PID 1: the board's image disk at --images, read-only (images take no
@@ -440,6 +458,11 @@ static void setup_node(struct sv *sv)
 			   "no pod network (pods get lo only): %s", sv->net.err);
 	n->net = &sv->net;
 	sv->need_services = true; /* the table's base chains: egress masquerade */
+	if (sv->net.up && n->board.uplink[0] && !strcmp(n->board.uplink_addr, "dhcp")) {
+		sv->dhcp.changed = on_dhcp;
+		if (net_dhcp_start(&sv->dhcp, &sv->net, &n->loop, n->board.uplink))
+			events_add(&n->events, true, "podinit", "UplinkUnavailable", "DHCP: %s", sv->dhcp.err);
+	}
 }
 
 /* Until every pod has stopped after a stop request. */
@@ -471,6 +494,7 @@ static void run(struct sv *sv)
 
 static void sv_free(struct sv *sv)
 {
+	net_dhcp_stop(&sv->dhcp);
 	net_fini(&sv->net);
 	watchdog_close(&sv->watchdog);
 	console_close(&sv->console);

@@ -14,6 +14,7 @@
 #include "console.h"
 #include "ctl.h"
 #include "net.h"
+#include "net_dhcp.h"
 #include "node.h"
 #include "stop.h"
 #include "watchdog.h"
@@ -22,6 +23,7 @@ struct sv {
 	struct config cfg;
 	struct node node;
 	struct net net;           /* the pod network (node.net points here when up) */
+	struct net_dhcp dhcp;     /* the uplink's address, when the board says UPLINK_ADDR=dhcp */
 	struct node_observer observer; /* the reconciler's ear on the lifecycle */
 	struct ctl ctl;
 	struct console console;   /* with --console (PID 1: /dev/console) */

@@ -24,8 +24,10 @@ NET_MODULES := net/bridge/bridge.ko drivers/net/veth.ko crypto/crc32c_generic.ko
            net/ipv4/netfilter/nft_reject_ipv4.ko
 MODULES := fs/overlayfs/overlay.ko drivers/block/loop.ko fs/squashfs/squashfs.ko \
            drivers/watchdog/bcm2835_wdt.ko $(NET_MODULES) drivers/net/ethernet/broadcom/genet/genet.ko
-# The uplink: set UPLINK_ADDR (A.B.C.D/N) and UPLINK_GATEWAY for the site's network.
+# The uplink: its address, route and DNS server by DHCP (or set UPLINK_ADDR=A.B.C.D/N and
+# UPLINK_GATEWAY for a static one).
 UPLINK := eth0
+UPLINK_ADDR := dhcp
 POD_CIDR := 10.88.0.1/16
 SERVICE_CIDR := 10.96.0.0/16
 WATCHDOG_DEV := /dev/watchdog0

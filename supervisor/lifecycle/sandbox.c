@@ -28,6 +28,7 @@
 #include "names.h"
 #include "state.h"
 #include "store.h"
+#include "net_link.h"
 #include "node.h"
 #include "services.h"
 
@@ -155,8 +156,13 @@ static int write_etc(struct pod *p, char *why, size_t len)
 	rc = rc ? rc : write_file(path, text, (size_t)n, 0644);
 	char resolv[4096];
 	ssize_t r = 0;
+	const struct net *net = p->node->net;
 	if (p->node->board.dns[0]) {
 		r = snprintf(resolv, sizeof resolv, "nameserver %s\n", p->node->board.dns);
+	} else if (net && net->up && net->dns) {
+		char ip[16];
+		net_fmt_ip(net->dns, ip); /* the uplink's, from DHCP */
+		r = snprintf(resolv, sizeof resolv, "nameserver %s\n", ip);
 	} else {
 		int fd = open("/etc/resolv.conf", O_RDONLY | O_CLOEXEC);
 		if (fd >= 0) {

@@ -64,9 +64,10 @@ static int uplink(struct net *n, const struct board *b)
 			return fail(n, rc, "uplink address");
 		n->host_ip = ip;
 	}
-	if (b->uplink_gateway[0] && net_parse_cidr(b->uplink_gateway, &gw, &prefix) == 0 &&
+	if (b->uplink_gateway[0] && net_parse_ip(b->uplink_gateway, &gw) == 0 &&
 	    (rc = net_route_default(&n->rt, gw, index)))
 		return fail(n, rc, "uplink default route");
+	n->uplink = index;
 	return 0;
 }
 

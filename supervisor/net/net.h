@@ -33,6 +33,8 @@ struct net {
 	uint32_t svc_net;        /* the Service range */
 	unsigned svc_prefix;
 	uint32_t host_ip;        /* the uplink's address (status.hostIP), else the gateway */
+	int uplink;              /* its ifindex, 0 = none */
+	uint32_t dns;            /* the uplink's DNS server from DHCP, 0 = none */
 	struct ipam pods, svcs, ports;
 	uint32_t *batch;         /* NET_NFT_BATCH bytes, for net_nft_apply */
 	char err[320];           /* why not up */

@@ -328,6 +328,15 @@ int net_parse_cidr(const char *s, uint32_t *ip, unsigned *prefix)
 	return 0;
 }
 
+int net_parse_ip(const char *s, uint32_t *ip)
+{
+	struct in_addr a;
+	if (inet_pton(AF_INET, s, &a) != 1)
+		return -EINVAL;
+	*ip = ntohl(a.s_addr);
+	return 0;
+}
+
 void net_fmt_ip(uint32_t ip, char out[16])
 {
 	snprintf(out, 16, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);

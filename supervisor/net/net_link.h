@@ -39,6 +39,8 @@ int net_sysctl(const char *key, const char *value);
 
 /* "10.88.0.1/16" -> ip, prefix; 0 or -EINVAL */
 int net_parse_cidr(const char *s, uint32_t *ip, unsigned *prefix);
+/* A.B.C.D into host byte order: 0 or -EINVAL. */
+int net_parse_ip(const char *s, uint32_t *ip);
 void net_fmt_ip(uint32_t ip, char out[16]);
 
 #endif

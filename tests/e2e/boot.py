@@ -51,7 +51,7 @@ import time
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BOARD_VARS = ("ARCH", "KERNEL_PKG_GLOB", "QEMU_SYSTEM", "QEMU_ARGS", "KERNEL_CMDLINE", "CONSOLE",
-              "MODULES", "WATCHDOG_DEV", "WATCHDOG_TIMEOUT")
+              "MODULES", "WATCHDOG_DEV", "WATCHDOG_TIMEOUT", "UPLINK_ADDR")
 
 
 def board_vars(board):

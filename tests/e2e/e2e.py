@@ -305,6 +305,11 @@ def main_boot(s, measured):
         s.ok(order[:3] == ["sidecar-1", "sidecar-2", "app"],
              "pod shutdown-order: sidecar-1, then sidecar-2, then the app start", "Started: " + ", ".join(order))
     s.wait(None, EV + r"pod/slow-stop/app Started:", 30, "pod slow-stop: its container starts")
+    if cfg["bv"].get("UPLINK_ADDR") == "dhcp":
+        m = s.wait(None, EV + r"podinit UplinkAddress: eth0 (\S+) via (\S+), DNS (\S+) \(DHCP\)", 30,
+                   "the uplink's address by DHCP (event UplinkAddress)")
+        s.ok(m and m.group(1) == "10.0.2.15/24" and m.group(2) == "10.0.2.2",
+             "DHCP gave QEMU's 10.0.2.15/24 via 10.0.2.2", m.group(0) if m else "")
     unavailable = b.find_all(EV + r"podinit NetworkUnavailable: .*$")
     s.ok(not unavailable, "the pod network is up (no NetworkUnavailable event): uplink, bridge, nftables",
          "\n".join(m.group(0) for m in unavailable))
