@@ -383,6 +383,7 @@ static void on_dhcp(struct net_dhcp *d, bool bound)
 {
 	struct sv *sv = container_of(d, struct sv, dhcp);
 	char ip[16], gw[16], dns[16];
+	sv->need_services = true; /* hostNetwork endpoints are the device's address */
 	net_fmt_ip(d->addr, ip);
 	net_fmt_ip(d->router, gw);
 	net_fmt_ip(d->dns, dns);

@@ -388,9 +388,10 @@ static void close_namespaces(struct pod *p)
 		}
 }
 
-static void lease_key(const struct pod *p, char *key, size_t len)
+/* "namespace/name": it fits IPAM_KEY (two DNS labels), so two pods never share one */
+static void lease_key(const struct pod *p, char key[IPAM_KEY])
 {
-	snprintf(key, len, "%s/%s", p->spec->meta.namespace_.set ? p->spec->meta.namespace_.s : "default",
+	snprintf(key, IPAM_KEY, "%s/%s", p->spec->meta.namespace_.set ? p->spec->meta.namespace_.s : "default",
 		 p->name);
 }
 
@@ -403,7 +404,7 @@ static int attach_network(struct pod *p, char *why, size_t len)
 	if (!net || !net->up || p->netns < 0 || (p->spec->spec.host_network.set && p->spec->spec.host_network.i))
 		return 0;
 	char key[IPAM_KEY], reason[240];
-	lease_key(p, key, sizeof key);
+	lease_key(p, key);
 	int rc = net_attach(net, key, p->netns, &p->net, reason, sizeof reason);
 	return rc ? WHY("pod network: %s", reason) : 0;
 }
@@ -411,7 +412,7 @@ static int attach_network(struct pod *p, char *why, size_t len)
 static void detach_network(struct pod *p)
 {
 	char key[IPAM_KEY];
-	lease_key(p, key, sizeof key);
+	lease_key(p, key);
 	if (p->node->net)
 		net_detach(p->node->net, key, &p->net);
 }
@@ -477,9 +478,10 @@ int sandbox_create(struct pod *p, char *why, size_t len)
 {
 	for (size_t i = 0; i < NSTEPS; i++)
 		if (steps[i].make(p, why, len)) {
-			while (i-- > 0)
-				if (steps[i].undo)
-					steps[i].undo(p);
+			/* the failing step too: it may have done part of its work */
+			for (size_t k = i + 1; k-- > 0;)
+				if (steps[k].undo)
+					steps[k].undo(p);
 			return -1;
 		}
 	return 0;

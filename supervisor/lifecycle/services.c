@@ -18,7 +18,7 @@
 #include "pod.h"
 #include "store.h"
 
-#define HOSTS_BYTES 65536 /* /etc/hosts of one pod: the Services' names */
+#define HOSTS_BYTES (LIM_SVC_ENTRIES * 512) /* /etc/hosts of one pod: a line per Service at most */
 
 static uint32_t services_cluster_ip(struct node *n, const struct mf_service *s);
 
@@ -83,7 +83,7 @@ static uint16_t target_port(const struct mf_svc_port *sp, const struct pod *p)
 
 static uint8_t proto_of(const char *p)
 {
-	return !strcmp(p, "UDP") ? IPPROTO_UDP : IPPROTO_TCP;
+	return !strcmp(p, "UDP") ? IPPROTO_UDP : !strcmp(p, "SCTP") ? IPPROTO_SCTP : IPPROTO_TCP;
 }
 
 /* ---- building the entries ---------------------------------------------- */
@@ -205,6 +205,16 @@ static void host_ports(struct build *b, const struct pod *p)
 	}
 }
 
+/* The Service ns/name of the manifests, or NULL (names repeat across namespaces). */
+static const struct mf_object *service_in(const struct node *n, const char *ns, const char *name)
+{
+	STORE_FOREACH(n->store, f, o)
+	if (o->kind == MF_SERVICE && !strcmp(o->service->meta.name.s, name) &&
+	    !strcmp(ns_of(&o->service->meta), ns))
+		return o;
+	return NULL;
+}
+
 /* Leases of Services (and their NodePorts) that are gone are given back. */
 static void release_gone(struct node *n)
 {
@@ -215,10 +225,10 @@ static void release_gone(struct node *n)
 			if (!l->busy)
 				continue;
 			char ns[IPAM_KEY], name[IPAM_KEY];
-			if (sscanf(l->key, "%95[^/]/%95[^/]", ns, name) != 2)
+			if (sscanf(l->key, "%159[^/]/%159[^/]", ns, name) != 2)
 				continue;
-			const struct mf_object *o = store_object(n->store, MF_SERVICE, name, NULL);
-			bool keep = o && !strcmp(ns_of(&o->service->meta), ns);
+			const struct mf_object *o = service_in(n, ns, name);
+			bool keep = o != NULL;
 			if (keep && t == 1) {
 				unsigned idx;
 				const char *slash = strrchr(l->key, '/');
@@ -357,7 +367,7 @@ void services_sync(struct node *n)
 	if (h != s->table_hash || s->failed) {
 		struct nl_msg m;
 		nl_init(&m, net->batch, NET_NFT_BATCH);
-		struct nft_cfg cfg = {net->net, net->prefix, NET_BRIDGE};
+		struct nft_cfg cfg = {net->net, net->prefix, NET_BRIDGE, net->svc_net, net->svc_prefix};
 		int rc = net_nft_apply(&net->nft, &m, &cfg, s->entries, s->nentries);
 		if (rc && !s->failed)
 			events_add(&n->events, true, "podinit", "NetworkError",
@@ -368,9 +378,14 @@ void services_sync(struct node *n)
 	}
 	uint64_t nh = names_hash(n);
 	if (nh != s->names_hash) {
-		s->names_hash = nh;
+		int bad = 0, rc = 0;
 		for (const struct pod *p = n->pods; p; p = p->next)
-			if (p->stage < PS_DONE && p->dir[0])
-				services_write_hosts(n, p);
+			if (p->stage < PS_DONE && p->dir[0] && (rc = services_write_hosts(n, p)))
+				bad++;
+		/* a rewrite that failed is tried again on the next sync */
+		s->names_hash = bad ? 0 : nh;
+		if (bad)
+			events_add(&n->events, true, "podinit", "HostsNotWritten",
+				   "/etc/hosts of %d pods could not be rewritten: %s", bad, strerror(-rc));
 	}
 }

@@ -114,6 +114,10 @@ int net_init(struct net *n, const struct board *b, const char *data, int self_ne
 	n->rt.fd = n->nft.fd = -1;
 	n->self_netns = self_netns;
 	int rc;
+	if (self_netns < 0) { /* a pod's netlink socket could not return PID 1 to its own */
+		snprintf(n->err, sizeof n->err, "cannot open podinit's own network namespace");
+		return -EBADF;
+	}
 	if (net_parse_cidr(b->pod_cidr, &n->gw, &n->prefix) ||
 	    net_parse_cidr(b->service_cidr, &n->svc_net, &n->svc_prefix)) {
 		snprintf(n->err, sizeof n->err, "POD_CIDR %s or SERVICE_CIDR %s is not an IPv4 range",
@@ -191,9 +195,14 @@ int net_attach(struct net *n, const char *key, int netns, struct net_attach *a, 
 		snprintf(why, len, "the pod network is not available: %s", n->err);
 		return -ENETDOWN;
 	}
+	if (n->self_netns < 0) {
+		snprintf(why, len, "podinit cannot name its own network namespace to return to");
+		return -EBADF;
+	}
 	uint32_t ip;
 	int rc = ipam_get(&n->pods, key, &ip);
 	if (rc) {
+		ipam_put(&n->pods, key); /* a save that failed may have left it taken */
 		char r[16];
 		net_fmt_ip(n->net, r);
 		if (rc == -ENOSPC)

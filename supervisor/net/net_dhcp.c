@@ -98,6 +98,15 @@ static void ask(struct net_dhcp *d, int type)
 	arm(d, at);
 }
 
+/* A new transaction id; without entropy yet (early boot), the MAC and the clock. */
+static void new_xid(struct net_dhcp *d)
+{
+	if (getrandom(&d->xid, sizeof d->xid, GRND_NONBLOCK) == sizeof d->xid)
+		return;
+	uint64_t t = loop_now();
+	d->xid = (uint32_t)(t ^ (t >> 32)) ^ get32(d->mac + 2) ^ (d->xid * 2654435761U);
+}
+
 static void start_over(struct net_dhcp *d)
 {
 	bool had = d->state >= DHCP_BOUND;
@@ -105,9 +114,13 @@ static void start_over(struct net_dhcp *d)
 		net_addr_flush(&d->net->rt, d->ifindex);
 		d->addr = d->router = 0;
 	}
+	if (had) { /* the device's address is the bridge's again, and no DNS from DHCP */
+		d->net->host_ip = d->net->gw;
+		d->net->dns = 0;
+	}
 	d->state = DHCP_SELECTING;
 	d->backoff = 2;
-	getrandom(&d->xid, sizeof d->xid, GRND_NONBLOCK);
+	new_xid(d);
 	if (had && d->changed)
 		d->changed(d, false);
 	ask(d, DISCOVER);
@@ -155,6 +168,17 @@ bool net_dhcp_parse(const unsigned char *m, size_t n, uint32_t xid, const unsign
 	return r->type != 0;
 }
 
+/* An address a server may give the uplink: a unicast one outside the pod
+ * and Service ranges (a rogue or misconfigured server must not take the
+ * bridge's network or the ClusterIPs). */
+static bool usable(const struct net_dhcp *d, uint32_t ip)
+{
+	const struct net *n = d->net;
+	uint32_t pod_mask = ~0U << (32 - n->prefix), svc_mask = ~0U << (32 - n->svc_prefix);
+	return ip && ip != UINT32_MAX && (ip >> 24) != 127 && (ip >> 28) != 14 /* multicast */ &&
+	       (ip >> 24) != 0 && (ip & pod_mask) != n->net && (ip & svc_mask) != n->svc_net;
+}
+
 static unsigned prefix_of(uint32_t mask)
 {
 	unsigned p = 0;
@@ -167,6 +191,8 @@ static unsigned prefix_of(uint32_t mask)
 static void bound(struct net_dhcp *d, const struct dhcp_reply *r)
 {
 	unsigned prefix = r->mask ? prefix_of(r->mask) : 24;
+	if (prefix < 8 || prefix > 30)
+		prefix = 24; /* a mask no small network has: the common one */
 	bool moved = r->yiaddr != d->addr || prefix != d->prefix || r->router != d->router;
 	if (moved) {
 		struct nl_sock *rt = &d->net->rt;
@@ -213,6 +239,14 @@ static void on_reply(struct loop *l, struct loop_watch *w, uint32_t events)
 		struct dhcp_reply r;
 		if (!net_dhcp_parse(m, (size_t)n, d->xid, d->mac, &r))
 			continue;
+		if (r.yiaddr && !usable(d, r.yiaddr)) {
+			char ip[16];
+			net_fmt_ip(r.yiaddr, ip);
+			snprintf(d->err, sizeof d->err, "%s: refused the offered address %s", d->ifname, ip);
+			continue;
+		}
+		if (r.server && d->state == DHCP_REQUESTING && r.server != d->server)
+			continue; /* another server's answer to our broadcast */
 		if (d->state == DHCP_SELECTING && r.type == OFFER && r.yiaddr && r.server) {
 			d->offered = r.yiaddr;
 			d->server = r.server;
@@ -244,7 +278,7 @@ static void on_timer(struct loop *l, struct loop_timer *t)
 	case DHCP_BOUND:
 		d->state = DHCP_RENEWING;
 		d->backoff = 2;
-		getrandom(&d->xid, sizeof d->xid, GRND_NONBLOCK);
+		new_xid(d);
 		ask(d, REQUEST);
 		break;
 	case DHCP_RENEWING:

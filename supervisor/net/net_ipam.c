@@ -59,7 +59,7 @@ int ipam_init(struct ipam *a, const char *path, uint32_t lo, uint32_t hi, unsign
 		struct ipam_lease *l = &a->l[a->n];
 		char key[IPAM_KEY];
 		unsigned v, u;
-		if (sscanf(line, "%95s %u %u", key, &v, &u) != 3 || v < lo || v > hi ||
+		if (sscanf(line, "%159s %u %u", key, &v, &u) != 3 || v < lo || v > hi ||
 		    ipam_find(a, key))
 			continue;
 		bool taken = false;

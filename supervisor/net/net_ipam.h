@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define IPAM_KEY 96 /* "namespace/name/port" */
+#define IPAM_KEY 160 /* "namespace/name/port": two DNS labels (63 each) and an index */
 
 struct ipam_lease {
 	char key[IPAM_KEY];

@@ -13,6 +13,10 @@
  *       what the earlier ones left)
  *     chain filter-{input,forward,output} filter hooks priority 0:
  *       [match] reject                                      (entries without)
+ *       ip daddr SVC_NET reject   (forward, output: a ClusterIP packet that was
+ *                                  not DNATed, e.g. a flow conntrack knew before
+ *                                  its Service had endpoints, is refused, never
+ *                                  routed on to nowhere)
  *
  * The batch begins by creating the table (harmless when it exists) and
  * deleting it, so that the new one replaces it in the same transaction. */
@@ -293,6 +297,30 @@ static void entry(struct nl_msg *m, const struct nft_entry *e, unsigned i)
 	}
 }
 
+/* ip daddr SVC_NET [meta l4proto tcp] reject (with tcp reset) */
+static void range_reject(struct nl_msg *m, const char *chain_name, const struct nft_cfg *cfg, bool tcp)
+{
+	rule_open(m, chain_name);
+	payload(m, NFT_PAYLOAD_NETWORK_HEADER, 16, 4);
+	uint32_t mask = htonl(~0U << (32 - cfg->svc_prefix)), zero = 0;
+	uint32_t net = htonl(cfg->svc_net) & mask;
+	bitwise(m, &mask, &zero, 4);
+	cmp(m, NFT_CMP_EQ, &net, 4);
+	if (tcp) {
+		meta(m, NFT_META_L4PROTO);
+		uint8_t proto = IPPROTO_TCP;
+		cmp(m, NFT_CMP_EQ, &proto, 1);
+		expr_open(m, "reject");
+		nl_put_be32(m, NFTA_REJECT_TYPE, NFT_REJECT_TCP_RST);
+	} else {
+		expr_open(m, "reject");
+		nl_put_be32(m, NFTA_REJECT_TYPE, NFT_REJECT_ICMP_UNREACH);
+		nl_put_u8(m, NFTA_REJECT_ICMP_CODE, 3); /* port unreachable */
+	}
+	expr_close(m);
+	rule_close(m);
+}
+
 int net_nft_apply(struct nl_sock *s, struct nl_msg *m, const struct nft_cfg *cfg,
 		  const struct nft_entry *e, unsigned n)
 {
@@ -313,6 +341,9 @@ int net_nft_apply(struct nl_sock *s, struct nl_msg *m, const struct nft_cfg *cfg
 	postrouting(m, cfg);
 	for (unsigned i = 0; i < n; i++)
 		entry(m, &e[i], i);
+	if (cfg->svc_prefix)
+		for (int r = 0; r < 4; r++) /* forward and output; TCP with a reset, the rest ICMP */
+			range_reject(m, r & 1 ? "filter-output" : "filter-forward", cfg, r < 2);
 	batch(m, NFNL_MSG_BATCH_END);
 	return nl_talk(s, m);
 }

@@ -36,6 +36,8 @@ struct nft_cfg {
 	uint32_t pod_net;     /* the pod range, for egress masquerade */
 	unsigned pod_prefix;
 	const char *bridge;   /* its interface: traffic staying on it is not masqueraded */
+	uint32_t svc_net;     /* the Service range: what is sent there and not DNATed is */
+	unsigned svc_prefix;  /* refused (0: no such rule) */
 };
 
 /* Replaces the table with the rules for entries (m: a buffer big enough

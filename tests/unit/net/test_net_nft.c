@@ -74,7 +74,7 @@ static int in_netns(void)
 	struct nl_msg m;
 	struct nft_endpoint ep = {LO_NET, 8080};
 	struct nft_entry e[] = {{IPPROTO_TCP, SVC, 80, 1, &ep}, {IPPROTO_TCP, SVC_EMPTY, 8080, 0, NULL}};
-	struct nft_cfg cfg = {0x0a580000, 16, "podinit0"};
+	struct nft_cfg cfg = {0x0a580000, 16, "podinit0", 0, 0};
 	nl_init(&m, buf, sizeof buf);
 	if (try_connect(SVC_EMPTY, 8080) != 0)
 		return 14; /* before the table: the listener answers everywhere */
@@ -93,6 +93,19 @@ static int in_netns(void)
 	nl_init(&m, small, sizeof small);
 	if (net_nft_apply(&nft, &m, &cfg, e, 2) != -EMSGSIZE || try_connect(SVC_EMPTY, 8080) != ECONNREFUSED)
 		return 10;
+	/* the Service range's catch-all: 10.96.1.5:8080 has no entry and would
+	 * reach the listener (lo makes it local), but is in the range: refused */
+	struct nft_cfg ranged = {0x0a580000, 16, "podinit0", 0x0a600100, 24};
+	nl_init(&m, buf, sizeof buf);
+	if (try_connect(0x0a600105, 8080) != 0)
+		return 15;
+	if (net_nft_apply(&nft, &m, &ranged, e, 2))
+		return 16;
+	int r = try_connect(0x0a600105, 8080);
+	if (r != ECONNREFUSED)
+		return r == ETIMEDOUT || r == EINPROGRESS ? 17 : r == EHOSTUNREACH ? 18 : 19;
+	if (try_connect(SVC, 80) != 0)
+		return 20;
 	nl_init(&m, buf, sizeof buf);
 	if (net_nft_remove(&nft, &m))
 		return 11;
