@@ -221,7 +221,8 @@ def main():
     git_port, web_port = free_port(), free_port()
     daemon = subprocess.Popen(["git", "daemon", "--reuseaddr", "--listen=127.0.0.1", f"--port={git_port}",
                                "--export-all", "--base-path=" + os.path.dirname(bare), os.path.dirname(bare)],
-                              stdout=subprocess.DEVNULL, stderr=open(os.path.join(build, "git-daemon.log"), "w"))
+                              stdout=subprocess.DEVNULL, stderr=open(os.path.join(build, "git-daemon.log"), "w"),
+                              start_new_session=True)  # git daemon forks git-daemon: stop the whole group
     qemu = None
     try:
         for _ in range(50):
@@ -303,7 +304,10 @@ def main():
         if qemu and qemu.poll() is None:
             qemu.kill()
             qemu.wait()
-        daemon.kill()
+        try:
+            os.killpg(daemon.pid, 9)
+        except ProcessLookupError:
+            pass
         daemon.wait()
         if failed:
             say("failed steps: " + "; ".join(failed) + f" (console: {build}/console.log)")

@@ -373,8 +373,11 @@ case_founding-example() {
 	echo "the site" >"$site/README.md"
 	git "${gitenv[@]}" -C "$site" add . && git "${gitenv[@]}" -C "$site" commit -qm v1 &&
 		git -C "$site" push -q "$repo" master || { fail "cannot make the repository"; return; }
-	in_net git daemon --reuseaddr --listen=10.88.0.1 --port=9418 --export-all --base-path="$TD/git" \
-		"$TD/git" >"$TD/git-daemon.log" 2>&1 &
+	# straight under the case shell (a function in the background would be a
+	# subshell, and killing it would leave git daemon running); bounded by
+	# timeout should the case end early
+	timeout 170 nsenter -t "$PODINIT" -n git daemon --reuseaddr --listen=10.88.0.1 --port=9418 \
+		--export-all --base-path="$TD/git" "$TD/git" >"$TD/git-daemon.log" 2>&1 &
 	local daemon=$!
 	sed 's#value: https://github.com/nigelpoulton/ps-sidecar.git#value: git://10.88.0.1/site.git#' \
 		"$TOP/docs/initsidecar.yml" >"$TD/initsidecar.yml"
@@ -397,4 +400,6 @@ case_founding-example() {
 	expect_match "git-sync's layout: html a relative link to rev-HASH" \
 		"$(readlink "$TD/run/pods/git-sync/volumes/html/html")" '^rev-[0-9a-f]{40}$'
 	kill "$daemon" 2>/dev/null
+	wait "$daemon" 2>/dev/null
+	pkill -f -- "--base-path=$TD/git" 2>/dev/null
 }
