@@ -145,6 +145,16 @@ int net_init(struct net *n, const struct board *b, const char *data, int self_ne
 	n->bridge = net_link_bridge(&n->rt, NET_BRIDGE);
 	if (n->bridge < 0)
 		return fail(n, n->bridge, "bridge " NET_BRIDGE);
+	/* A fixed Ethernet address: a bridge left to itself takes the lowest of
+	 * its ports' and changes it as veths come and go, and a pod that cached
+	 * the old one in its ARP table then sends to a port's address, which
+	 * the bridge passes up as another host's and IP drops: the pod's
+	 * traffic through the gateway hangs until its ARP entry expires. This
+	 * one is locally administered and derived from the bridge's IP. */
+	unsigned char mac[6] = {0x02, 0x50, (unsigned char)(n->gw >> 24), (unsigned char)(n->gw >> 16),
+				(unsigned char)(n->gw >> 8), (unsigned char)n->gw};
+	if ((rc = net_link_set_mac(&n->rt, n->bridge, mac)))
+		return fail(n, rc, "bridge address (Ethernet)");
 	if ((rc = net_addr_flush(&n->rt, n->bridge)) || (rc = net_addr_add(&n->rt, n->bridge, n->gw, n->prefix)))
 		return fail(n, rc, "bridge address");
 	/* no ICMP redirects from the bridge: a pod's packet to a ClusterIP is

@@ -136,6 +136,17 @@ int net_link_up(struct nl_sock *s, int ifindex)
 	return nl_talk(s, m);
 }
 
+int net_link_set_mac(struct nl_sock *s, int ifindex, const unsigned char mac[6])
+{
+	struct msgbuf b;
+	struct nl_msg *m = msg(&b);
+	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC, .ifi_index = ifindex};
+	nl_begin(m, RTM_NEWLINK, 0, &ifi, sizeof ifi);
+	nl_put(m, IFLA_ADDRESS, mac, 6);
+	nl_end(m);
+	return nl_talk(s, m);
+}
+
 int net_link_del(struct nl_sock *s, int ifindex)
 {
 	struct msgbuf b;

@@ -22,6 +22,8 @@ int net_link_bridge(struct nl_sock *s, const char *name);
 int net_link_veth(struct nl_sock *s, const char *host_name, int bridge_ifindex,
 		  const char *peer_name, int peer_netns);
 int net_link_up(struct nl_sock *s, int ifindex);
+/* Sets the link's Ethernet address. 0 or -errno. */
+int net_link_set_mac(struct nl_sock *s, int ifindex, const unsigned char mac[6]);
 int net_link_del(struct nl_sock *s, int ifindex);
 /* ip/prefix on ifindex (EEXIST is no error). */
 int net_addr_add(struct nl_sock *s, int ifindex, uint32_t ip, unsigned prefix);
