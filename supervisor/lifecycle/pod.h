@@ -136,6 +136,8 @@ unsigned pod_ready_count(const struct pod *p, unsigned *total);
 unsigned pod_restarts(const struct pod *p);
 const char *pod_status_reason(const struct pod *p, char *buf, size_t len); /* get pods STATUS */
 struct container *pod_container(struct pod *p, const char *name);
+/* hostNetwork: true (the device's namespace and address) */
+bool pod_host_network(const struct pod *p);
 /* The one accessor for a pod's address, dotted: its own on the bridge, the
  * device's for a hostNetwork pod, "" while it has none (status.podIP). */
 const char *pod_ip(const struct pod *p, char buf[16]);

@@ -127,7 +127,7 @@ bool pod_healthy(const struct pod *p)
 	return pod_ready(p) || !strcmp(pod_phase(p), "Succeeded");
 }
 
-static bool on_host_network(const struct pod *p)
+bool pod_host_network(const struct pod *p)
 {
 	return p->spec->spec.host_network.set && p->spec->spec.host_network.i;
 }
@@ -144,7 +144,7 @@ const char *pod_host_ip(const struct pod *p, char buf[16])
 const char *pod_ip(const struct pod *p, char buf[16])
 {
 	buf[0] = 0;
-	if (on_host_network(p))
+	if (pod_host_network(p))
 		return pod_host_ip(p, buf);
 	if (p->net.ip)
 		net_fmt_ip(p->net.ip, buf);

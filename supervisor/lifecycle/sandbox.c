@@ -91,7 +91,7 @@ static const char *hostname_of(const struct pod *p)
 /* New net/IPC/UTS namespaces for the pod, held by fd. */
 static int make_namespaces(struct pod *p, char *why, size_t len)
 {
-	bool host_net = p->spec->spec.host_network.set && p->spec->spec.host_network.i;
+	bool host_net = pod_host_network(p);
 	int flags = CLONE_NEWIPC | (host_net ? 0 : CLONE_NEWNET | CLONE_NEWUTS);
 	int self[3] = {-1, -1, -1}, rc = -1;
 	static const char *const names[3] = {"/proc/self/ns/net", "/proc/self/ns/ipc",
@@ -391,8 +391,7 @@ static void close_namespaces(struct pod *p)
 /* "namespace/name": it fits IPAM_KEY (two DNS labels), so two pods never share one */
 static void lease_key(const struct pod *p, char key[IPAM_KEY])
 {
-	snprintf(key, IPAM_KEY, "%s/%s", p->spec->meta.namespace_.set ? p->spec->meta.namespace_.s : "default",
-		 p->name);
+	snprintf(key, IPAM_KEY, "%s/%s", p->spec->meta.namespace_.s, p->name);
 }
 
 /* The pod's address and veth. Without the pod network (it could not be
@@ -401,7 +400,7 @@ static void lease_key(const struct pod *p, char key[IPAM_KEY])
 static int attach_network(struct pod *p, char *why, size_t len)
 {
 	struct net *net = p->node->net;
-	if (!net || !net->up || p->netns < 0 || (p->spec->spec.host_network.set && p->spec->spec.host_network.i))
+	if (!net || !net->up || p->netns < 0 || pod_host_network(p))
 		return 0;
 	char key[IPAM_KEY], reason[240];
 	lease_key(p, key);

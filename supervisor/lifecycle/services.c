@@ -4,6 +4,7 @@
  * pods' states; only a change of the result touches the kernel, so a
  * sync after an unrelated event costs a walk and two hashes. */
 #include "services.h"
+#include "base.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,28 +23,16 @@
 
 static uint32_t services_cluster_ip(struct node *n, const struct mf_service *s);
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *b = p;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ b[i]) * 1099511628211ULL;
-	return h;
-}
-
+/* the namespace, "default" when the manifest gave none (manifest_check fills it in) */
 static const char *ns_of(const struct mf_meta *m)
 {
-	return m->namespace_.set ? m->namespace_.s : "default";
-}
-
-static bool host_network(const struct pod *p)
-{
-	return p->spec->spec.host_network.set && p->spec->spec.host_network.i;
+	return m->namespace_.s;
 }
 
 /* The address a pod answers on: its own, or the device's (hostNetwork). */
 static uint32_t pod_addr(const struct node *n, const struct pod *p)
 {
-	return host_network(p) ? n->net->host_ip : p->net.ip;
+	return pod_host_network(p) ? n->net->host_ip : p->net.ip;
 }
 
 static bool selects(const struct mf_service *s, const struct pod *p)
@@ -101,7 +90,7 @@ static void conflict(struct build *b, const char *who, uint8_t proto, uint16_t p
 	char line[160];
 	int l = snprintf(line, sizeof line, "%s%s %u/%s", b->clen ? "; " : "", who, (unsigned)port,
 			 proto == IPPROTO_UDP ? "UDP" : "TCP");
-	b->chash = fnv(b->chash, line, (size_t)l);
+	b->chash = fnv1a(b->chash, line, (size_t)l);
 	if (l > 0 && b->clen + (size_t)l < sizeof b->conflicts) {
 		memcpy(b->conflicts + b->clen, line, (size_t)l + 1);
 		b->clen += (size_t)l;
@@ -184,7 +173,7 @@ static void service(struct build *b, const struct mf_service *svc)
 
 static void host_ports(struct build *b, const struct pod *p)
 {
-	if (host_network(p) || !p->net.ip || p->stage >= PS_DONE)
+	if (pod_host_network(p) || !p->net.ip || p->stage >= PS_DONE)
 		return;
 	char who[160];
 	snprintf(who, sizeof who, "pod/%s", p->name);
@@ -325,13 +314,13 @@ static uint32_t services_cluster_ip(struct node *n, const struct mf_service *s)
 
 static uint64_t names_hash(struct node *n)
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = FNV_START;
 	STORE_FOREACH(n->store, f, o)
 	if (o->kind == MF_SERVICE) {
 		uint32_t vip = services_cluster_ip(n, o->service);
-		h = fnv(h, o->service->meta.name.s, strlen(o->service->meta.name.s) + 1);
-		h = fnv(h, ns_of(&o->service->meta), strlen(ns_of(&o->service->meta)) + 1);
-		h = fnv(h, &vip, sizeof vip);
+		h = fnv1a(h, o->service->meta.name.s, strlen(o->service->meta.name.s) + 1);
+		h = fnv1a(h, ns_of(&o->service->meta), strlen(ns_of(&o->service->meta)) + 1);
+		h = fnv1a(h, &vip, sizeof vip);
 	}
 	return h;
 }
@@ -354,14 +343,14 @@ void services_sync(struct node *n)
 		events_add(&n->events, true, "podinit", "PortConflict",
 			   "taken already, not served: %s", b.conflicts);
 	s->conflict_hash = b.clen ? b.chash : 0;
-	uint64_t h = fnv(1469598103934665603ULL, &s->nentries, sizeof s->nentries);
+	uint64_t h = fnv1a(FNV_START, &s->nentries, sizeof s->nentries);
 	for (unsigned i = 0; i < s->nentries; i++) {
 		const struct nft_entry *e = &s->entries[i];
-		h = fnv(h, &e->proto, sizeof e->proto);
-		h = fnv(h, &e->addr, sizeof e->addr);
-		h = fnv(h, &e->port, sizeof e->port);
-		h = fnv(h, &e->nep, sizeof e->nep);
-		h = fnv(h, e->ep, e->nep * sizeof *e->ep);
+		h = fnv1a(h, &e->proto, sizeof e->proto);
+		h = fnv1a(h, &e->addr, sizeof e->addr);
+		h = fnv1a(h, &e->port, sizeof e->port);
+		h = fnv1a(h, &e->nep, sizeof e->nep);
+		h = fnv1a(h, e->ep, e->nep * sizeof *e->ep);
 	}
 	h |= 1; /* never 0, the "nothing applied yet" mark */
 	if (h != s->table_hash || s->failed) {

@@ -1,6 +1,7 @@
 /* manifest.c - loading a manifest file (read, YAML, decode, check) and
  * printing its objects normalised, by walking the same field tables. */
 #include "manifest.h"
+#include "base.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -41,15 +42,13 @@ uint64_t mf_object_hash(const struct mf_object *o)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	uint64_t h = 1469598103934665603ULL;
 	if (!f)
 		return 0;
 	struct emit e;
 	emit_init(&e, f, EMIT_JSON);
 	mf_emit(&e, o);
 	fclose(f);
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)buf[i]) * 1099511628211ULL;
+	uint64_t h = fnv1a(FNV_START, buf, len);
 	free(buf);
 	return h;
 }

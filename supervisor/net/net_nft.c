@@ -251,6 +251,19 @@ static void dnat(struct nl_msg *m, const struct nft_endpoint *ep)
 	expr_close(m);
 }
 
+/* reject: a TCP reset for TCP, else ICMP port unreachable (both ECONNREFUSED) */
+static void reject(struct nl_msg *m, bool tcp)
+{
+	expr_open(m, "reject");
+	if (tcp) {
+		nl_put_be32(m, NFTA_REJECT_TYPE, NFT_REJECT_TCP_RST);
+	} else {
+		nl_put_be32(m, NFTA_REJECT_TYPE, NFT_REJECT_ICMP_UNREACH);
+		nl_put_u8(m, NFTA_REJECT_ICMP_CODE, 3); /* port unreachable */
+	}
+	expr_close(m);
+}
+
 static void entry(struct nl_msg *m, const struct nft_entry *e, unsigned i)
 {
 	char ep_chain[24];
@@ -262,14 +275,7 @@ static void entry(struct nl_msg *m, const struct nft_entry *e, unsigned i)
 			rule_open(m, where[w]);
 			match_dest(m, e->addr);
 			match_port(m, e->proto, e->port);
-			expr_open(m, "reject");
-			if (e->proto == IPPROTO_TCP) {
-				nl_put_be32(m, NFTA_REJECT_TYPE, NFT_REJECT_TCP_RST);
-			} else {
-				nl_put_be32(m, NFTA_REJECT_TYPE, NFT_REJECT_ICMP_UNREACH);
-				nl_put_u8(m, NFTA_REJECT_ICMP_CODE, 3); /* port unreachable */
-			}
-			expr_close(m);
+			reject(m, e->proto == IPPROTO_TCP);
 			rule_close(m);
 		}
 		return;
@@ -310,14 +316,8 @@ static void range_reject(struct nl_msg *m, const char *chain_name, const struct 
 		meta(m, NFT_META_L4PROTO);
 		uint8_t proto = IPPROTO_TCP;
 		cmp(m, NFT_CMP_EQ, &proto, 1);
-		expr_open(m, "reject");
-		nl_put_be32(m, NFTA_REJECT_TYPE, NFT_REJECT_TCP_RST);
-	} else {
-		expr_open(m, "reject");
-		nl_put_be32(m, NFTA_REJECT_TYPE, NFT_REJECT_ICMP_UNREACH);
-		nl_put_u8(m, NFTA_REJECT_ICMP_CODE, 3); /* port unreachable */
 	}
-	expr_close(m);
+	reject(m, tcp);
 	rule_close(m);
 }
 
