@@ -41,6 +41,27 @@ EOF
     [ -n "$ARCH" ] || die "boards/$b/board.mk sets no ARCH"
 }
 
+# board_net_problem: after board_vars, says what is wrong with the network's keys
+# (POD_CIDR, SERVICE_CIDR, UPLINK_ADDR, UPLINK_GATEWAY, DNS) and fails, or is quiet.
+# podinit would only say so at boot (the event BoardProfile) and run with its defaults.
+board_net_problem() {
+    local ip='(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}' k v
+    local cidr="^$ip/([89]|[12][0-9]|30)\$" addr="^$ip\$"
+    for k in POD_CIDR SERVICE_CIDR; do
+        v=${!k:-}
+        [ -z "$v" ] || [[ $v =~ $cidr ]] ||
+            { echo "$k=$v is not an IPv4 address/prefix (8 to 30), e.g. 10.88.0.1/16"; return 1; }
+    done
+    v=${UPLINK_ADDR:-}
+    [ -z "$v" ] || [ "$v" = dhcp ] || [[ $v =~ $cidr ]] ||
+        { echo "UPLINK_ADDR=$v is not dhcp or an IPv4 address/prefix"; return 1; }
+    for k in UPLINK_GATEWAY DNS; do
+        v=${!k:-}
+        [ -z "$v" ] || [[ $v =~ $addr ]] || { echo "$k=$v is not an IPv4 address"; return 1; }
+    done
+    return 0
+}
+
 arch_debarch() {
     case "$1" in
         aarch64) echo arm64 ;;

@@ -32,20 +32,8 @@ BOARD=$1
 OUT=$(realpath -m "$2")
 MANIFEST_DIR=$(realpath -m "${3:-$TOP/rootfs/manifests}")
 board_vars "$BOARD"
-# the network's keys, checked here where a mistake is cheap (podinit would only say
-# so at boot, with the event BoardProfile, and run with its defaults)
-ip_re='(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}'
-for k in POD_CIDR SERVICE_CIDR; do
-    v=${!k}
-    [ -z "$v" ] || [[ $v =~ ^$ip_re/([89]|[12][0-9]|30)$ ]] ||
-        die "boards/$BOARD/board.mk: $k=$v is not an IPv4 address/prefix (8 to 30), e.g. 10.88.0.1/16"
-done
-[ -z "$UPLINK_ADDR" ] || [ "$UPLINK_ADDR" = dhcp ] || [[ $UPLINK_ADDR =~ ^$ip_re/([89]|[12][0-9]|30)$ ]] ||
-    die "boards/$BOARD/board.mk: UPLINK_ADDR=$UPLINK_ADDR is not dhcp or an IPv4 address/prefix"
-for k in UPLINK_GATEWAY DNS; do
-    v=${!k}
-    [ -z "$v" ] || [[ $v =~ ^$ip_re$ ]] || die "boards/$BOARD/board.mk: $k=$v is not an IPv4 address"
-done
+# the network's keys, checked here where a mistake is cheap (rootfs/lib.sh)
+why=$(board_net_problem) || die "boards/$BOARD/board.mk: $why"
 PODINIT=$(realpath -m "${PODINIT:-$TOP/build/$BOARD/podinit}")
 [ -f "$PODINIT" ] || die "$PODINIT does not exist: run 'make BOARD=$BOARD' first"
 [ -d "$MANIFEST_DIR" ] || die "manifest directory $MANIFEST_DIR does not exist"

@@ -90,5 +90,23 @@ for b in "$@"; do
     run_rc 1 "$b: podinit -n <nonexistent file>" "$QEMU_USER" "$bin" -n "$MISSING"
 done
 
+# the network's keys of a board profile, as rootfs/mkinitramfs.sh checks them
+net_problem() { # KEY=VALUE... -> what board_net_problem says ("" when all is well)
+    (POD_CIDR= SERVICE_CIDR= UPLINK_ADDR= UPLINK_GATEWAY= DNS=; . rootfs/lib.sh; for a in "$@"; do printf -v "${a%%=*}" '%s' "${a#*=}"; done; board_net_problem)
+}
+for b in "$@"; do
+    (. rootfs/lib.sh; board_vars "$b" >/dev/null && board_net_problem >/dev/null) &&
+        ok "$b: the network's keys of its profile parse" || not_ok "$b: $(. rootfs/lib.sh; board_vars "$b"; board_net_problem)"
+done
+for c in "POD_CIDR=10.88.0.1|POD_CIDR=10.88.0.1 is not an IPv4 address/prefix (8 to 30), e.g. 10.88.0.1/16" \
+         "SERVICE_CIDR=10.96.0.0/31|SERVICE_CIDR=10.96.0.0/31 is not an IPv4 address/prefix (8 to 30), e.g. 10.88.0.1/16" \
+         "UPLINK_ADDR=10.0.2.300/24|UPLINK_ADDR=10.0.2.300/24 is not dhcp or an IPv4 address/prefix" \
+         "DNS=nine|DNS=nine is not an IPv4 address" \
+         "UPLINK_ADDR=dhcp|" "POD_CIDR=10.1.0.1/24|" "UPLINK_GATEWAY=10.0.2.2|" "DNS=10.0.2.3|"; do
+    got=$(net_problem "${c%%|*}")
+    want=${c#*|}
+    check "board profile ${c%%|*}: ${want:-accepted}" [ "$got" = "$want" ]
+done
+
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]
