@@ -1,12 +1,13 @@
 /* sv.c - the supervisor: command line, the event loop's sources
  * (signals, child exits, manifest changes, the control socket), and the
- * reconciler that turns the manifests into running pods.
+ * reconciler that turns the desired state (node.set) into running pods.
  *
  * When not PID 1 it is a child subreaper, so every orphan of a container
  * is reparented to it and reaped here. Reconciling: pods whose spec is
  * unchanged are not touched; a changed pod is terminated and its new
- * version starts once the old one is gone; an invalid file changes
- * nothing (the store keeps its last valid version). */
+ * version starts once the old one is gone. Which generation of the
+ * manifests directory the desired state holds is ota's to say (ota.h);
+ * the operator's part (podctl apply, DATA/applied) joins it as it is. */
 #include "sv.h"
 #include "base.h"
 #include "net_link.h"
@@ -35,7 +36,8 @@
 #include "quantity.h"
 #include "spawn.h"
 #include "state.h"
-#include "store.h"
+#include "mset.h"
+#include "ota.h"
 
 static void sv_request_stop(struct sv *sv, enum stop_how how, const char *who);
 
@@ -51,11 +53,12 @@ static void reconcile(struct sv *sv)
 	for (struct pod *p = sv->node.pods, *next; p; p = next) {
 		next = p->next;
 		const struct mf_object *want = NULL;
-		STORE_FOREACH(sv->node.store, f, o)
+		const struct mfile *wantf = NULL;
+		MSET_FOREACH(sv->node.set, f, o)
 		if (!want && o->kind == MF_POD && !strcmp(o->pod->meta.name.s, p->name))
-			want = o;
+			want = o, wantf = f;
 		bool gone = !want || sv->stopping;
-		if (!gone && mf_object_hash(want) == p->hash) {
+		if (!gone && mfile_object_hash(wantf, want) == p->hash) {
 			if (p->setup_error[0])
 				pod_retry_setup(p);
 			continue;
@@ -71,7 +74,7 @@ static void reconcile(struct sv *sv)
 	if (sv->stopping)
 		return;
 	/* manifests without a pod */
-	STORE_FOREACH(sv->node.store, f, o)
+	MSET_FOREACH(sv->node.set, f, o)
 	{
 		if (o->kind != MF_POD)
 			continue;
@@ -84,7 +87,7 @@ static void reconcile(struct sv *sv)
 				   "the device runs %u pods already, its limit (MAX_PODS)", count);
 			continue;
 		}
-		p = pod_create(&sv->node, f->gen, o->pod, mf_object_hash(o));
+		p = pod_create(&sv->node, sv->node.set, o->pod, mfile_object_hash(f, o));
 		if (p)
 			node_add_pod(&sv->node, p);
 	}
@@ -98,6 +101,64 @@ static void on_pod_changed(struct node_observer *o, struct pod *p, enum node_cha
 	if (what == NODE_POD_DONE)
 		sv->need_reconcile = true;
 	sv->need_services = true; /* endpoints follow readiness */
+	sv->need_trial = true;    /* a trial may commit or roll back */
+}
+
+/* ---- the desired state ---------------------------------------------- */
+
+/* node.set from the agent part ota runs and the operator's part: a new
+ * set only when either differs. */
+static void install_set(struct sv *sv)
+{
+	unsigned gen;
+	const struct mpart *agent = ota_running(&sv->ota, &gen);
+	struct mset *cur = sv->node.set;
+	sv->need_install = false;
+	if (cur && cur->gen == gen && cur->agent.hash == agent->hash && cur->agent.n == agent->n &&
+	    cur->op.hash == sv->op.hash && cur->op.n == sv->op.n)
+		return;
+	struct mset *s = mset_new(agent, &sv->op, gen);
+	if (!s) {
+		events_add(&sv->node.events, true, "podinit", "FailedScan", "out of memory");
+		return;
+	}
+	mset_unref(cur);
+	sv->node.set = s;
+	sv->need_reconcile = sv->need_trial = true;
+}
+
+/* A rollback: the agent part to run is the committed one again. */
+static void on_ota_changed(struct ota *o)
+{
+	struct sv *sv = container_of(o, struct sv, ota);
+	sv->need_install = true;
+}
+
+/* Reads the manifests directory and the operator's files; ota decides. */
+static void rescan(struct sv *sv)
+{
+	struct mset_report rep = {0}, oprep = {0};
+	struct mpart agent, op;
+	sv->need_rescan = false;
+	int rc = mpart_read(&agent, sv->cfg.manifests, MFILE_AGENT, &sv->agent_seen, &sv->node.events, &rep);
+	if (rc) {
+		events_add(&sv->node.events, true, "manifests", "FailedScan",
+			   "cannot read %s: %s; what runs keeps running", sv->cfg.manifests, strerror(-rc));
+		return;
+	}
+	rc = mpart_read(&op, sv->applied, MFILE_OPERATOR, &sv->op, &sv->node.events, &oprep);
+	if (rc) {
+		events_add(&sv->node.events, true, "manifests", "FailedScan",
+			   "cannot read %s: %s; what runs keeps running", sv->applied, strerror(-rc));
+		mpart_clear(&agent);
+		return;
+	}
+	mpart_clear(&sv->agent_seen);
+	sv->agent_seen = agent;
+	mpart_clear(&sv->op);
+	sv->op = op;
+	ota_offer(&sv->ota, &sv->agent_seen, &rep, &sv->op);
+	install_set(sv);
 }
 
 /* ---- event sources -------------------------------------------------- */
@@ -149,15 +210,41 @@ static void on_rescan_timer(struct loop *l, struct loop_timer *t)
 	sv->need_rescan = true;
 }
 
+#define DIR_EVENTS                                                                         \
+	(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE | IN_ATTRIB |  \
+	 IN_DELETE_SELF | IN_MOVE_SELF)
+
+/* (Re)watches the manifests directory: after a symlink swap the path
+ * leads to another directory. */
+static void watch_manifests(struct sv *sv)
+{
+	int wd = inotify_add_watch(sv->inotify_watch.fd, sv->cfg.manifests, DIR_EVENTS);
+	if (wd >= 0 && sv->inotify_wd >= 0 && wd != sv->inotify_wd)
+		inotify_rm_watch(sv->inotify_watch.fd, sv->inotify_wd);
+	sv->inotify_wd = wd;
+}
+
 static void on_inotify(struct loop *l, struct loop_watch *w, uint32_t events)
 {
 	struct sv *sv = container_of(w, struct sv, inotify_watch);
 	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
 	(void)events;
-	while (read(w->fd, buf, sizeof buf) > 0)
-		;
+	bool changed = false, swapped = false;
+	ssize_t n;
+	while ((n = read(w->fd, buf, sizeof buf)) > 0)
+		for (char *p = buf; p < buf + n;) {
+			const struct inotify_event *e = (const struct inotify_event *)p;
+			p += sizeof *e + e->len;
+			if (e->wd != sv->parent_wd)
+				changed = true;
+			else if (e->len && !strcmp(e->name, sv->manifests_base))
+				swapped = true; /* the directory's name now leads elsewhere */
+		}
+	if (swapped)
+		watch_manifests(sv);
 	/* collect a burst of changes (an editor, an OTA agent) into one scan */
-	loop_timer_at(l, &sv->rescan_timer, loop_now() + SETTLE_NS);
+	if (changed || swapped)
+		loop_timer_at(l, &sv->rescan_timer, loop_now() + SETTLE_NS);
 }
 
 /* Stops every pod by the lifecycle rules, then sv_main returns with how
@@ -186,16 +273,12 @@ static bool host_rescan_pending(void *ctx)
 	return sv->need_rescan;
 }
 
-static void rescan_now(struct sv *sv)
-{
-	sv->need_rescan = false;
-	if (store_scan(sv->node.store, sv->cfg.manifests, &sv->node.events))
-		reconcile(sv);
-}
-
 static void host_rescan_now(void *ctx)
 {
-	rescan_now(ctx);
+	struct sv *sv = ctx;
+	rescan(sv);
+	if (sv->need_reconcile)
+		reconcile(sv);
 }
 
 /* dropped pods are freed after the loop pass: a callback of this pass may
@@ -287,12 +370,28 @@ static int setup_sources(struct sv *sv)
 	sv->inotify_watch.cb = on_inotify;
 	if (sv->inotify_watch.fd < 0)
 		return -errno;
-	sv->inotify_wd = inotify_add_watch(sv->inotify_watch.fd, sv->cfg.manifests,
-					   IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE |
-						   IN_CREATE | IN_ATTRIB | IN_DELETE_SELF |
-						   IN_MOVE_SELF);
+	sv->inotify_wd = -1;
+	watch_manifests(sv);
 	if (sv->inotify_wd < 0 || loop_add(&sv->node.loop, &sv->inotify_watch, EPOLLIN) < 0)
 		return -errno;
+	/* the directory's parent, for a symlink swapped or a directory renamed over it */
+	char parent[PATH_MAX];
+	snprintf(parent, sizeof parent, "%s", sv->cfg.manifests);
+	char *slash = strrchr(parent, '/');
+	while (slash && slash > parent && !slash[1]) { /* trailing slashes */
+		*slash = 0;
+		slash = strrchr(parent, '/');
+	}
+	const char *base = slash ? slash + 1 : parent;
+	if (strlen(base) < sizeof sv->manifests_base)
+		memcpy(sv->manifests_base, base, strlen(base) + 1);
+	if (slash)
+		*(slash == parent ? slash + 1 : slash) = 0;
+	else
+		snprintf(parent, sizeof parent, ".");
+	sv->parent_wd = inotify_add_watch(sv->inotify_watch.fd, parent,
+					  IN_CREATE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM |
+						  IN_DONT_FOLLOW | IN_ONLYDIR);
 	sv->rescan_timer.cb = on_rescan_timer;
 	return 0;
 }
@@ -302,20 +401,17 @@ static int setup_sources(struct sv *sv)
 static struct sv *sv_new(const struct config *cfg)
 {
 	struct sv *sv = calloc(1, sizeof *sv);
-	struct store *store = malloc(sizeof *store);
-	if (!sv || !store) {
-		free(sv);
-		free(store);
+	if (!sv)
 		return NULL;
-	}
 	sv->cfg = *cfg;
 	sv->node.cfg = &sv->cfg;
-	sv->node.store = store;
-	store_init(store);
+	snprintf(sv->applied, sizeof sv->applied, "%s/applied", cfg->data);
+	sv->ota.dirfd = -1;
+	sv->parent_wd = -1;
 	sv->observer.pod_changed = on_pod_changed;
 	sv->node.observer = &sv->observer;
 	sv->ctl = (struct ctl){
-		.node = &sv->node, .cfg = &sv->cfg, .run = ctl_run, .follow_step = ctl_follow_step,
+		.node = &sv->node, .cfg = &sv->cfg, .ota = &sv->ota, .applied = sv->applied, .run = ctl_run, .follow_step = ctl_follow_step,
 		.host = {.ctx = sv, .request_stop = host_request_stop, .rescan_now = host_rescan_now,
 			 .rescan_pending = host_rescan_pending},
 		.watch = {.fd = -1}};
@@ -417,6 +513,23 @@ static void mount_images(struct sv *sv)
 		   sv->cfg.images, strerror(err));
 }
 
+/* PID 1: the board's data disk at --data (ext4), where the committed
+ * generation and the leases outlive a reboot. A failure is an event: the
+ * device runs, but forgets across reboots. */
+static void mount_data(struct sv *sv)
+{
+	const char *dev = sv->node.board.data_dev;
+	if (!sv->cfg.pid1 || !dev[0])
+		return;
+	if (mount(dev, sv->cfg.data, "ext4", MS_NODEV | MS_NOSUID | MS_NOEXEC, NULL) == 0)
+		events_add(&sv->node.events, false, "podinit", "DataMounted", "%s (ext4) at %s", dev,
+			   sv->cfg.data);
+	else
+		events_add(&sv->node.events, true, "podinit", "DataUnavailable",
+			   "cannot mount %s at %s: %s; nothing under it outlives a reboot", dev, sv->cfg.data,
+			   strerror(errno));
+}
+
 /* What the pods share that the device provides: namespaces to return to,
  * capabilities, cgroups and device control, the board profile, the
  * watchdog. Problems are events: podinit runs with what there is. */
@@ -441,6 +554,9 @@ static void setup_node(struct sv *sv)
 	if (board_load(&n->board, sv->cfg.board, "/etc/podinit/board.conf", "/proc/cmdline",
 		       "/etc/podinit/board", why, sizeof why))
 		events_add(&n->events, true, "podinit", "BoardProfile", "%s", why);
+	mount_data(sv); /* first: --images may lie below --data */
+	if (sv->cfg.pid1)
+		state_mkdir_p(sv->cfg.images, 0755);
 	mount_images(sv);
 	struct sysinfo si;
 	n->tmpfs_default = n->board.tmpfs_default ? n->board.tmpfs_default
@@ -454,6 +570,8 @@ static void setup_node(struct sv *sv)
 				   n->board.watchdog_dev, strerror(-rc));
 	}
 	sv->debug = sv->ctl.debug = sv->cfg.pid1 && cmdline_has("podinit.debug=1");
+	ota_open(&sv->ota, n, &sv->cfg);
+	sv->ota.changed = on_ota_changed;
 	if (net_init(&sv->net, &n->board, sv->cfg.data, n->self_netns))
 		events_add(&n->events, true, "podinit", "NetworkUnavailable",
 			   "no pod network (pods get lo only): %s", sv->net.err);
@@ -471,13 +589,16 @@ static void run(struct sv *sv)
 {
 	sv->need_rescan = true;
 	for (;;) {
-		if (sv->need_rescan) {
-			sv->need_rescan = false;
-			if (store_scan(sv->node.store, sv->cfg.manifests, &sv->node.events))
-				sv->need_reconcile = true;
-		}
+		if (sv->need_rescan)
+			rescan(sv);
+		if (sv->need_install)
+			install_set(sv);
 		if (sv->need_reconcile)
 			reconcile(sv);
+		if (sv->need_trial) {
+			sv->need_trial = false;
+			ota_pods_changed(&sv->ota);
+		}
 		free_dead(&sv->node);
 		if (sv->need_services) {
 			sv->need_services = false;
@@ -486,7 +607,7 @@ static void run(struct sv *sv)
 		ctl_flush(&sv->ctl);
 		if (sv->stopping && !sv->node.pods && !sv->node.nleftover)
 			break;
-		if (sv->need_rescan || sv->need_reconcile)
+		if (sv->need_rescan || sv->need_reconcile || sv->need_install || sv->need_trial)
 			continue;
 		if (loop_run_once(&sv->node.loop, -1) < 0)
 			fprintf(stderr, "podinit: epoll_wait: %s\n", strerror(errno));
@@ -501,12 +622,14 @@ static void sv_free(struct sv *sv)
 	console_close(&sv->console);
 	ctl_close(&sv->ctl);
 	squash_fini(&sv->node.squash);
-	store_fini(sv->node.store);
+	ota_close(&sv->ota);
+	mset_unref(sv->node.set);
+	mpart_clear(&sv->agent_seen);
+	mpart_clear(&sv->op);
 	cg_devices_fini(&sv->node.devices);
 	if (sv->node.cg_ok)
 		cg_sys_fini(&sv->node.cg);
 	loop_fini(&sv->node.loop);
-	free(sv->node.store);
 	free(sv);
 }
 

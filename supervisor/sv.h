@@ -15,7 +15,9 @@
 #include "ctl.h"
 #include "net.h"
 #include "net_dhcp.h"
+#include "mset.h"
 #include "node.h"
+#include "ota.h"
 #include "stop.h"
 #include "watchdog.h"
 
@@ -25,15 +27,22 @@ struct sv {
 	struct net net;           /* the pod network (node.net points here when up) */
 	struct net_dhcp dhcp;     /* the uplink's address, when the board says UPLINK_ADDR=dhcp */
 	struct node_observer observer; /* the reconciler's ear on the lifecycle */
+	struct ota ota;           /* which generation of the manifests directory runs */
+	struct mpart agent_seen;  /* the manifests directory as last read */
+	struct mpart op;          /* the operator's files (podctl apply) as last read */
+	char applied[4096];       /* DATA/applied: where podctl apply keeps them */
 	struct ctl ctl;
 	struct console console;   /* with --console (PID 1: /dev/console) */
 	struct watchdog watchdog;
 	struct loop_watch sig_watch, inotify_watch;
 	struct loop_timer rescan_timer;
-	int inotify_wd;
+	int inotify_wd, parent_wd; /* the manifests directory, and its parent (symlink swaps) */
+	char manifests_base[256];
 	bool debug;               /* podinit.debug=1 on the kernel command line */
 	bool stopping;            /* SIGTERM/poweroff: terminate everything, then exit */
 	bool need_rescan, need_reconcile;
+	bool need_install;        /* ota changed the agent part to run (a rollback) */
+	bool need_trial;          /* pods changed: ota_pods_changed */
 	bool need_services;       /* pods or Services changed: sync the table and hosts */
 	enum stop_how stop_how;
 };

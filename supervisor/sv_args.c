@@ -36,6 +36,7 @@ int sv_parse_args(struct config *cfg, int argc, char **argv)
 		.data = "/var/lib/podinit", .run = "/run/podinit", .console = NULL, .board = NULL,
 		.backoff_initial = 10 * NS_PER_S, .backoff_cap = 300 * NS_PER_S, .backoff_reset = 600 * NS_PER_S,
 		.log_bytes = LIM_LOG_BYTES, .log_file_bytes = 1024 * 1024, .ctl_gid = (gid_t)-1,
+		.ota_settle = UINT64_MAX, .ota_deadline = UINT64_MAX, .ota_boots = -1,
 		.pid1 = getpid() == 1};
 	/* every flag is read even after a bad one: as PID 1 podinit goes on
 	 * with the rest (a typo on the kernel command line must not lose
@@ -95,10 +96,23 @@ int sv_parse_args(struct config *cfg, int argc, char **argv)
 			else
 				cfg->ctl_gid = (gid_t)g;
 			i++;
-		} else if (!strncmp(a, "--ota-", 6)) {
-			if (!v)
-				rc = rc ? rc : usage_error("%s needs a value", a);
-			i++; /* OTA trials come with their own issue; accepted now */
+		} else if (!strcmp(a, "--ota-settle") || !strcmp(a, "--ota-deadline")) {
+			int64_t d;
+			if (!v || !dur_parse(v, &d) || d < 0)
+				rc = rc ? rc : usage_error("%s takes a duration, e.g. 30s or 5m (got %s)", a,
+							   v ? v : "nothing");
+			else
+				*(a[6] == 's' ? &cfg->ota_settle : &cfg->ota_deadline) = (uint64_t)d;
+			i++;
+		} else if (!strcmp(a, "--ota-boots")) {
+			char *end = NULL;
+			long n = v ? strtol(v, &end, 10) : -1;
+			if (!v || !*v || *end || n < 0 || n > 100)
+				rc = rc ? rc : usage_error("--ota-boots takes a count from 0 to 100 (got %s)",
+							   v ? v : "nothing");
+			else
+				cfg->ota_boots = (int)n;
+			i++;
 		} else {
 			rc = rc ? rc : usage_error("unknown option %s (see podinit --help)", a);
 		}

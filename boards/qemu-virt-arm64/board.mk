@@ -21,7 +21,7 @@ NET_MODULES := net/bridge/bridge.ko drivers/net/veth.ko crypto/crc32c_generic.ko
            net/netfilter/nft_chain_nat.ko net/netfilter/nft_nat.ko net/netfilter/nft_masq.ko \
            net/netfilter/nft_ct.ko net/netfilter/nft_numgen.ko net/ipv4/netfilter/nft_fib_ipv4.ko \
            net/ipv4/netfilter/nft_reject_ipv4.ko
-MODULES := fs/overlayfs/overlay.ko drivers/block/loop.ko fs/squashfs/squashfs.ko \
+MODULES := fs/overlayfs/overlay.ko drivers/block/loop.ko fs/squashfs/squashfs.ko fs/ext4/ext4.ko \
            drivers/watchdog/i6300esb.ko drivers/watchdog/softdog.ko \
            $(NET_MODULES) drivers/virtio/virtio_pci.ko drivers/net/virtio_net.ko drivers/block/virtio_blk.ko
 # The uplink: QEMU's user-mode network (slirp) gives the guest 10.0.2.15/24, the host as
@@ -33,6 +33,9 @@ DNS := 10.0.2.3
 # The image store on a disk, not in the initramfs (images take no RAM): `make demo` and
 # `make BOARD=... run` attach build/<board>/images.disk as the first virtio disk.
 IMAGES_DEV := /dev/vda
+# --data on the second virtio disk (ext4), when attached: the committed OTA generation and
+# the leases outlive a reboot (docs/ota.md). Without it --data is in RAM.
+DATA_DEV := /dev/vdb
 POD_CIDR := 10.88.0.1/16
 SERVICE_CIDR := 10.96.0.0/16
 WATCHDOG_DEV := /dev/watchdog0
@@ -48,3 +51,7 @@ SECCOMP_DEFAULT := RuntimeDefault
 POD_PIDS_LIMIT := 1024
 MAX_PODS := 64
 TMPFS_DEFAULT := 64Mi
+# OTA trials (docs/ota.md): healthy this long to commit, at most this long, reboots allowed.
+OTA_SETTLE := 10
+OTA_DEADLINE := 300
+OTA_BOOTS := 2

@@ -22,7 +22,7 @@ NET_MODULES := net/bridge/bridge.ko drivers/net/veth.ko crypto/crc32c_generic.ko
            net/netfilter/nft_chain_nat.ko net/netfilter/nft_nat.ko net/netfilter/nft_masq.ko \
            net/netfilter/nft_ct.ko net/netfilter/nft_numgen.ko net/ipv4/netfilter/nft_fib_ipv4.ko \
            net/ipv4/netfilter/nft_reject_ipv4.ko
-MODULES := fs/overlayfs/overlay.ko drivers/block/loop.ko fs/squashfs/squashfs.ko \
+MODULES := fs/overlayfs/overlay.ko drivers/block/loop.ko fs/squashfs/squashfs.ko fs/ext4/ext4.ko \
            drivers/watchdog/bcm2835_wdt.ko $(NET_MODULES) drivers/net/ethernet/broadcom/genet/genet.ko
 # The uplink: its address, route and DNS server by DHCP (or set UPLINK_ADDR=A.B.C.D/N and
 # UPLINK_GATEWAY for a static one).
@@ -44,3 +44,7 @@ SECCOMP_DEFAULT := RuntimeDefault
 POD_PIDS_LIMIT := 1024
 MAX_PODS := 64
 TMPFS_DEFAULT := 64Mi
+# OTA trials (docs/ota.md): healthy this long to commit, at most this long, reboots allowed.
+OTA_SETTLE := 10
+OTA_DEADLINE := 300
+OTA_BOOTS := 2

@@ -13,6 +13,8 @@
 #include "loop.h"
 #include "stop.h"
 
+struct ota;
+
 struct node;
 struct ctl_client;
 
@@ -31,6 +33,8 @@ struct ctl_host {
 struct ctl {
 	struct node *node; /* the pods, events, loop and manifests commands read */
 	const struct config *cfg;
+	struct ota *ota;       /* ota status, and the checks apply shares with updates */
+	const char *applied;   /* DATA/applied: the operator's files, one per object */
 	struct ctl_host host;
 	void (*run)(struct ctl_client *cl, int argc, char **argv);
 	bool (*follow_step)(struct ctl_client *cl); /* true when the follower is done */

@@ -68,6 +68,10 @@ int ctl_args_parse(const struct ctl_flag *flags, int argc, char **argv, struct c
 		const struct ctl_flag *f = &flags[k];
 		if (f->kind == CF_REFUSED)
 			return refuse(f, err, errlen);
+		if (f->kind == CF_OPTVAL) {
+			out->val[k] = inline_val ? inline_val : "";
+			continue;
+		}
 		if (f->kind == CF_BOOL) {
 			if (inline_val && strcmp(inline_val, "true") && strcmp(inline_val, "false")) {
 				snprintf(err, errlen, "error: invalid argument \"%s\" for \"%s\" flag: a boolean",

@@ -17,6 +17,7 @@
 enum ctl_flag_kind {
 	CF_BOOL,    /* present or not; "--x=false" turns it off */
 	CF_VALUE,   /* needs a value */
+	CF_OPTVAL,  /* alone (""), or with an inline value: --dry-run=server */
 	CF_REFUSED, /* known, not supported: why says so */
 };
 

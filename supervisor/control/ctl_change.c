@@ -1,9 +1,15 @@
-/* ctl_change.c - podctl apply and delete: the two commands that change
- * what runs, both by writing the manifests directory (temporary file,
- * fsync, rename, directory fsync: state.c) and asking for a rescan, so
- * the reconciler stays the one path by which pods change. apply answers
- * as kubectl does, per object: created (new), configured (changed) or
- * unchanged; an apply that changes nothing writes nothing. */
+/* ctl_change.c - podctl apply and delete: the operator's changes.
+ *
+ * They never touch the manifests directory: that is the update agent's,
+ * byte for byte (docs/ota.md). apply keeps each object it is given as a
+ * file of its own under DATA/applied (temporary file, fsync, rename,
+ * directory fsync: state.c), after the whole set it would make passed
+ * the checks an update passes; delete removes such a file, and refuses
+ * an object of the agent's. Both then ask for a rescan, so the
+ * reconciler stays the one path by which pods change, and the change is
+ * committed at once (no trial). apply answers as kubectl does, per
+ * object: created (new), configured (changed) or unchanged; an apply that
+ * changes nothing writes nothing. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -17,35 +23,9 @@
 #include "manifest.h"
 #include "pod.h"
 #include "state.h"
-#include "store.h"
+#include "mset.h"
+#include "ota.h"
 #include "node.h"
-
-/* The manifests directory, opened for one command: writes go through it
- * with plain names only. fd or -errno. */
-static int manifests_dir(const struct ctl *ctl)
-{
-	int fd = open(ctl->cfg->manifests, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
-}
-
-/* "pod", "service", ... as kubectl prints kinds */
-static void kind_word(enum mf_kind k, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s", mf_kind_name(k));
-	for (char *c = buf; *c; c++)
-		*c = (char)(*c >= 'A' && *c <= 'Z' ? *c | 0x20 : *c);
-}
-
-/* the file apply writes: the source's name, or the first object's */
-static void file_name(const char *source, const struct mf_file *mf, char *out, size_t len)
-{
-	size_t nl = strlen(source);
-	if (strcmp(source, "-") && nl > 5 &&
-	    (!strcmp(source + nl - 5, ".yaml") || !strcmp(source + nl - 4, ".yml")))
-		snprintf(out, len, "%s", source);
-	else
-		snprintf(out, len, "%s.yaml", mf_object_name(&mf->objs[0]));
-}
 
 static void apply_text(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a,
 			   const char *name, const char *text);
@@ -91,18 +71,108 @@ void ctl_cmd_apply(struct ctl_client *cl, const struct ctl_cmd *cmd, const struc
 	apply_text(cl, cmd, a, ARG("--name"), ARG("--content"));
 }
 
+/* The operator's file of one object: KIND_NAMESPACE_NAME.yaml ('_' is
+ * in no Kubernetes name, so the name is unique and plain). */
+static void op_file_name(const struct mf_object *o, char *buf, size_t len)
+{
+	char kind[16];
+	mf_kind_word(o->kind, kind, sizeof kind);
+	snprintf(buf, len, "%s_%s_%s.yaml", kind, mf_meta_of(o)->namespace_.s, mf_object_name(o));
+}
+
+/* The set apply would make: the running set with the operator's files of
+ * mf's objects replaced by mf (taken over). NULL without memory. */
+static struct mset *set_with(const struct ctl *ctl, struct mf_file *mf)
+{
+	const struct mset *now = ctl->node->set;
+	struct mpart op = {0};
+	for (unsigned i = 0; now && i < now->op.n; i++) {
+		const struct mfile *f = now->op.f[i];
+		bool replaced = false;
+		for (unsigned k = 0; k < mf->n && !replaced; k++) {
+			char name[300];
+			op_file_name(&mf->objs[k], name, sizeof name);
+			replaced = !strcmp(name, f->name);
+		}
+		if (!replaced && op.n < LIM_MANIFEST_FILES) {
+			op.f[op.n++] = now->op.f[i];
+			now->op.f[i]->refs++;
+		}
+	}
+	struct mfile *mine = mfile_adopt("(applied)", MFILE_OPERATOR, mf);
+	struct mset *next = NULL;
+	if (mine && op.n < LIM_MANIFEST_FILES) {
+		op.f[op.n++] = mine;
+		mine = NULL;
+		struct mpart none = {0};
+		next = mset_new(now ? &now->agent : &none, &op, now ? now->gen : 0);
+	}
+	if (mine)
+		mfile_unref(mine);
+	mpart_clear(&op);
+	return next;
+}
+
+/* Refuses an object the update agent's files hold: they are its payload. */
+static bool agent_owned(struct ctl_client *cl, const struct mf_object *o, const char *verb)
+{
+	const struct mfile *f = NULL;
+	const struct mf_object *x = mset_object(cl->ctl->node->set, o->kind, mf_meta_of(o)->namespace_.s,
+						mf_object_name(o), &f);
+	if (!x || f->origin != MFILE_AGENT)
+		return false;
+	char kind[16];
+	mf_kind_word(o->kind, kind, sizeof kind);
+	ERR(cl,
+	    "error: %s \"%s\" comes from the manifests directory (%s/%s), which the update agent "
+	    "owns: %s it there (podctl %ss only what podctl apply made)\n",
+	    kind, mf_object_name(o), cl->ctl->cfg->manifests, f->name, verb, verb);
+	return true;
+}
+
+/* Writes each changed object of next's applied file as the operator's own
+ * file. 0 or -errno (the failing file named to the client). */
+static int write_objects(struct ctl_client *cl, const struct mfile *f, const char *const *word)
+{
+	struct ctl *ctl = cl->ctl;
+	int rc = state_mkdir_p(ctl->applied, 0700);
+	int dfd = rc ? rc : open(ctl->applied, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0) {
+		rc = rc ? rc : -errno;
+		ERR(cl, "error: cannot open %s: %s\n", ctl->applied, strerror(-rc));
+		return rc;
+	}
+	for (unsigned i = 0; !rc && i < f->file.n; i++) {
+		if (!strcmp(word[i], "unchanged"))
+			continue;
+		char name[300];
+		op_file_name(&f->file.objs[i], name, sizeof name);
+		struct membuf m;
+		if (!ctl_mb_open(&m)) {
+			rc = -ENOMEM;
+			break;
+		}
+		struct emit e;
+		emit_init(&e, m.f, EMIT_YAML);
+		mf_emit(&e, &f->file.objs[i]);
+		emit_finish(&e);
+		fclose(m.f);
+		rc = state_write(dfd, name, m.buf, m.len, 0600);
+		free(m.buf);
+		if (rc)
+			ERR(cl, "error: cannot write %s/%s: %s\n", ctl->applied, name, strerror(-rc));
+	}
+	close(dfd);
+	return rc;
+}
+
 static void apply_text(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a,
-			   const char *name, const char *text)
+		       const char *name, const char *text)
 {
 	struct ctl *ctl = cl->ctl;
 	if (!name || !text || a->npos) {
 		ctl_usage(cl, cmd, "error: %s", a->npos ? "podctl apply takes no arguments but -f FILE"
 						: "must specify -f FILE (or -f - for stdin)");
-		return;
-	}
-	/* a name from the client is a plain file name or refused */
-	if (strcmp(name, "-") && !state_name_ok(name)) {
-		ctl_usage(cl, cmd, "error: \"%s\" is not a file name (no '/', no leading '.')", name);
 		return;
 	}
 	struct diag_list *dl = malloc(sizeof *dl);
@@ -113,13 +183,6 @@ static void apply_text(struct ctl_client *cl, const struct ctl_cmd *cmd, const s
 	}
 	diag_init(dl, name);
 	int rc = mf_parse(text, strlen(text), &mf, dl);
-	char fname[256];
-	if (!rc && mf.n) {
-		file_name(name, &mf, fname, sizeof fname);
-		/* a port that another manifest of the device claims already */
-		if (store_check_set(ctl->node->store, fname, &mf, dl))
-			rc = -EINVAL;
-	}
 	struct membuf m;
 	if (ctl_mb_open(&m)) {
 		diag_print(dl, m.f);
@@ -133,53 +196,65 @@ static void apply_text(struct ctl_client *cl, const struct ctl_cmd *cmd, const s
 		ctl_exit(cl, 1);
 		return;
 	}
+	for (unsigned i = 0; i < mf.n; i++)
+		if (agent_owned(cl, &mf.objs[i], "change")) {
+			mf_free(&mf);
+			ctl_exit(cl, 1);
+			return;
+		}
+	struct mset *next = set_with(ctl, &mf);
+	if (!next) {
+		ERR(cl, "error: out of memory\n");
+		ctl_exit(cl, 1);
+		return;
+	}
+	const struct mfile *mine = next->op.f[next->op.n - 1];
 	/* what each object is to the device: new, changed or the same */
 	const char *word[LIM_DOCUMENTS];
 	bool changes = false;
-	for (unsigned i = 0; i < mf.n; i++) {
-		const struct mf_object *o = &mf.objs[i];
-		const struct store_file *f = NULL;
-		const struct mf_object *old = store_object(ctl->node->store, o->kind, mf_object_name(o), &f);
-		char kind[16];
-		kind_word(o->kind, kind, sizeof kind);
-		if (old && strcmp(f->name, fname)) {
-			ERR(cl, "error: %s \"%s\" is defined in %s; apply that file instead\n", kind,
-			    mf_object_name(o), f->name);
-			mf_free(&mf);
-			ctl_exit(cl, 1);
-			return;
-		}
-		bool changed = !old || mf_object_hash(old) != mf_object_hash(o);
+	for (unsigned i = 0; i < mine->file.n; i++) {
+		const struct mf_object *o = &mine->file.objs[i];
+		const struct mfile *f = NULL;
+		const struct mf_object *old = mset_object(ctl->node->set, o->kind, mf_meta_of(o)->namespace_.s,
+							  mf_object_name(o), &f);
+		bool changed = !old || mfile_object_hash(f, old) != mfile_object_hash(mine, o);
 		word[i] = !old ? "created" : changed ? "configured" : "unchanged";
 		changes |= changed;
 	}
-	/* the file may also hold objects that this text no longer has */
-	const struct store_file *same = NULL;
-	for (unsigned i = 0; i < ctl->node->store->n && !same; i++)
-		if (!strcmp(ctl->node->store->files[i].name, fname))
-			same = &ctl->node->store->files[i];
-	if (same && same->gen && same->gen->file.n != mf.n)
-		changes = true;
-	if (changes || !same || same->broken) {
-		int dfd = manifests_dir(ctl);
-		rc = dfd < 0 ? dfd : state_write(dfd, fname, text, strlen(text), 0644);
-		if (dfd >= 0)
-			close(dfd);
-		if (rc) {
-			ERR(cl, "error: cannot write %s/%s: %s\n", ctl->cfg->manifests, fname, strerror(-rc));
-			mf_free(&mf);
-			ctl_exit(cl, 1);
-			return;
+	const char *dry = ARG("--dry-run");
+	if (dry && strcmp(dry, "") && strcmp(dry, "client") && strcmp(dry, "server") && strcmp(dry, "none")) {
+		mset_unref(next);
+		ctl_usage(cl, cmd, "error: Invalid dry-run value (%s). Must be \"none\", \"server\", or \"client\".", dry);
+		return;
+	}
+	if (dry && strcmp(dry, "none")) {
+		if (ctl_mb_open(&m)) {
+			ota_plan(ctl->ota, ctl->node->set, next, m.f);
+			ctl_mb_send(cl, &m, '1');
 		}
+		mset_unref(next);
+		ctl_exit(cl, 0);
+		return;
 	}
-	for (unsigned i = 0; i < mf.n; i++) {
-		char kind[16];
-		kind_word(mf.objs[i].kind, kind, sizeof kind);
-		OUT(cl, "%s/%s %s\n", kind, mf_object_name(&mf.objs[i]), word[i]);
+	/* the whole set as an update's would be: images, memory, ports, names */
+	struct mset_report rep = {0};
+	if (changes && ota_admit(ctl->ota, next, NULL, &rep)) {
+		ERR(cl, "error: %s%s\n", rep.first, rep.errors > 1 ? " (and more: podctl apply --dry-run)" : "");
+		mset_unref(next);
+		ctl_exit(cl, 1);
+		return;
 	}
-	mf_free(&mf);
-	ctl->host.rescan_now(ctl->host.ctx);
-	ctl_exit(cl, 0);
+	rc = changes ? write_objects(cl, mine, word) : 0;
+	if (!rc)
+		for (unsigned i = 0; i < mine->file.n; i++) {
+			char kind[16];
+			mf_kind_word(mine->file.objs[i].kind, kind, sizeof kind);
+			OUT(cl, "%s/%s %s\n", kind, mf_object_name(&mine->file.objs[i]), word[i]);
+		}
+	mset_unref(next);
+	if (changes)
+		ctl->host.rescan_now(ctl->host.ctx);
+	ctl_exit(cl, rc ? 1 : 0);
 }
 
 /* kubectl's names for the kinds podctl deletes, and their plurals */
@@ -199,33 +274,6 @@ static int kind_of(const char *w, enum mf_kind *k)
 				return 0;
 			}
 	return -1;
-}
-
-/* Writes f back without object o (the other objects normalised). */
-static int remove_object(int dfd, const struct store_file *f, const struct mf_object *o)
-{
-	if (f->gen->file.n == 1)
-		return state_remove(dfd, f->name);
-	struct membuf m;
-	if (!ctl_mb_open(&m))
-		return -ENOMEM;
-	bool first = true;
-	for (unsigned i = 0; i < f->gen->file.n; i++) {
-		const struct mf_object *x = &f->gen->file.objs[i];
-		if (x == o)
-			continue;
-		if (!first)
-			fputs("---\n", m.f);
-		first = false;
-		struct emit e;
-		emit_init(&e, m.f, EMIT_YAML);
-		mf_emit(&e, x);
-		emit_finish(&e);
-	}
-	fclose(m.f);
-	int rc = state_write(dfd, f->name, m.buf, m.len, 0644);
-	free(m.buf);
-	return rc;
 }
 
 void ctl_cmd_delete(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a)
@@ -254,21 +302,25 @@ void ctl_cmd_delete(struct ctl_client *cl, const struct ctl_cmd *cmd, const stru
 		return;
 	}
 	char word[16];
-	kind_word(kind, word, sizeof word);
+	mf_kind_word(kind, word, sizeof word);
 	const char *name = a->pos[1], *ns = ctl_namespace(cmd, a);
-	const struct store_file *f = NULL;
-	const struct mf_object *o = store_object(ctl->node->store, kind, name, &f);
-	if (!o || (ns && strcmp(mf_meta_of(o)->namespace_.s, ns))) {
+	const struct mfile *f = NULL;
+	const struct mf_object *o = mset_object(ctl->node->set, kind, ns, name, &f);
+	if (!o) {
 		ERR(cl, "Error from server (NotFound): %ss \"%s\" not found\n", word, name);
 		ctl_exit(cl, 1);
 		return;
 	}
-	int dfd = manifests_dir(ctl);
-	int rc = dfd < 0 ? dfd : remove_object(dfd, f, o);
+	if (agent_owned(cl, o, "delete")) {
+		ctl_exit(cl, 1);
+		return;
+	}
+	int dfd = open(ctl->applied, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc = dfd < 0 ? -errno : state_remove(dfd, f->name);
 	if (dfd >= 0)
 		close(dfd);
 	if (rc) {
-		ERR(cl, "error: cannot change %s/%s: %s\n", ctl->cfg->manifests, f->name, strerror(-rc));
+		ERR(cl, "error: cannot remove %s/%s: %s\n", ctl->applied, f->name, strerror(-rc));
 		ctl_exit(cl, 1);
 		return;
 	}

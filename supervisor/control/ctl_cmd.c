@@ -15,12 +15,13 @@
 #include "pod.h"
 #include "quantity.h"
 #include "node.h"
+#include "ota.h"
 
 /* ---- flags people bring from kubectl ----------------------------------- */
 
 #define F_NS {"--namespace", 'n', CF_VALUE, NULL}
 #define F_HELP {"--help", 'h', CF_BOOL, NULL}
-#define F_DRY_RUN {"--dry-run", 0, CF_REFUSED, "apply writes the manifests directory at once; there is no rehearsal yet"}
+#define F_DRY_RUN {"--dry-run", 0, CF_REFUSED, "see what a change does with podctl apply --dry-run -f"}
 #define F_WATCH_NO {"--watch", 'w', CF_REFUSED, "follow changes with podctl events -f"}
 
 static const struct ctl_flag get_flags[] = {
@@ -36,7 +37,7 @@ static const struct ctl_flag logs_flags[] = {
 	{"--all-containers", 0, CF_REFUSED, "name one with -c"}, {NULL, 0, 0, NULL}};
 static const struct ctl_flag apply_flags[] = {
 	F_NS, F_HELP, {"--name", 0, CF_VALUE, NULL}, {"--content", 0, CF_VALUE, NULL},
-	{"--filename", 'f', CF_VALUE, NULL}, F_DRY_RUN,
+	{"--filename", 'f', CF_VALUE, NULL}, {"--dry-run", 0, CF_OPTVAL, NULL},
 	{"--server-side", 0, CF_REFUSED, "podctl applies the whole file"},
 	{"--prune", 0, CF_REFUSED, "delete what is gone with podctl delete"},
 	{"--output", 'o', CF_REFUSED, "apply prints KIND/NAME created|configured|unchanged"},
@@ -108,10 +109,21 @@ static void cmd_power(struct ctl_client *cl, const struct ctl_cmd *cmd, const st
 
 static void cmd_ota(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a)
 {
-	(void)a;
-	(void)cmd;
-	ERR(cl, "podctl ota: OTA trials are not implemented yet\n");
-	ctl_exit(cl, 1);
+	const char *o = ARG("--output");
+	if (a->npos != 1 || strcmp(a->pos[0], "status")) {
+		ctl_usage(cl, cmd, "error: podctl ota status [-o json]");
+		return;
+	}
+	if (o && strcmp(o, "json")) {
+		ctl_usage(cl, cmd, "error: podctl ota status prints text or -o json, not %s", o);
+		return;
+	}
+	struct membuf m;
+	if (ctl_mb_open(&m)) {
+		ota_status(cl->ctl->ota, m.f, o != NULL);
+		ctl_mb_send(cl, &m, '1');
+	}
+	ctl_exit(cl, 0);
 }
 
 static void cmd_debug(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a)

@@ -39,6 +39,10 @@ static const struct key keys[] = {
 	KEY("UPLINK_GATEWAY", K_IP, uplink_gateway, 0, 0, "an IPv4 address"),
 	KEY("DNS", K_IP, dns, 0, 0, "an IPv4 address"),
 	KEY("IMAGES_DEV", K_STR, images_dev, 0, 0, ""),
+	KEY("DATA_DEV", K_STR, data_dev, 0, 0, ""),
+	KEY("OTA_SETTLE", K_SECONDS, ota_settle, 0, 86400, "a number of seconds"),
+	KEY("OTA_DEADLINE", K_SECONDS, ota_deadline, 0, 7 * 86400, "a number of seconds"),
+	KEY("OTA_BOOTS", K_COUNT, ota_boots, 0, 100, "a count from 0 to 100"),
 };
 
 static void defaults(struct board *b)
@@ -49,6 +53,9 @@ static void defaults(struct board *b)
 	b->seccomp_default = true;
 	b->pod_pids_limit = 1024;
 	b->max_pods = LIM_PODS;
+	b->ota_settle = 10;
+	b->ota_deadline = 300;
+	b->ota_boots = 2;
 	snprintf(b->pod_cidr, sizeof b->pod_cidr, "10.88.0.1/16");
 	snprintf(b->service_cidr, sizeof b->service_cidr, "10.96.0.0/16");
 }

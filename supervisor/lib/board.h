@@ -30,8 +30,14 @@ struct board {
 	char uplink_addr[20];       /* its address: A.B.C.D/N, "dhcp", or "" (left alone) */
 	char uplink_gateway[16];    /* the default route through it (with a static address) */
 	char dns[16];               /* the nameserver pods get; "" = the device's resolv.conf */
+	/* OTA trials (docs/ota.md) */
+	unsigned ota_settle;        /* seconds healthy before a generation commits */
+	unsigned ota_deadline;      /* seconds a trial may take; 0: no trials */
+	unsigned ota_boots;         /* boots allowed during a trial */
 	char images_dev[64];        /* the disk holding the image store, mounted read-only at
 				     * --images by PID 1 (squashfs, else ext4); "" = none */
+	char data_dev[64];          /* the disk holding --data (ext4), mounted by PID 1: the
+				     * committed generation survives reboots; "" = none */
 };
 
 /* Fills b from `conf` (a missing file leaves the defaults); the name comes

@@ -14,6 +14,8 @@ struct config {
 	size_t log_bytes;   /* ring per container instance */
 	unsigned log_files; /* files kept per container under DATA/logs; 0 = none */
 	uint64_t log_file_bytes;
+	uint64_t ota_settle, ota_deadline; /* ns; UINT64_MAX: the board profile's */
+	int ota_boots;      /* -1: the board profile's */
 	gid_t ctl_gid;      /* group allowed on the control socket; (gid_t)-1 = root only */
 	bool pid1;
 };

@@ -97,6 +97,21 @@ void qty_format_bytes(int64_t v, char *buf, size_t len)
 	snprintf(buf, len, "%lld%s", (long long)v, sfx[i]);
 }
 
+void qty_format_about(int64_t v, char *buf, size_t len)
+{
+	static const char *const sfx[] = {"", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"};
+	int i = 0;
+	double d = (double)v;
+	while (d >= 1024 && i < 6) {
+		d /= 1024;
+		i++;
+	}
+	if (d == (double)(int64_t)d)
+		snprintf(buf, len, "%lld%s", (long long)d, sfx[i]);
+	else
+		snprintf(buf, len, "%.1f%s", d, sfx[i]);
+}
+
 void qty_format_millis(int64_t v, char *buf, size_t len)
 {
 	if (v % 1000 == 0)

@@ -16,6 +16,8 @@ bool qty_parse(const char *s, int64_t unit, int64_t *out);
 /* Canonical text: bytes with the largest exact binary suffix, millicores
  * as whole cores when exact, else with "m". */
 void qty_format_bytes(int64_t bytes, char *buf, size_t len);
+/* Rounded to one decimal of the largest binary unit: 23.5Gi, for people. */
+void qty_format_about(int64_t bytes, char *buf, size_t len);
 void qty_format_millis(int64_t millis, char *buf, size_t len);
 
 /* Nanoseconds; false when s is not a non-negative duration or overflows. */

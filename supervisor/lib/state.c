@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-bool state_name_ok(const char *name)
+static bool state_name_ok(const char *name)
 {
 	size_t n = strnlen(name, NAME_MAX + 1);
 	return n > 0 && n <= NAME_MAX - 5 && name[0] != '.' && !memchr(name, '/', n);

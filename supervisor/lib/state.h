@@ -5,8 +5,9 @@
  * the manifests scanner never reads dot-files), is fsynced, renamed over
  * the target, and the directory is fsynced: after a power cut the file
  * holds the old content or the new one, never a part. Everything goes
- * through the directory's fd with plain names (state_name_ok), so no
- * name a client sends can lead elsewhere. */
+ * through the directory's fd with plain names (not empty, no '/', not
+ * starting with '.', at most 250 bytes; others are -EINVAL), so no name
+ * a client sends can lead elsewhere. */
 #ifndef PODINIT_STATE_H
 #define PODINIT_STATE_H
 
@@ -14,9 +15,6 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* A plain file name: not empty, no '/', not starting with '.', at most
- * 255 bytes. */
-bool state_name_ok(const char *name);
 /* Writes buf to dirfd/name atomically (mode for a new file). 0 or -errno. */
 int state_write(int dirfd, const char *name, const void *buf, size_t len, mode_t mode);
 /* Removes dirfd/name and makes that durable. 0 or -errno (-ENOENT). */

@@ -16,7 +16,7 @@
 #include "names.h"
 #include "node.h"
 #include "quantity.h"
-#include "store.h"
+#include "mset.h"
 
 static bool label_value(const struct mf_list *l, const char *key, const char **out)
 {
@@ -90,7 +90,8 @@ static int resource_value(struct container *c, const struct mf_res_ref *r, char 
 static size_t value_cap(const struct container *c)
 {
 	const struct mf_container *s = c->spec;
-	const struct store *st = c->pod->node->store;
+	const struct mset *st = c->pod->set;
+	const char *ns = c->pod->spec->meta.namespace_.s;
 	size_t vcap = 4096;
 	const struct mf_env_from *efs = s->env_from.v;
 	const struct mf_env *evs = s->env.v;
@@ -107,7 +108,7 @@ static size_t value_cap(const struct container *c)
 			secret = f->secret.node.set;
 			name = secret ? f->secret.name.s : f->config_map.name.s;
 		}
-		const struct mf_config *cfg = store_config(st, secret ? MF_SECRET : MF_CONFIGMAP, name);
+		const struct mf_config *cfg = mset_config(st, secret ? MF_SECRET : MF_CONFIGMAP, ns, name);
 		const struct mf_list *lists[2] = {cfg ? &cfg->data : NULL, cfg ? &cfg->data2 : NULL};
 		for (int l = 0; l < 2 && cfg; l++)
 			for (uint32_t k = 0; k < lists[l]->n; k++) {
@@ -149,13 +150,14 @@ static int env_from(struct container *c, struct arena *a, struct envlist *e, cha
 		    char *why, size_t len)
 {
 	const struct mf_container *s = c->spec;
-	const struct store *st = c->pod->node->store;
+	const struct mset *st = c->pod->set;
+	const char *ns = c->pod->spec->meta.namespace_.s;
 	const struct mf_env_from *ef = s->env_from.v;
 	int rc = 0;
 	for (uint32_t i = 0; i < s->env_from.n && !rc; i++) {
 		bool secret = ef[i].secret.node.set;
 		const struct mf_obj_ref *ref = secret ? &ef[i].secret : &ef[i].config_map;
-		const struct mf_config *cfg = store_config(st, secret ? MF_SECRET : MF_CONFIGMAP, ref->name.s);
+		const struct mf_config *cfg = mset_config(st, secret ? MF_SECRET : MF_CONFIGMAP, ns, ref->name.s);
 		if (!cfg) {
 			if (ref->optional.set && ref->optional.i)
 				continue;
@@ -172,7 +174,7 @@ static int env_from(struct container *c, struct arena *a, struct envlist *e, cha
 				snprintf(name, sizeof name, "%s%s", ef[i].prefix.set ? ef[i].prefix.s : "",
 					 kv[k].key.s);
 				if (name_env(name) ||
-				    store_config_value(cfg, secret, kv[k].key.s, val, vcap, &n))
+				    mset_config_value(cfg, secret, kv[k].key.s, val, vcap, &n))
 					continue; /* Kubernetes skips invalid names */
 				rc = envlist_set(e, a, name, strlen(name), val, n);
 			}
@@ -187,7 +189,8 @@ static int env_vars(struct container *c, struct arena *a, struct envlist *e, cha
 		    char *why, size_t len)
 {
 	const struct mf_container *s = c->spec;
-	const struct store *st = c->pod->node->store;
+	const struct mset *st = c->pod->set;
+	const char *ns = c->pod->spec->meta.namespace_.s;
 	const struct mf_env *ev = s->env.v;
 	int rc = 0;
 	for (uint32_t i = 0; i < s->env.n && !rc; i++) {
@@ -209,8 +212,8 @@ static int env_vars(struct container *c, struct arena *a, struct envlist *e, cha
 			bool secret = f->secret.node.set;
 			const struct mf_key_ref *k = secret ? &f->secret : &f->config_map;
 			const struct mf_config *cfg =
-				store_config(st, secret ? MF_SECRET : MF_CONFIGMAP, k->name.s);
-			int r = cfg ? store_config_value(cfg, secret, k->key.s, val, vcap, &n)
+				mset_config(st, secret ? MF_SECRET : MF_CONFIGMAP, ns, k->name.s);
+			int r = cfg ? mset_config_value(cfg, secret, k->key.s, val, vcap, &n)
 				    : -ENOENT;
 			if (r == -ENOENT && k->optional.set && k->optional.i)
 				continue;

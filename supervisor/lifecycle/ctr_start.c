@@ -27,7 +27,7 @@
 #include "image.h"
 #include "names.h"
 #include "quantity.h"
-#include "store.h"
+#include "mset.h"
 #include "node.h"
 #include "base.h"
 

@@ -4,6 +4,7 @@
 
 #include <string.h>
 #include "base.h"
+#include "mset.h"
 #include "pod.h"
 
 struct pod *node_find_pod(struct node *n, const char *name)
@@ -55,6 +56,15 @@ bool node_all_healthy(const struct node *n)
 	for (const struct pod *p = n->pods; p; p = p->next)
 		if (!pod_healthy(p))
 			return false;
+	/* and every pod of the desired state runs, in its version there */
+	MSET_FOREACH(n->set, f, o)
+	if (o->kind == MF_POD) {
+		const struct pod *p = n->pods;
+		while (p && strcmp(p->name, mf_object_name(o)))
+			p = p->next;
+		if (!p || p->hash != mfile_object_hash(f, o))
+			return false;
+	}
 	return true;
 }
 

@@ -24,7 +24,7 @@
 #include "squash.h"
 
 struct pod;
-struct store;
+struct mset;
 
 enum node_change {
 	NODE_POD_READY, /* a container's readiness or start changed: pod_ready may differ */
@@ -44,7 +44,7 @@ struct node {
 	struct cg_devices devices; /* the device allow-list for containers */
 	struct squash squash;      /* squashfs images mounted under RUN/images */
 	struct board board;
-	struct store *store;       /* manifests as last read, per file */
+	struct mset *set;          /* the desired state now (mset.h); changed by the supervisor only */
 	struct pod *pods;          /* running pods, in creation order */
 	struct pod *dead_pods;     /* dropped: freed by the owner after the loop pass */
 	int self_pidns;            /* our PID namespace, to return to after joining a pod's */
@@ -70,8 +70,10 @@ void node_drop_pod(struct node *n, struct pod *p);
 /* Called by the lifecycle as a pod changes: drops a finished pod that was
  * marked remove_when_done, then tells the observer. */
 void node_pod_changed(struct node *n, struct pod *p, enum node_change what);
-/* True when every pod is ready or has succeeded (podctl wait --healthy,
- * and the watchdog's critical pods use pod_healthy the same way). */
+/* True when every pod of the desired state runs in its current version
+ * and every pod is ready or has succeeded: the one health predicate of
+ * the OTA trial and podctl wait --healthy (the watchdog's critical pods
+ * use pod_healthy, its part for one pod). */
 bool node_all_healthy(const struct node *n);
 /* Takes over a group that could not be removed yet (its last processes
  * still exiting): removed on a few retries spread over seconds, then given

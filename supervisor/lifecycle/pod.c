@@ -29,7 +29,7 @@
 #include "ctr_start.h"
 #include "probe.h"
 #include "sandbox.h"
-#include "store.h"
+#include "mset.h"
 #include "node.h"
 
 #define KILL_AFTER_TERM (2 * NS_PER_S) /* SIGKILL no sooner than this after SIGTERM */

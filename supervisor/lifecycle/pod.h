@@ -23,7 +23,7 @@
 #include "spawn.h"
 
 struct node;
-struct gen;
+struct mset;
 
 enum ctr_state { CS_WAITING, CS_STARTING, CS_RUNNING, CS_TERMINATED, CS_NSTATES };
 
@@ -85,7 +85,7 @@ enum pod_stage { PS_INIT, PS_RUNNING, PS_TERMINATING, PS_DONE, PS_NSTAGES };
 struct pod {
 	struct pod *next;
 	struct node *node;
-	struct gen *gen; /* keeps the manifest that spec points into */
+	struct mset *set; /* the manifest set spec points into: its ConfigMaps and Secrets */
 	const struct mf_pod *spec;
 	const char *name;
 	char uid[37];
@@ -117,7 +117,7 @@ struct pod {
 
 /* Creates the pod's sandbox (namespaces, cgroup, volumes, files) and
  * starts it. On failure the pod still exists, Pending with a reason. */
-struct pod *pod_create(struct node *node, struct gen *gen, const struct mf_pod *spec, uint64_t hash);
+struct pod *pod_create(struct node *node, struct mset *set, const struct mf_pod *spec, uint64_t hash);
 /* Starts termination (deletion, spec change, shutdown). */
 void pod_terminate(struct pod *p, const char *why);
 void pod_free(struct pod *p);

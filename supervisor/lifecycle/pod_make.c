@@ -11,7 +11,7 @@
 #include "manifest_check.h"
 #include "node.h"
 #include "sandbox.h"
-#include "store.h"
+#include "mset.h"
 
 static void uuid4(char out[37])
 {
@@ -28,7 +28,7 @@ static void uuid4(char out[37])
 		 b[13], b[14], b[15]);
 }
 
-struct pod *pod_create(struct node *node, struct gen *gen, const struct mf_pod *spec, uint64_t hash)
+struct pod *pod_create(struct node *node, struct mset *set, const struct mf_pod *spec, uint64_t hash)
 {
 	const struct mf_pod_spec *s = &spec->spec;
 	struct pod *p = calloc(1, sizeof *p);
@@ -39,8 +39,8 @@ struct pod *pod_create(struct node *node, struct gen *gen, const struct mf_pod *
 		return NULL;
 	}
 	p->node = node;
-	p->gen = gen;
-	gen_ref(gen);
+	p->set = set;
+	mset_ref(set);
 	p->spec = spec;
 	p->name = spec->meta.name.s;
 	p->hash = hash;
@@ -129,7 +129,7 @@ void pod_free(struct pod *p)
 		loop_timer_cancel(&p->node->loop, &p->grace_timer);
 	if (p->cg_live && cg_destroy(&p->cg) < 0)
 		node_cgroup_leftover(p->node, &p->cg, p->name);
-	gen_unref(p->gen);
+	mset_unref(p->set);
 	free(p->ctrs);
 	free(p);
 }

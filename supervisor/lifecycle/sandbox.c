@@ -27,7 +27,7 @@
 #include "beneath.h"
 #include "names.h"
 #include "state.h"
-#include "store.h"
+#include "mset.h"
 #include "net_link.h"
 #include "node.h"
 #include "services.h"
@@ -183,8 +183,8 @@ static int config_volume(struct pod *p, const struct mf_volume *v, const char *d
 {
 	bool secret = v->secret.node.set;
 	const struct mf_config_vol *cv = secret ? &v->secret : &v->config_map;
-	const struct mf_config *c = store_config(p->node->store, secret ? MF_SECRET : MF_CONFIGMAP,
-						 cv->name.s);
+	const struct mf_config *c = mset_config(p->set, secret ? MF_SECRET : MF_CONFIGMAP,
+						p->spec->meta.namespace_.s, cv->name.s);
 	if (!c) {
 		if (cv->optional.set && cv->optional.i)
 			return 0;
@@ -220,7 +220,7 @@ static int config_volume(struct pod *p, const struct mf_volume *v, const char *d
 					mode = (mode_t)items[k].mode.i;
 			}
 			size_t n;
-			if (store_config_value(c, secret, key, value, vcap, &n) < 0) {
+			if (mset_config_value(c, secret, key, value, vcap, &n) < 0) {
 				ret = WHY("cannot decode key %s of %s", key, cv->name.s);
 				goto out;
 			}

@@ -17,7 +17,7 @@
 #include "net_link.h"
 #include "node.h"
 #include "pod.h"
-#include "store.h"
+#include "mset.h"
 
 #define HOSTS_BYTES (LIM_SVC_ENTRIES * 512) /* /etc/hosts of one pod: a line per Service at most */
 
@@ -197,7 +197,7 @@ static void host_ports(struct build *b, const struct pod *p)
 /* The Service ns/name of the manifests, or NULL (names repeat across namespaces). */
 static const struct mf_object *service_in(const struct node *n, const char *ns, const char *name)
 {
-	STORE_FOREACH(n->store, f, o)
+	MSET_FOREACH(n->set, f, o)
 	if (o->kind == MF_SERVICE && !strcmp(o->service->meta.name.s, name) &&
 	    !strcmp(ns_of(&o->service->meta), ns))
 		return o;
@@ -249,7 +249,7 @@ static size_t services_hosts(struct node *n, const struct pod *p, char *buf, siz
 	if (!n->net || !n->net->up)
 		return len;
 	const char *mine = ns_of(&p->spec->meta);
-	STORE_FOREACH(n->store, f, o)
+	MSET_FOREACH(n->set, f, o)
 	{
 		if (o->kind != MF_SERVICE)
 			continue;
@@ -315,7 +315,7 @@ static uint32_t services_cluster_ip(struct node *n, const struct mf_service *s)
 static uint64_t names_hash(struct node *n)
 {
 	uint64_t h = FNV_START;
-	STORE_FOREACH(n->store, f, o)
+	MSET_FOREACH(n->set, f, o)
 	if (o->kind == MF_SERVICE) {
 		uint32_t vip = services_cluster_ip(n, o->service);
 		h = fnv1a(h, o->service->meta.name.s, strlen(o->service->meta.name.s) + 1);
@@ -333,7 +333,7 @@ void services_sync(struct node *n)
 		return;
 	struct build b = {.n = n, .s = s, .chash = 1};
 	s->nentries = s->nendpoints = 0;
-	STORE_FOREACH(n->store, f, o)
+	MSET_FOREACH(n->set, f, o)
 	if (o->kind == MF_SERVICE)
 		service(&b, o->service);
 	for (const struct pod *p = n->pods; p; p = p->next)

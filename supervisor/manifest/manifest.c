@@ -32,6 +32,13 @@ const struct mf_meta *mf_meta_of(const struct mf_object *o)
 	}
 }
 
+void mf_kind_word(enum mf_kind k, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", mf_kind_name(k));
+	for (char *c = buf; *c; c++)
+		*c = (char)(*c >= 'A' && *c <= 'Z' ? *c | 0x20 : *c);
+}
+
 const char *mf_object_name(const struct mf_object *o)
 {
 	return mf_meta_of(o)->name.s;
@@ -93,17 +100,16 @@ int mf_parse(const char *buf, size_t len, struct mf_file *out, struct diag_list 
 	return dl->errors ? -EINVAL : 0;
 }
 
-int mf_load(const char *path, struct mf_file *out, struct diag_list *dl)
+int mf_read(const char *path, char **text, size_t *len, struct diag_list *dl)
 {
-	arena_init(&out->arena, LIM_ARENA_BYTES);
-	out->objs = NULL;
-	out->n = 0;
+	*text = NULL;
+	*len = 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return diag_error(dl, 0, 0, "cannot open: %s", strerror(errno));
 	struct stat st;
 	char *buf = NULL;
-	int rc;
+	int rc = 0;
 	if (fstat(fd, &st) < 0) {
 		rc = diag_error(dl, 0, 0, "cannot stat: %s", strerror(errno));
 		goto out_close;
@@ -124,29 +130,47 @@ int mf_load(const char *path, struct mf_file *out, struct diag_list *dl)
 		rc = diag_error(dl, 0, 0, "out of memory");
 		goto out_close;
 	}
-	size_t len = 0;
+	size_t n = 0;
 	for (;;) {
-		ssize_t r = read(fd, buf + len, cap - len);
+		ssize_t r = read(fd, buf + n, cap - n);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
 			rc = diag_error(dl, 0, 0, "cannot read: %s", strerror(errno));
-			goto out_free;
+			break;
 		}
 		if (r == 0)
 			break;
-		len += (size_t)r;
-		if (len == cap) {
+		n += (size_t)r;
+		if (n == cap) {
 			rc = diag_error(dl, 0, 0, "the file grew while it was read; it is read again "
 						  "once it is quiet");
-			goto out_free;
+			break;
 		}
 	}
-	rc = mf_parse(buf, len, out, dl);
-out_free:
-	free(buf);
+	if (rc)
+		free(buf);
+	else {
+		*text = buf;
+		*len = n;
+	}
 out_close:
 	close(fd);
+	return rc;
+}
+
+int mf_load(const char *path, struct mf_file *out, struct diag_list *dl)
+{
+	arena_init(&out->arena, LIM_ARENA_BYTES);
+	out->objs = NULL;
+	out->n = 0;
+	char *buf;
+	size_t len;
+	int rc = mf_read(path, &buf, &len, dl);
+	if (rc)
+		return rc;
+	rc = mf_parse(buf, len, out, dl);
+	free(buf);
 	return rc;
 }
 

@@ -284,6 +284,9 @@ struct mf_file {
  * -EINVAL when it is not, -ENOMEM. Defaults are filled in. On error the
  * file is still released by mf_free. */
 int mf_parse(const char *buf, size_t len, struct mf_file *out, struct diag_list *dl);
+/* Reads the regular file path, at most LIM_MANIFEST_BYTES, into a new
+ * buffer *text (the caller frees it). 0, or -EINVAL with the reason in dl. */
+int mf_read(const char *path, char **text, size_t *len, struct diag_list *dl);
 /* Reads path (bounded by LIM_MANIFEST_BYTES) and parses it. */
 int mf_load(const char *path, struct mf_file *out, struct diag_list *dl);
 void mf_free(struct mf_file *f);
@@ -294,6 +297,8 @@ void mf_emit(struct emit *e, const struct mf_object *o);
 void mf_emit_pod_spec(struct emit *e, const struct mf_pod *p);
 
 const char *mf_kind_name(enum mf_kind k);
+/* "pod", "service", ... as kubectl prints kinds */
+void mf_kind_word(enum mf_kind k, char *buf, size_t len);
 /* An object's metadata and name, whatever its kind. */
 const struct mf_meta *mf_meta_of(const struct mf_object *o);
 const char *mf_object_name(const struct mf_object *o);

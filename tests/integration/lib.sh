@@ -227,7 +227,9 @@ case_dirs() {
 # start_podinit [EXTRA FLAGS]: starts podinit and waits for its socket. It
 # is PID 1 of fresh PID, mount and network namespaces; with NETNS_HOLDER
 # (a pid) it joins that process's network namespace instead, so a case can
-# restart podinit in the same one.
+# restart podinit in the same one. These cases are about pods, not updates:
+# with OTA_FLAGS unset every valid generation commits at once (--ota-deadline
+# 0, a contract flag); tests/integration/ota.sh sets OTA_FLAGS for trials.
 start_podinit() {
 	cg_setup "podinit-itest-$$-${CASE_NAME}"
 	printf '%s\n' "${CG_DIRS[@]}" >"$TD/cgdirs"
@@ -241,7 +243,7 @@ start_podinit() {
 		exec ${NETNS_HOLDER:+nsenter --net=/proc/$NETNS_HOLDER/ns/net} \
 			unshare --pid --fork --mount "${netns[@]}" --kill-child=SIGKILL \
 			"$BIN" --manifests "$MANIFESTS" --images "$IMAGES" --run "$TD/run" \
-			--data "$TD/data" --console none --backoff 1s,5s,60s "$@"
+			--data "$TD/data" --console none --backoff 1s,5s,60s ${OTA_FLAGS:---ota-deadline 0} "$@"
 	) >"$TD/podinit.stdout" 2>"$PLOG" &
 	UNSHARE=$!
 	echo "$UNSHARE" >"$TD/unshare.pid"

@@ -51,8 +51,7 @@ EOF
 		expect_match "podctl $c: one line" "$out" "^error: .*\(usage: podctl "
 	done
 	# kubectl's flags that podctl does not do: refused by name, nothing changes
-	for c in "apply --dry-run -f $TD/p.yaml" "apply --dry-run=client -f $TD/p.yaml" \
-		"apply --dry-run=server -f $TD/p.yaml" "apply --server-side -f $TD/p.yaml" \
+	for c in "apply --server-side -f $TD/p.yaml" "delete pod d --dry-run" \
 		"get pods -w" "get pods --watch" "delete pod d --all" "logs d --timestamps" "wait --for=condition=Ready"; do
 		# shellcheck disable=SC2086
 		out=$(pc $c 2>&1)
@@ -60,7 +59,19 @@ EOF
 		expect_eq "podctl $c: exit status" "$rc" 2
 		expect_match "podctl $c: refused by name" "$out" "^error: --[a-z-]+ is not supported by podctl: "
 	done
+	# --dry-run: the plan, nothing changes (tests/integration/ota.sh has the plan's details)
+	for c in "apply --dry-run -f $TD/p.yaml" "apply --dry-run=client -f $TD/p.yaml" \
+		"apply --dry-run=server -f $TD/p.yaml"; do
+		# shellcheck disable=SC2086
+		out=$(pc $c 2>&1)
+		expect_eq "podctl $c: exit status" "$?" 0
+		expect_match "podctl $c: the plan" "$out" "create +pod/d"
+	done
+	out=$(pc apply --dry-run=later -f "$TD/p.yaml" 2>&1)
+	expect_eq "a bad --dry-run value: exit status" "$?" 2
+	expect_match "a bad --dry-run value: why" "$out" "Invalid dry-run value \(later\)"
 	expect_eq "after the refused applies: the manifests directory" "$(ls -A "$MANIFESTS")" ""
+	expect_eq "after the refused applies: nothing applied" "$(ls -A "$TD/data/applied" 2>/dev/null)" ""
 	out=$(pc get pods 2>&1)
 	expect_eq "after the refused applies: no pod" "$out" "No resources found in default namespace."
 	# apply: created, unchanged, configured
@@ -72,8 +83,8 @@ EOF
 	expect_eq "an unchanged apply does not recreate the pod" "$(podj d "d['metadata']['uid']")" "$uid"
 	sed -i 's/app: web/app: web2/' "$TD/p.yaml"
 	expect_eq "a changed file" "$(pc apply -f "$TD/p.yaml" 2>&1)" "pod/d configured"
-	expect_eq "apply from stdin names another file: refused" "$(pc apply -f - <"$TD/p.yaml" 2>&1)" \
-		"error: pod \"d\" is defined in p.yaml; apply that file instead"
+	expect_eq "the same objects from stdin: one operator's object" "$(pc apply -f - <"$TD/p.yaml" 2>&1)" \
+		"pod/d unchanged"
 	# flags that work as in kubectl, anywhere on the line
 	wait_for "[[ \$(podj d \"d['metadata']['labels']['app']\") == web2 ]]" 10
 	expect_match "get -l app=web2" "$(pc get pods -l app=web2 2>&1)" $'\nd '

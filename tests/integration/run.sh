@@ -46,6 +46,8 @@ CASES=(
 	attack-proc:40 attack-devices:40 attack-fd-race:90 attack-subpath:40 attack-control:60
 	attack-bounds:90 attack-seccomp:40 podctl-flags:60 podinit-flags:30
 	net-pods:60 net-services:90 net-restart:90 founding-example:180
+	ota-commit:60 ota-reject:50 ota-rollback:60 ota-reboot:60 ota-swap:50 ota-operator:40
+	ota-dry-run:30 ota-power-cut:420
 )
 
 # a long-running tail for scripts: exits 0 on SIGTERM, at once
@@ -57,6 +59,8 @@ STAY="trap 'exit 0' TERM; sleep 3600 & wait"
 . "$HERE/podctl.sh"
 # shellcheck source=network.sh
 . "$HERE/network.sh"
+# shellcheck source=ota.sh
+. "$HERE/ota.sh"
 
 # =====================================================================
 # 1. Inside a container: PID 1, isolation, hostname, /etc, mounts
@@ -402,7 +406,7 @@ EOF
 	# the Memory emptyDir is a tmpfs in podinit's mount namespace while the pod runs
 	grep -q " $TD/run/pods/vols/volumes/mem " /proc/$PODINIT/mountinfo ||
 		fail "no tmpfs for the Memory emptyDir in podinit's mountinfo"
-	pc delete pod vols >/dev/null 2>&1
+	rm -f "$MANIFESTS/vols.yaml" # the agent's object: its file goes
 	wait_for "! pc get pod vols" 10 || fail "pod vols not gone after delete"
 	if grep -q " $TD/" /proc/$PODINIT/mountinfo; then
 		fail "mounts left in podinit's namespace after the pod ended: $(grep " $TD/" /proc/$PODINIT/mountinfo | awk '{print $5}' | tr '\n' ' ')"
@@ -870,7 +874,7 @@ to-stderr"
 	wait_for "grep -q GOT-GO $TD/follow.out" 5 || fail "logs -f did not stream a new line: $(tr '\n' '|' <"$TD/follow.out")"
 	kill -0 $fpid 2>/dev/null || fail "logs -f ended while the container runs"
 	# the stream ends when the container ends
-	pc delete pod logs >/dev/null
+	rm -f "$MANIFESTS/logs.yaml"
 	wait_for "! kill -0 $fpid" 6 || fail "logs -f did not end after the pod was deleted"
 	kill $fpid 2>/dev/null
 	wait $fpid 2>/dev/null
@@ -906,100 +910,102 @@ spec:
 EOF
 	}
 	mk_p1 v1
-	local out rc
+	local out rc applied=$TD/data/applied
 	out=$(pc apply -f "$src/p1.yaml" 2>&1)
 	rc=$?
 	expect_eq "apply exit status" "$rc" 0
-	expect_match "apply output" "$out" "pod/p1"
-	[[ -f $MANIFESTS/p1.yaml ]] || fail "apply did not write $MANIFESTS/p1.yaml"
-	cmp -s "$src/p1.yaml" "$MANIFESTS/p1.yaml" || fail "the applied file differs from the source"
+	expect_eq "apply output" "$out" "pod/p1 created"
+	# the operator's objects live under DATA/applied, one file each; the
+	# manifests directory is the update agent's and stays untouched
+	[[ -f $applied/pod_default_p1.yaml ]] || fail "apply did not write $applied/pod_default_p1.yaml ($(ls -A "$applied" 2>&1))"
+	expect_eq "apply wrote nothing into the manifests directory" "$(ls -A "$MANIFESTS")" ""
 	wait_log p1 c started-v1 10 || fail "p1 did not start: $(podj p1 "d['status']")"
-	local uid1 pid1
+	local uid1 pid1 mtime
 	uid1=$(podj p1 "d['metadata']['uid']")
 	pid1=$(ctr_main_pid p1 c)
-	# identical spec: nothing happens
+	mtime=$(stat -c %Y.%i "$applied/pod_default_p1.yaml")
+	# identical spec: nothing happens, nothing is written
 	out=$(pc apply -f "$src/p1.yaml" 2>&1)
-	expect_eq "apply of the same file" "$?" 0
+	expect_eq "apply of the same file" "$out" "pod/p1 unchanged"
+	# identical spec written differently (comments, key order): still unchanged
+	{ echo "# a comment"; cat "$src/p1.yaml"; } >"$src/p1b.yaml"
+	out=$(pc apply -f "$src/p1b.yaml" 2>&1)
+	expect_eq "same spec, other text" "$out" "pod/p1 unchanged"
 	sleep 0.5
+	expect_eq "identical apply: file not rewritten" "$(stat -c %Y.%i "$applied/pod_default_p1.yaml")" "$mtime"
 	expect_eq "identical apply: uid" "$(podj p1 "d['metadata']['uid']")" "$uid1"
 	expect_eq "identical apply: restartCount" "$(ctrj p1 c "s['restartCount']")" 0
 	expect_eq "identical apply: same process" "$(ctr_main_pid p1 c)" "$pid1"
 	[[ -e $TD/host/terms ]] && fail "identical apply: the container got SIGTERM"
-	# identical spec written differently (comments, key order): still untouched
-	{ echo "# a comment"; cat "$src/p1.yaml"; } >"$src/p1b.yaml"
-	cp "$src/p1b.yaml" "$TD/.p1.tmp" && mv "$TD/.p1.tmp" "$MANIFESTS/p1.yaml"
-	sleep 0.7
-	expect_eq "same spec, other text: uid" "$(podj p1 "d['metadata']['uid']")" "$uid1"
-	expect_eq "same spec, other text: same process" "$(ctr_main_pid p1 c)" "$pid1"
 	# a changed spec recreates the pod; the old container gets SIGTERM
 	mk_p1 v2
 	out=$(pc apply -f "$src/p1.yaml" 2>&1)
-	expect_eq "apply of a changed spec" "$?" 0
+	expect_eq "apply of a changed spec" "$out" "pod/p1 configured"
 	wait_for "[[ \$(podj p1 \"d['metadata']['uid']\") != $uid1 ]] && pc logs p1 -c c | grep -q started-v2" 15 ||
 		fail "changed spec: p1 was not recreated (uid $(podj p1 "d['metadata']['uid']"))"
 	expect_eq "the old container got SIGTERM" "$(cat "$TD/host/terms" 2>&1)" "v1-got-TERM"
 	expect_eq "the recreated pod's restartCount" "$(ctrj p1 c "s['restartCount']")" 0
 	local uid2
 	uid2=$(podj p1 "d['metadata']['uid']")
-	# an invalid manifest in the directory leaves the pod running, with an event
+	# an invalid manifest in the directory: the generation is rejected,
+	# the pod keeps running, the event names FILE:LINE:COL
 	cat >"$TD/.bad" <<'EOF'
 apiVersion: v1
 kind: Pod
 metadata:
-  name: p1
+  name: q1
 spec:
   containers:
   - name: c
     image: busybox
     bogusField: 1
 EOF
-	mv "$TD/.bad" "$MANIFESTS/p1.yaml"
-	wait_for "pc events | grep -q 'p1.yaml:9:5'" 5 ||
-		fail "no event with p1.yaml:9:5 for the invalid file: $(pc events | tail -3 | tr '\n' '|')"
-	grep -q "p1.yaml:9:5" "$PLOG" || fail "podinit's log has no p1.yaml:9:5"
+	mv "$TD/.bad" "$MANIFESTS/q1.yaml"
+	wait_for "pc events | grep -q 'q1.yaml:9:5'" 5 ||
+		fail "no event with q1.yaml:9:5 for the invalid file: $(pc events | tail -3 | tr '\n' '|')"
+	grep -q "q1.yaml:9:5" "$PLOG" || fail "podinit's log has no q1.yaml:9:5"
+	expect_match "ota status: rejected" "$(pc ota status)" "state: +rejected"
 	sleep 0.5
 	expect_eq "invalid file: same uid" "$(podj p1 "d['metadata']['uid']")" "$uid2"
 	expect_eq "invalid file: still Running" "$(phase p1)" Running
 	expect_eq "invalid file: no SIGTERM" "$(cat "$TD/host/terms")" "v1-got-TERM"
 	# podctl apply of an invalid file: exit 1, FILE:LINE:COL, nothing written
-	cp "$MANIFESTS/p1.yaml" "$src/bad.yaml"
+	cp "$MANIFESTS/q1.yaml" "$src/bad.yaml"
+	rm "$MANIFESTS/q1.yaml"
 	out=$(pc apply -f "$src/bad.yaml" 2>&1)
 	rc=$?
 	expect_eq "apply of an invalid file exits" "$rc" 1
 	expect_match "apply of an invalid file reports FILE:LINE:COL" "$out" "bad\.yaml:9:5: "
-	[[ -e $MANIFESTS/bad.yaml ]] && fail "apply of an invalid file wrote $MANIFESTS/bad.yaml"
-	local extra
-	extra=$(ls -A "$MANIFESTS" | grep -v '^p1\.yaml$')
-	expect_eq "nothing else written into the manifests dir" "$extra" ""
+	expect_eq "nothing else written under DATA/applied" "$(ls -A "$applied")" "pod_default_p1.yaml"
 	# an unreadable path
 	pc apply -f "$src/none.yaml" >/dev/null 2>&1
 	expect_eq "apply of a missing file exits" "$?" 1
-	# repair the file (v2 again): the same pod keeps running, untouched
-	mk_p1 v2
-	out=$(pc apply -f "$src/p1.yaml" 2>&1)
-	expect_eq "apply of the repaired file" "$?" 0
-	sleep 0.5
-	expect_eq "repaired with the running spec: same uid" "$(podj p1 "d['metadata']['uid']")" "$uid2"
-	# delete: the pod stops, the file goes
+	# delete: the pod stops, the operator's file goes
 	out=$(pc delete pod p1 2>&1)
 	expect_eq "delete exit status" "$?" 0
-	[[ -e $MANIFESTS/p1.yaml ]] && fail "delete left $MANIFESTS/p1.yaml"
+	[[ -e $applied/pod_default_p1.yaml ]] && fail "delete left $applied/pod_default_p1.yaml"
 	wait_for "! pc get pod p1" 10 || fail "p1 still listed after delete"
 	expect_eq "the deleted pod's container got SIGTERM" "$(tail -1 "$TD/host/terms")" "v2-got-TERM"
 	pc delete pod p1 >/dev/null 2>&1
 	expect_eq "delete of a missing pod exits" "$?" 1
-	# apply from stdin, then a pod that shares a file with another object
+	# apply from stdin
 	out=$(sed 's/name: p1/name: p2/' "$src/p1.yaml" | pc apply -f - 2>&1)
 	expect_eq "apply -f -" "$?" 0
-	[[ -f $MANIFESTS/p2.yaml ]] || fail "apply -f - did not write p2.yaml ($(ls "$MANIFESTS"))"
+	[[ -f $applied/pod_default_p2.yaml ]] || fail "apply -f - did not write pod_default_p2.yaml ($(ls "$applied"))"
 	wait_phase p2 Running 10 || fail "p2 from stdin is not Running"
 	expect_eq "get pods after all that" "$(pc get pods 2>&1 | awk 'NR > 1 { print $1 }' | tr '\n' ' ')" "p2 "
+	expect_eq "the manifests directory after all that" "$(ls -A "$MANIFESTS")" ""
 }
 
 # =====================================================================
 # 5. Bad input: missing image, missing command, kill -9 from the host
 # =====================================================================
 case_bad-input() {
+	# an image that goes from the store after admission (the generation
+	# was valid): the container's next start finds it missing
+	cp -a "$IMAGES/docker.io/library/busybox/latest" "$TD/vanish"
+	mkdir -p "$IMAGES/docker.io/library/vanish" && rm -rf "$IMAGES/docker.io/library/vanish/1" &&
+		mv "$TD/vanish" "$IMAGES/docker.io/library/vanish/1"
 	manifest noimg <<'EOF'
 apiVersion: v1
 kind: Pod
@@ -1008,7 +1014,8 @@ metadata:
 spec:
   containers:
   - name: c
-    image: example.com/does/not-exist:1.0
+    image: vanish:1
+    command: ["sh", "-c", "sleep 1; exit 1"]
 EOF
 	manifest nocmd <<'EOF'
 apiVersion: v1
@@ -1047,11 +1054,26 @@ spec:
     command: ["sh", "-c", "echo up; $STAY"]
 EOF
 	start_podinit || return
+	# a missing image rejects the generation it comes in, naming the place
+	manifest noimg2 <<'EOF'
+apiVersion: v1
+kind: Pod
+metadata:
+  name: noimg2
+spec:
+  containers:
+  - name: c
+    image: example.com/does/not-exist:1.0
+EOF
+	wait_for "pc ota status | grep -q rejected" 5 || fail "a missing image: not rejected: $(pc ota status)"
+	expect_match "a missing image: the reason" "$(pc ota status)" 'noimg2.yaml:8:12: pod "noimg2": container "c": image "example.com/does/not-exist:1.0" is not in the image store'
+	pc get pod noimg2 >/dev/null 2>&1 && fail "noimg2 of the rejected generation runs"
+	rm "$MANIFESTS/noimg2.yaml"
+	rm -rf "$IMAGES/docker.io/library/vanish"
 	# missing image
 	wait_for "[[ \$(ctrj noimg c \"s['state']['waiting']['reason']\") == ErrImageNeverPull ]]" 10 ||
 		fail "noimg: waiting reason $(ctrj noimg c "s['state']")"
-	expect_eq "noimg phase" "$(phase noimg)" Pending
-	expect_match "noimg message names the image" "$(ctrj noimg c "s['state']['waiting']['message']")" "not-exist"
+	expect_match "noimg message names the image" "$(ctrj noimg c "s['state']['waiting']['message']")" "vanish"
 	expect_match "noimg: a Warning event" "$(pc events 2>&1)" "Warning +[A-Za-z]+ +pod/noimg/c"
 	expect_match "get pods STATUS of noimg" "$(pc get pods 2>&1 | awk '$1 == "noimg"')" "ErrImageNeverPull"
 	# missing command
@@ -1166,7 +1188,7 @@ EOF
 	expect_eq "del phase" "$(phase del)" Running
 	local t0 t1
 	t0=$(now_ms)
-	pc delete pod del >/dev/null
+	rm -f "$MANIFESTS/del.yaml"
 	wait_for "! pc get pod del" 15 || fail "del not gone 15 s after delete"
 	t1=$(now_ms)
 	local order
