@@ -155,6 +155,7 @@ asan: $(ASAN_UNIT_BINS) build/test/asan/podinit
 	tests/golden.sh build/test/asan/podinit
 integration: all
 	tests/integration/run.sh build/host/podinit
+	tests/ota-agents/run.sh build/host/podinit
 lifecycle: all
 	tests/lifecycle/run.sh build/host/podinit
 fuzz: $(FUZZ_BINS)

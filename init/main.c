@@ -29,7 +29,8 @@ static int usage(FILE *out, int rc)
 	      "       podinit [--manifests DIR] [--images DIR] [--data DIR] [--run DIR]\n"
 	      "               [--console DEV|none] [--board NAME] [--backoff I,C,R]\n"
 	      "               [--log-size SIZE] [--log-files N] [--log-file-size SIZE]\n"
-	      "               [--ctl-group GID]\n"
+	      "               [--ctl-group GID] [--ota-settle DUR] [--ota-deadline DUR]\n"
+	      "               [--ota-boots N]\n"
 	      "       podinit --version\n",
 	      out);
 	return rc;

@@ -524,8 +524,8 @@ static void mount_data(struct sv *sv)
 	if (mount(dev, sv->cfg.data, "ext4", MS_NODEV | MS_NOSUID | MS_NOEXEC, NULL) == 0)
 		events_add(&sv->node.events, false, "podinit", "DataMounted", "%s (ext4) at %s", dev,
 			   sv->cfg.data);
-	else
-		events_add(&sv->node.events, true, "podinit", "DataUnavailable",
+	else /* no such disk is a board without one: not a warning */
+		events_add(&sv->node.events, errno != ENOENT && errno != ENXIO, "podinit", "DataUnavailable",
 			   "cannot mount %s at %s: %s; nothing under it outlives a reboot", dev, sv->cfg.data,
 			   strerror(errno));
 }

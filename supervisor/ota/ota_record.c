@@ -1,7 +1,8 @@
 /* ota_record.c - the OTA record's text form: one "key value" line each,
  * after a first line naming the format. Unknown keys are skipped (a newer
- * podinit's record on an older one); a record without the first line or
- * with a bad value is damaged, and the caller starts afresh. */
+ * podinit's record on an older one); a record without the first line,
+ * without any of the keys, or with a bad value is damaged, and the caller
+ * starts afresh. */
 #include "ota.h"
 
 #include <errno.h>
@@ -53,7 +54,9 @@ int ota_record_parse(const char *text, struct ota_record *r)
 	memset(r, 0, sizeof *r);
 	if (strncmp(text, FORMAT_LINE, strlen(FORMAT_LINE)))
 		return -EINVAL;
-	bool have_state = false;
+	static const char *const keys[] = {"generation", "hash", "state", "committed", "committed-hash",
+					   "numbered", "boots", "reason"};
+	unsigned seen = 0;
 	for (const char *l = text + strlen(FORMAT_LINE); *l;) {
 		const char *nl = strchr(l, '\n');
 		if (!nl)
@@ -70,6 +73,9 @@ int ota_record_parse(const char *text, struct ota_record *r)
 			return -EINVAL;
 		*v++ = 0;
 		bool ok = true;
+		for (unsigned k = 0; k < sizeof keys / sizeof *keys; k++)
+			if (!strcmp(line, keys[k]))
+				seen |= 1u << k;
 		if (!strcmp(line, "generation"))
 			ok = uint_of(v, &r->gen);
 		else if (!strcmp(line, "hash"))
@@ -89,13 +95,14 @@ int ota_record_parse(const char *text, struct ota_record *r)
 			for (int s = OTA_COMMITTED; s <= OTA_REJECTED && !ok; s++)
 				if (!strcmp(v, state_names[s])) {
 					r->state = (enum ota_state)s;
-					ok = have_state = true;
+					ok = true;
 				}
 		}
 		if (!ok)
 			return -EINVAL;
 	}
-	if (!have_state || r->committed > r->numbered || r->gen > r->numbered)
+	if (seen != (1u << (sizeof keys / sizeof *keys)) - 1 || r->committed > r->numbered ||
+	    r->gen > r->numbered)
 		return -EINVAL;
 	return 0;
 }

@@ -384,9 +384,15 @@ def main_boot(s, measured):
         out = strip_events(s.command("get pods --bogus") or "")
         s.ok(re.search(r"^error: unknown flag: --bogus \(usage: podctl get ", out, re.M),
              "the prompt: 'get pods --bogus' is refused, naming the flag", out)
+        # the manifests directory is the update agent's: the prompt's apply
+        # (a dry run here) of one of its objects is refused, saying so
         out = strip_events(s.command("apply --dry-run -f /etc/podinit/manifests/limits.yaml") or "")
-        s.ok(re.search(r"^error: --dry-run is not supported by podctl: ", out, re.M),
-             "the prompt: 'apply --dry-run' is refused by name", out)
+        s.ok(re.search(r"^error: pod \"limits\" comes from the manifests directory .*update agent", out, re.M),
+             "the prompt: 'apply --dry-run' of an agent's object is refused, naming the owner", out)
+        # the boot's manifests are generation 1, committed at once
+        out = strip_events(s.command("ota status -o json") or "")
+        s.ok(re.search(r'"generation":1,.*"state":"committed","committedGeneration":1,', out),
+             "the prompt: 'ota status -o json': the boot's manifests are generation 1, committed", out)
         orderly_stop(s, "poweroff", cfg["wd_timeout"])
 
 

@@ -20,7 +20,7 @@ set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
 OTA=$TOP/rootfs/ota
-PODINIT=${1:-$TOP/build/host/podinit}
+PODINIT=$(readlink -f "${1:-$TOP/build/host/podinit}")
 W=$(mktemp -d /tmp/ota-agents.XXXXXX)
 SYSPATH=$PATH
 N=0 PASS=0 FAIL=0 SKIP=0
