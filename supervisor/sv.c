@@ -254,6 +254,7 @@ static void sv_request_stop(struct sv *sv, enum stop_how how, const char *who)
 {
 	if (!sv->stopping) {
 		sv->stop_how = how;
+		ota_hold(&sv->ota);
 		events_add(&sv->node.events, false, "podinit", "Shutdown", "%s: stopping every pod", who);
 	}
 	sv->stopping = true;

@@ -66,11 +66,12 @@ void mpart_copy(struct mpart *dst, const struct mpart *src)
 
 /* The names of dir's wanted files, sorted, into names; their count.
  * Names past the limit are reported. */
-static int list_names(const char *dir, char (*names)[256], unsigned *count, struct events *ev)
+static int list_names(const char *dir, bool missing_ok, char (*names)[256], unsigned *count,
+		      struct events *ev)
 {
 	DIR *d = opendir(dir);
 	if (!d)
-		return errno == ENOENT ? (*count = 0, 0) : -errno;
+		return errno == ENOENT && missing_ok ? (*count = 0, 0) : -errno;
 	char *sorted[LIM_MANIFEST_FILES];
 	unsigned n = 0, left_out = 0;
 	struct dirent *de;
@@ -190,7 +191,9 @@ int mpart_read(struct mpart *out, const char *dir, enum mfile_origin origin,
 	if (!names)
 		return -ENOMEM;
 	unsigned n;
-	int rc = list_names(dir, names, &n, ev);
+	/* the operator's directory is made by the first apply; the agent's
+	 * missing (a symlink to nowhere) is an error, not "no pods" */
+	int rc = list_names(dir, origin == MFILE_OPERATOR, names, &n, ev);
 	uint64_t h = FNV_START;
 	for (unsigned i = 0; !rc && i < n; i++) {
 		char path[PATH_MAX], *text;

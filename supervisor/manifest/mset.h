@@ -47,7 +47,8 @@ struct mset_report {
  * dot-files: the temporary names of atomic writes) into out, reusing
  * prev's files whose name and bytes are the same (prev may be NULL). A
  * file that does not parse counts in out->broken and is reported. 0 or
- * -errno when dir cannot be read (a missing dir is an empty part). */
+ * -errno when dir cannot be read (a missing operator's dir is an empty
+ * part, a missing agent's dir -ENOENT). */
 int mpart_read(struct mpart *out, const char *dir, enum mfile_origin origin,
 	       const struct mpart *prev, struct events *ev, struct mset_report *rep);
 /* A file of objects parsed elsewhere (podctl apply's text): takes mf

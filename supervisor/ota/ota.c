@@ -152,7 +152,7 @@ static void on_settle(struct loop *l, struct loop_timer *t)
 {
 	struct ota *o = container_of(t, struct ota, settle_timer);
 	(void)l;
-	if (!o->on_trial)
+	if (!o->on_trial || o->held)
 		return;
 	if (!node_all_healthy(o->node)) {
 		o->healthy_since = 0;
@@ -253,6 +253,8 @@ void ota_offer(struct ota *o, const struct mpart *agent, const struct mset_repor
 	       const struct mpart *op)
 {
 	uint64_t h = agent->hash;
+	if (o->held)
+		return; /* shutting down: the next boot reads the directory */
 	if (o->rec.state != OTA_NONE && h == o->rec.hash) {
 		offer_known(o, agent);
 		return;
@@ -325,9 +327,16 @@ static bool trial_pod(const struct ota *o, const struct pod *p)
 	return !c || mfile_object_hash(cf, c) != p->hash;
 }
 
+void ota_hold(struct ota *o)
+{
+	o->held = true;
+	loop_timer_cancel(&o->node->loop, &o->settle_timer);
+	loop_timer_cancel(&o->node->loop, &o->deadline_timer);
+}
+
 void ota_pods_changed(struct ota *o)
 {
-	if (!o->on_trial)
+	if (!o->on_trial || o->held)
 		return;
 	for (struct pod *p = o->node->pods; p; p = p->next) {
 		if (p->stage == PS_TERMINATING || p->remove_when_done || !trial_pod(o, p))

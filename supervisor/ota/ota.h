@@ -46,6 +46,7 @@ struct ota {
 	struct mpart committed;  /* the committed generation's files */
 	struct mpart trial;      /* the generation on trial (n = 0: none) */
 	bool on_trial;
+	bool held;               /* shutting down: no decisions (ota_hold) */
 	uint64_t trial_start, healthy_since; /* monotonic ns */
 	struct loop_timer settle_timer, deadline_timer;
 	/* the part to run changed outside ota_offer (a rollback) */
@@ -64,6 +65,9 @@ void ota_offer(struct ota *o, const struct mpart *agent, const struct mset_repor
 	       const struct mpart *op);
 /* The agent part that runs now, and its generation number. */
 const struct mpart *ota_running(const struct ota *o, unsigned *gen);
+/* The device is shutting down: the trial neither commits nor rolls back
+ * now; the next boot resumes it (and counts the boot). */
+void ota_hold(struct ota *o);
 /* Pods changed (the node's observer): a trial may commit or roll back. */
 void ota_pods_changed(struct ota *o);
 /* Everything a whole set must pass besides parsing: the rules across

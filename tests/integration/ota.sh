@@ -68,8 +68,9 @@ case_ota-commit() {
 	expect_eq "first boot: generation 1" "$(ota generation)" 1
 	expect_eq "first boot: committed at once" "$(ota committedGeneration)" 1
 	wait_phase a Running 10 || return
-	local ua
+	local ua rss0
 	ua=$(uid_of a)
+	rss0=$(podinit_rss_kb)
 	# a good update: a second pod; the first is not touched
 	d1=$(agent_dir 1)
 	cp "$d0/a.yaml" "$d1/"
@@ -108,6 +109,7 @@ case_ota-commit() {
 	wait_log a c a-2 10 || fail "a was not recreated with version 2"
 	[[ $(uid_of a) != "$ua" ]] || fail "the changed pod a kept its uid"
 	expect_eq "the unchanged pod b was not touched" "$(uid_of b)" "$ub"
+	note "podinit VmRSS: $rss0 KiB with generation 1 committed, $(podinit_rss_kb) KiB after three generations and a trial each"
 	# a restart with the committed generation in place: nothing new
 	stop_podinit 20
 	ota_start || return
@@ -288,6 +290,14 @@ case_ota-swap() {
 		fail "in-place rewrite: not committed: $(pc ota status)"
 	wait_phase w Running 10 || fail "in-place rewrite: w does not run"
 	expect_eq "in-place rewrite: one generation, not one per write" "$(ota generation)" 3
+	# a symlink to nowhere (an agent's mistake) is no generation: what runs keeps running
+	ln -sfn agent/gen-none "$TD/.manifests.new" && mv -T "$TD/.manifests.new" "$TD/manifests"
+	wait_for "grep -q 'cannot read .*manifests: No such file' '$PLOG'" 5 ||
+		fail "a dangling symlink: no FailedScan event"
+	sleep 0.3
+	expect_eq "a dangling symlink: still generation 3" "$(ota generation)" 3
+	expect_eq "a dangling symlink: w still runs" "$(phase w)" Running
+	agent_install 1
 	# a file removed: its pod goes
 	rm "$d1/s.yaml"
 	wait_for "! pc get pod s" 15 || fail "a removed file's pod stays"
@@ -424,10 +434,14 @@ one_cut() {
 		;;
 	esac
 	sleep "$delay"
-	# a cut in mid-write: the half of a file that reached the disk
+	# a cut in mid-write: the part of a file that reached the disk. The cut
+	# lands in the last line, an unclosed flow sequence, so the part never
+	# parses: a torn file that happened to parse would be content of its
+	# own, which no reader can tell from an intended one (agents write
+	# atomically: rootfs/ota/podinit-ota)
 	if [[ $mode == inplace ]] && ((RANDOM % 3 == 0)); then
 		wait "$writer"
-		head -c $((RANDOM % 120 + 20)) "$TD/r2" >"$da/r.yaml"
+		head -c $(($(stat -c %s "$TD/r2") - 3 - RANDOM % 25)) "$TD/r2" >"$da/r.yaml"
 	fi
 	kill_podinit
 	wait "$UNSHARE" 2>/dev/null

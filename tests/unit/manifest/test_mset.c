@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <errno.h>
 #include "mset.h"
 
 static char dir[] = "/tmp/podinit-mset-XXXXXX";
@@ -105,10 +106,12 @@ static void broken_files_count(void **state)
 	assert_non_null(strstr(rep.first, "b.yaml:5:2: "));
 	mpart_clear(&p);
 	rm("b.yaml");
-	/* a missing directory is an empty part */
-	assert_int_equal(mpart_read(&p, "/nonexistent/podinit-mset", MFILE_AGENT, NULL, NULL, &rep), 0);
+	/* a missing operator's directory is an empty part; the agent's is an
+	 * error (a symlink to nowhere must not mean "no pods") */
+	assert_int_equal(mpart_read(&p, "/nonexistent/podinit-mset", MFILE_OPERATOR, NULL, NULL, &rep), 0);
 	assert_int_equal(p.n, 0);
 	mpart_clear(&p);
+	assert_int_equal(mpart_read(&p, "/nonexistent/podinit-mset", MFILE_AGENT, NULL, NULL, &rep), -ENOENT);
 }
 
 static void rules_across_files(void **state)
