@@ -74,6 +74,11 @@ int cg_sys_init(struct cg_sys *s, const char *mount_root, const char *base, cons
 			cg_sys_fini(s);
 	}
 	close(mroot);
+	/* groups an earlier podinit left (it was killed, or the power went
+	 * while it ran): nothing of ours runs yet, so the empty ones go */
+	for (unsigned h = 0; !err && h < s->nh; h++)
+		if (s->base[h] >= 0)
+			cg_walk_rmdir(s->base[h]);
 	return err;
 }
 

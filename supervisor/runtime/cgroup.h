@@ -59,7 +59,8 @@ struct cg {
 	char name[CG_NAME_MAX];
 };
 
-/* Detects the mode and makes the base group (kept if it exists) under the
+/* Detects the mode and makes the base group (kept if it exists, the empty
+ * groups below it removed: an earlier podinit's, killed) under the
  * supervisor's cgroup as /proc/self/cgroup names it, or at the root.
  * self_cgroup is that file's path; NULL means /proc/self/cgroup (tests
  * pass their own). -ENOTSUP when neither v2 nor v1 has memory and pids;

@@ -382,6 +382,37 @@ int cg_walk_kill(int dfd)
 	return -EAGAIN;
 }
 
+/* Removes every empty group below dfd, children first; the busy stay. */
+static void rmdir_below(int dfd, unsigned depth)
+{
+	if (depth >= CG_WALK_DEPTH)
+		return;
+	int d = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *dir = d < 0 ? NULL : fdopendir(d);
+	if (!dir) {
+		if (d >= 0)
+			close(d);
+		return;
+	}
+	struct dirent *de;
+	while ((de = readdir(dir))) {
+		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		int c = openat(d, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (c < 0)
+			continue;
+		rmdir_below(c, depth + 1);
+		close(c);
+		unlinkat(d, de->d_name, AT_REMOVEDIR); /* EBUSY: processes left, kept */
+	}
+	closedir(dir);
+}
+
+void cg_walk_rmdir(int dfd)
+{
+	rmdir_below(dfd, 0);
+}
+
 bool cg_walk_populated(int dfd)
 {
 	return walk(dfd, 0, has_procs, NULL) != 0; /* errors count as populated */

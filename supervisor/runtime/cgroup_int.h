@@ -26,6 +26,8 @@ extern const struct cg_ops cg_v1_ops, cg_v2_ops;
  * -EAGAIN; cg_walk_populated: true also when it cannot tell. */
 int cg_walk_kill(int dfd);
 bool cg_walk_populated(int dfd);
+/* Removes the empty groups below dfd (not dfd itself). */
+void cg_walk_rmdir(int dfd);
 int cg_walk_oom_kills(int dfd, uint64_t *n);
 
 /* Files in a directory fd: 0 or -errno; cg_get returns the length read

@@ -402,14 +402,14 @@ print(" ".join(sorted(out)))'
 # podinit is SIGKILLed at a random moment, then boots again: it must run
 # A or B whole, and its record must agree with what runs.
 one_cut() {
-	local i=$1 mode=$2 delay=$3
+	local i=$1 mode=$2 delay=$3 settle=$4
 	rm -rf "$TD/agent" "$TD/data" "$TD/manifests" "$TD/run"
 	mkdir -p "$TD/data" "$TD/run"
 	local da db
 	da=$(agent_dir 0)
 	agent_pod p 1 >"$da/p.yaml"
 	agent_pod q 1 >"$da/q.yaml"
-	SETTLE=0s ota_start >/dev/null || return 1
+	SETTLE=$settle ota_start >/dev/null || return 1
 	if ! wait_for "[[ \$(ota state) == committed ]] && [[ \$(running_set) == 'p=1 q=1' ]]" 10; then
 		echo "cut $i: generation A did not come up: $(running_set)"
 		kill_podinit
@@ -446,7 +446,7 @@ one_cut() {
 	kill_podinit
 	wait "$UNSHARE" 2>/dev/null
 	[[ -n $writer ]] && wait "$writer"
-	SETTLE=0s ota_start >/dev/null || return 1
+	SETTLE=$settle ota_start >/dev/null || return 1
 	local got="" st=""
 	wait_for "st=\$(ota state); [[ \$st == committed || \$st == rejected || \$st == rolled-back ]] && got=\$(running_set) && [[ \$got == '$want_a' || \$got == '$want_b' ]]" 15
 	got=$(running_set)
@@ -472,7 +472,7 @@ one_cut() {
 		kill_podinit
 		return 1
 	fi
-	echo "cut $i ($mode, ${delay}s): ${got// /,} ($st)"
+	echo "cut $i ($mode, ${delay}s, settle $settle): ${got// /,} ($st)"
 	stop_podinit 15 >/dev/null
 	return 0
 }
@@ -481,10 +481,11 @@ case_ota-power-cut() {
 	local n=${PODINIT_OTA_CUTS:-50} i ok=0 a=0 b=0 delay mode line
 	for ((i = 0; i < n; i++)); do
 		mode=$([[ $((i % 3)) == 2 ]] && echo inplace || echo swap)
-		delay=$(printf '0.%03d' $((RANDOM % 900)))
+		delay=$(printf '0.%03d' $((RANDOM % 500)))
 		# in this shell (not $(...)): a failed cut's podinit must be
 		# killable here
-		one_cut "$i" "$mode" "$delay" >"$TD/cut.out" 2>&1
+		# every other cut with a settle time: cut during the trial, resumed
+		one_cut "$i" "$mode" "$delay" "$((i % 2))s" >"$TD/cut.out" 2>&1
 		local rc=$?
 		line=$(cat "$TD/cut.out")
 		if ((rc == 0)); then
