@@ -11,7 +11,7 @@ VERSION := $(shell git -C $(TOP) describe --always --dirty 2>/dev/null || echo 0
 # itself and the folders before it, and each builds into a static library,
 # so a call upward does not link (make lint checks both). supervisor/*.c is
 # the top (the supervisor itself), init/ is above it.
-LAYERS := lib manifest runtime net lifecycle ota control
+LAYERS := lib manifest runtime net lifecycle ota control api
 layer_srcs = $(sort $(wildcard supervisor/$(1)/*.c))
 TOP_SRCS := $(sort $(wildcard supervisor/*.c))
 INIT_SRCS := $(sort $(wildcard init/*.c))
