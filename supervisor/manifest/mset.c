@@ -64,15 +64,14 @@ void mpart_copy(struct mpart *dst, const struct mpart *src)
 		dst->f[i]->refs++;
 }
 
-/* The names of dir's wanted files, sorted, into names; their count.
- * Names past the limit are reported. */
-static int list_names(const char *dir, bool missing_ok, char (*names)[256], unsigned *count,
-		      struct events *ev)
+/* The names of dir's wanted files into names, and in sorted[] pointers to
+ * them in name order; their count. Names past the limit are reported. */
+static int list_names(const char *dir, bool missing_ok, char (*names)[256], char **sorted,
+		      unsigned *count, struct events *ev)
 {
 	DIR *d = opendir(dir);
 	if (!d)
 		return errno == ENOENT && missing_ok ? (*count = 0, 0) : -errno;
-	char *sorted[LIM_MANIFEST_FILES];
 	unsigned n = 0, left_out = 0;
 	struct dirent *de;
 	while ((de = readdir(d))) {
@@ -99,11 +98,6 @@ static int list_names(const char *dir, bool missing_ok, char (*names)[256], unsi
 		events_add(ev, true, "manifests", "TooManyFiles",
 			   "only %d manifest files of %s are read (the first in name order); %u left out",
 			   LIM_MANIFEST_FILES, dir, left_out);
-	/* names[] in sorted order for the caller */
-	char tmp[LIM_MANIFEST_FILES][256];
-	for (unsigned i = 0; i < n; i++)
-		memcpy(tmp[i], sorted[i], 256);
-	memcpy(names, tmp, n * 256);
 	*count = n;
 	return 0;
 }
@@ -190,10 +184,11 @@ int mpart_read(struct mpart *out, const char *dir, enum mfile_origin origin,
 	char (*names)[256] = malloc(LIM_MANIFEST_FILES * 256);
 	if (!names)
 		return -ENOMEM;
+	char *sorted[LIM_MANIFEST_FILES];
 	unsigned n;
 	/* the operator's directory is made by the first apply; the agent's
 	 * missing (a symlink to nowhere) is an error, not "no pods" */
-	int rc = list_names(dir, origin == MFILE_OPERATOR, names, &n, ev);
+	int rc = list_names(dir, origin == MFILE_OPERATOR, names, sorted, &n, ev);
 	uint64_t h = FNV_START;
 	for (unsigned i = 0; !rc && i < n; i++) {
 		char path[PATH_MAX], *text;
@@ -203,13 +198,13 @@ int mpart_read(struct mpart *out, const char *dir, enum mfile_origin origin,
 			rc = -ENOMEM;
 			break;
 		}
-		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-		diag_init(dl, names[i]);
+		snprintf(path, sizeof path, "%s/%s", dir, sorted[i]);
+		diag_init(dl, sorted[i]);
 		int r = mf_read(path, &text, &len, dl);
-		h = fnv1a(h, names[i], strlen(names[i]) + 1);
+		h = fnv1a(h, sorted[i], strlen(sorted[i]) + 1);
 		if (r) {
 			if (dl->n)
-				mset_problem(rep, ev, "manifests", "%s: %s", names[i], dl->e[0].text);
+				mset_problem(rep, ev, "manifests", "%s: %s", sorted[i], dl->e[0].text);
 			free(dl);
 			h = fnv1a(h, "\1", 1); /* unreadable differs from empty */
 			out->broken++;
@@ -221,12 +216,12 @@ int mpart_read(struct mpart *out, const char *dir, enum mfile_origin origin,
 		h = fnv1a(h, "", 1);
 		struct mfile *f = NULL;
 		for (unsigned j = 0; prev && j < prev->n && !f; j++)
-			if (prev->f[j]->text_hash == th && !strcmp(prev->f[j]->name, names[i])) {
+			if (prev->f[j]->text_hash == th && !strcmp(prev->f[j]->name, sorted[i])) {
 				f = prev->f[j];
 				f->refs++;
 			}
 		if (!f)
-			f = parse(names[i], origin, text, len, th, ev, rep);
+			f = parse(sorted[i], origin, text, len, th, ev, rep);
 		free(text);
 		if (f)
 			out->f[out->n++] = f;
