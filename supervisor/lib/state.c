@@ -54,6 +54,20 @@ int state_write(int dirfd, const char *name, const void *buf, size_t len, mode_t
 	return fsync(dirfd) < 0 ? -errno : 0;
 }
 
+int state_publish_dir(int dirfd, const char *tmp, const char *name)
+{
+	int fd = openat(dirfd, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	int rc = fsync(fd) < 0 ? -errno : 0;
+	close(fd);
+	if (!rc && renameat(dirfd, tmp, dirfd, name) < 0)
+		rc = -errno;
+	if (!rc && fsync(dirfd) < 0)
+		rc = -errno;
+	return rc;
+}
+
 int state_remove(int dirfd, const char *name)
 {
 	if (!state_name_ok(name))

@@ -17,6 +17,11 @@
 
 /* Writes buf to dirfd/name atomically (mode for a new file). 0 or -errno. */
 int state_write(int dirfd, const char *name, const void *buf, size_t len, mode_t mode);
+/* Publishes a directory filled under a temporary name (its files written
+ * with state_write): fsyncs it, renames dirfd/tmp to dirfd/name (which
+ * must not exist), fsyncs dirfd. After a power cut name is whole or
+ * absent. 0 or -errno. */
+int state_publish_dir(int dirfd, const char *tmp, const char *name);
 /* Removes dirfd/name and makes that durable. 0 or -errno (-ENOENT). */
 int state_remove(int dirfd, const char *name);
 /* mkdir -p of an absolute or relative path. 0 or -errno. */

@@ -132,14 +132,10 @@ int ota_store_commit(struct ota *o, const struct mpart *part, unsigned gen)
 	int rc = dfd < 0 ? -errno : 0;
 	for (unsigned i = 0; !rc && i < part->n; i++)
 		rc = copy_file(o, part->f[i], dfd);
-	if (!rc && fsync(dfd) < 0)
-		rc = -errno;
 	if (dfd >= 0)
 		close(dfd);
-	if (!rc && renameat(o->dirfd, tmp, o->dirfd, name) < 0)
-		rc = -errno;
-	if (!rc && fsync(o->dirfd) < 0)
-		rc = -errno;
+	if (!rc)
+		rc = state_publish_dir(o->dirfd, tmp, name);
 	if (rc)
 		remove_tree(o->dirfd, tmp);
 	return rc;
