@@ -16,7 +16,7 @@
 # initramfs's directories under /var/lib/podinit that the mount then hides; a rename in
 # /etc/podinit (the watched parent) makes it watch again and rescan.
 # Prints "agent: ..." lines (its log; `logs agent`), and one "agent: report ..." line each
-# time podinit's record changes: the link, the record and podinit's copies with the
+# time podinit's record or its list of copies changes: the link, the record and podinit's copies with the
 # VERSION of each pod, "gen-2: keep=1 new=2 web=2".
 E=/host-etc/ota-e2e
 A=/data/agent
@@ -69,14 +69,14 @@ mkdir -p $A
 rm -rf $A/.new $A/.link
 seen=$(order)
 say "started: link=$(readlink $A/manifests), order ${seen:-none} given before this start (not acted on)"
-last= nrep=0
+last='' nrep=0
 while :; do
 	o=$(order)
 	if [ "$o" != "$seen" ]; then
 		seen=$o
 		[ -n "$o" ] && act "$o"
 	fi
-	s=$(stat -c '%i %Y %s' /data/ota/record 2>/dev/null)
+	s=$(stat -c '%i %Y %s' /data/ota/record 2>/dev/null; ls /data/ota 2>/dev/null)
 	if [ "$s" != "$last" ]; then
 		last=$s nrep=$((nrep + 1))
 		report $nrep
