@@ -170,4 +170,6 @@ else
 fi
 mv "$OUT.tmp" "$OUT"
 size=$(stat -c %s "$OUT")
-echo "$OUT: $size bytes ($((size / 1024)) KiB; kernel $KVER, ${#manifests[@]} manifests, busybox image with $n applets, modules: ${MODULES:-none})"
+what="${#manifests[@]} manifests"
+[ -z "${MANIFESTS_LINK:-}" ] || what="manifests -> $MANIFESTS_LINK"
+echo "$OUT: $size bytes ($((size / 1024)) KiB; kernel $KVER, $what, busybox image with $n applets, modules: ${MODULES:-none})"
