@@ -10,6 +10,9 @@
 # 3. tests/e2e/e2e.py then boots them, every board at once, several boots per board (see
 #    that file for the boots and their checks) under qemu-system, and checks the serial
 #    console and qemu's QMP events; console logs: build/test/e2e/<board>/console*.log
+# 4. tests/e2e/ota.py: OTA generations and power cuts (docs/ota-e2e.md), on the image
+#    build/test/e2e/<board>/ota/initramfs-ota.cpio.gz with an images disk and an ext4 data
+#    disk, after e2e.py (about a minute for both boards with the default 5 cuts each)
 # Prints `ok - ...` / `not ok - ...` per check, `# ...` remarks with times and figures (also
 # appended to build/test/e2e/times.txt), and ends with `N passed, N failed, N skipped`.
 # Exit status 1 when a check failed.
