@@ -30,7 +30,7 @@ Runs per board:
                 same disk and check that the pods are those of exactly one set, never a mix,
                 at the first look and once settled, that `ota status` is settled on it and
                 that podinit's copy of the committed generation (DATA/ota/gen-N, reported by
-                the agent) is that set.
+                the agent) and the manifests directory (the agent's link) hold that set.
 Prints `ok - ...`/`not ok - ...`, `# ...` remarks (one per cut: when it was cut, what was seen
 last, what came up), `# BOARD: ota key=value ...` figures and `N passed, N failed, N skipped`.
 Console logs: DIR/BOARD/console-ota-*.log.
@@ -130,11 +130,12 @@ class Board:
         return self.cmd("logs agent") or ""
 
     def report(self):
-        """The agent's last report: (link, record dict, {gen-N: "keep=1 web=1"})."""
-        reps = re.findall(r"^agent: report #\d+ link=(\S*) \| record: (.*?)\| copies:(.*)$", self.agent_log(), re.M)
+        """The agent's last report: ((link, its set "keep=1 web=1"), record dict, {gen-N: set})."""
+        reps = re.findall(r"^agent: report #\d+ link=(\S*) \((.*?)\) \| record: (.*?)\| copies:(.*)$", self.agent_log(), re.M)
         if not reps:
             return None
-        link, rec, copies = reps[-1]
+        link, lset, rec, copies = reps[-1]
+        link = (link, " ".join(sorted(lset.split())))
         record = dict((kv.split(" ", 1) + [""])[:2] for kv in rec.split(";") if kv.strip())
         cp = {}
         for part in copies.split(";"):
@@ -377,12 +378,15 @@ def check_boot(s, bd, i, label):
     if copy != got:
         problems.append(f"the copy of committed generation {st.get('committedGeneration')} is '{copy}', the pods '{got}' "
                         f"(agent's report: {rep})")
+    if rep and rep[0][1] != got:
+        problems.append(f"committed and running '{got}', but the manifests directory (the agent's {rep[0][0]}) holds "
+                        f"'{rep[0][1]}'")
     if st.get("generation") != st.get("committedGeneration"):
         problems.append(f"generation {st.get('generation')} is not the committed {st.get('committedGeneration')}")
     if not bd.agent_started():
         problems.append("the agent did not start again")
     detail = (f"first look: {first_st}, pods {first!r}; settled: {name}, generation {st.get('generation')} "
-              f"{st.get('state')}, committed {st.get('committedGeneration')}; agent's link {rep[0] if rep else '?'}")
+              f"{st.get('state')}, committed {st.get('committedGeneration')}; the agent's link {rep[0][0] if rep else '?'}")
     if problems:
         return None, "; ".join(problems) + "; " + detail
     return name, detail

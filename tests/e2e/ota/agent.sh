@@ -16,8 +16,8 @@
 # initramfs's directories under /var/lib/podinit that the mount then hides; a rename in
 # /etc/podinit (the watched parent) makes it watch again and rescan.
 # Prints "agent: ..." lines (its log; `logs agent`), and one "agent: report ..." line each
-# time podinit's record or its list of copies changes: the link, the record and podinit's copies with the
-# VERSION of each pod, "gen-2: keep=1 new=2 web=2".
+# time podinit's record or its list of copies changes: the link and its set, the record,
+# and podinit's copies with the VERSION of each pod: "gen-2: keep=1 new=2 web=2".
 E=/host-etc/ota-e2e
 A=/data/agent
 say() { echo "agent: $*"; }
@@ -34,7 +34,7 @@ report() {
 	r=$(tr '\n' ';' </data/ota/record 2>/dev/null)
 	c=
 	for d in /data/ota/gen-*; do [ -d "$d" ] && c="$c ${d##*/}:$(versions "$d");"; done
-	say "report #$1 link=$(readlink $A/manifests) | record: $r| copies:$c"
+	say "report #$1 link=$(readlink $A/manifests) ($(versions $A/manifests) ) | record: $r| copies:$c"
 }
 act() { # order-ID-WHAT
 	id=${1#order-}
