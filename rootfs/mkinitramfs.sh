@@ -1,7 +1,11 @@
 #!/bin/bash
 # rootfs/mkinitramfs.sh BOARD OUT.cpio.gz [MANIFEST_DIR]
 #   (IMAGE_BINS="FILE...": static programs added to the busybox image's /bin;
-#    EXTRA_FILES="SRC:/DST ...": more files, e.g. make demo's manifest to apply)
+#    EXTRA_FILES="SRC:/DST ...": more files, e.g. make demo's manifest to apply;
+#    MANIFESTS_LINK=/ABS/DIR: /etc/podinit/manifests is a symlink to DIR instead of a
+#    directory, and DIR an empty directory of the image (a placeholder that the data disk
+#    mounted over its parent hides); MANIFEST_DIR's files are then not copied. The e2e
+#    OTA tests use it to keep the agent's sets on the data disk, docs/ota-e2e.md)
 #
 # Builds a bootable initramfs (newc cpio, gzip) for BOARD with podinit as /sbin/init:
 #
@@ -73,7 +77,14 @@ chmod 1777 tmp
 chmod 700 root
 install -m 755 "$PODINIT" sbin/init
 ln -s init sbin/podctl
-for f in "${manifests[@]}"; do install -m 644 "$f" etc/podinit/manifests/; done
+if [ -n "${MANIFESTS_LINK:-}" ]; then
+    [ "${MANIFESTS_LINK#/}" != "$MANIFESTS_LINK" ] || die "MANIFESTS_LINK must be an absolute path"
+    rmdir etc/podinit/manifests
+    ln -s "$MANIFESTS_LINK" etc/podinit/manifests
+    mkdir -p ".$MANIFESTS_LINK"
+else
+    for f in "${manifests[@]}"; do install -m 644 "$f" etc/podinit/manifests/; done
+fi
 echo "$BOARD" >etc/podinit/board
 # the board profile podinit reads at boot (supervisor/lib/board.c)
 {
@@ -159,4 +170,6 @@ else
 fi
 mv "$OUT.tmp" "$OUT"
 size=$(stat -c %s "$OUT")
-echo "$OUT: $size bytes ($((size / 1024)) KiB; kernel $KVER, ${#manifests[@]} manifests, busybox image with $n applets, modules: ${MODULES:-none})"
+what="${#manifests[@]} manifests"
+[ -z "${MANIFESTS_LINK:-}" ] || what="manifests -> $MANIFESTS_LINK"
+echo "$OUT: $size bytes ($((size / 1024)) KiB; kernel $KVER, $what, busybox image with $n applets, modules: ${MODULES:-none})"

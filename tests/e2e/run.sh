@@ -10,6 +10,9 @@
 # 3. tests/e2e/e2e.py then boots them, every board at once, several boots per board (see
 #    that file for the boots and their checks) under qemu-system, and checks the serial
 #    console and qemu's QMP events; console logs: build/test/e2e/<board>/console*.log
+# 4. tests/e2e/ota.py: OTA generations and power cuts (docs/ota-e2e.md), on the image
+#    build/test/e2e/<board>/ota/initramfs-ota.cpio.gz with an images disk and an ext4 data
+#    disk, after e2e.py (about a minute for both boards with the default 5 cuts each)
 # Prints `ok - ...` / `not ok - ...` per check, `# ...` remarks with times and figures (also
 # appended to build/test/e2e/times.txt), and ends with `N passed, N failed, N skipped`.
 # Exit status 1 when a check failed.
@@ -19,7 +22,10 @@
 #   E2E_BOOT_TIMEOUT  bound on one boot with all its checks, seconds (default 180)
 #   E2E_WATCHDOG_TIMEOUT, E2E_WATCHDOG_BUDGET   the test images' watchdog (default 4 s, 6 s)
 #   E2E_JOBS          qemu processes at a time (default 4)
-#   E2E_SCENARIOS     which boots (default "main reboot hang critical attack mem")
+#   E2E_SCENARIOS     which boots (default "main reboot hang critical attack mem", and the OTA
+#                     boots of tests/e2e/ota.py; with E2E_SCENARIOS set, "ota" selects those)
+#   E2E_OTA_CUTS      power cuts per board in the OTA boots (default 5); E2E_OTA_SEED their
+#                     random seed; E2E_OTA_RUNS "updates cuts" (default) or one of them
 #   E2E_MEM           the -m sizes tried, MiB (default "64 56 48"; the largest is a check)
 # A board without QEMU_SYSTEM (raspberrypi4) is build-only: its image is built, not booted.
 # Installs qemu-system-arm and cpio from Debian when they are missing.
@@ -45,7 +51,24 @@ count() { # reads e2e.py's last line
 ( ensure_pkgs qemu-system-arm cpio ) || { echo "not ok - installing qemu-system-arm and cpio"; fail=$((fail + 1)); }
 
 WD_TIMEOUT=${E2E_WATCHDOG_TIMEOUT:-4} WD_BUDGET=${E2E_WATCHDOG_BUDGET:-6}
-boot_boards=() binaries=()
+boot_boards=() binaries=() ota_boards=()
+
+# ota_image BOARD PODINIT DIR: DIR/initramfs-ota.cpio.gz (/etc/podinit/manifests a symlink into
+# the data disk, the agent, its sets and orders), DIR/images.squashfs (the image store, from
+# that image, as the images disk), DIR/seed/ (the data disk's first content)
+ota_image() {
+    local board=$1 bin=$2 dir=$3 ids
+    ids=$(( ${E2E_OTA_CUTS:-5} + 10 ))
+    { command -v mkfs.ext4 >/dev/null || ensure_pkgs e2fsprogs; } &&
+    rm -rf "$dir" && mkdir -p "$dir" &&
+    tests/e2e/ota/stage.sh "$dir/stage" "$ids" &&
+    EXTRA_FILES=$(cat "$dir/stage/extra") MANIFESTS_LINK=/var/lib/podinit/agent/manifests PODINIT=$bin \
+        rootfs/mkinitramfs.sh "$board" "$dir/initramfs-ota.cpio.gz" "$dir/stage/etc/src/a" &&
+    mkdir -p "$dir/store" &&
+    (cd "$dir/store" && zcat "$dir/initramfs-ota.cpio.gz" | cpio -idm --quiet 'var/lib/podinit/images/*') &&
+    rootfs/mkimagesdisk.sh "$dir/store/var/lib/podinit/images" "$dir/images.squashfs" &&
+    mv "$dir/stage/data" "$dir/seed"
+}
 for b in "$@"; do
     echo "# board $b"
     t0=$(date +%s.%N)
@@ -87,6 +110,17 @@ for b in "$@"; do
         pass=$((pass + 1))
     done
     [ "$built" = 1 ] || continue
+    # the OTA boots' image, images disk and data disk seed (tests/e2e/ota.py, docs/ota-e2e.md)
+    if [ -n "$QEMU_SYSTEM" ] && [[ " ${E2E_SCENARIOS:-ota} " == *" ota "* ]]; then
+        if ! ota_image "$b" "$bin" "$d/ota" >"$d/image-ota.log" 2>&1; then
+            echo "not ok - $b: the OTA test image and disks build (tests/e2e/ota/stage.sh, rootfs/mkinitramfs.sh)"
+            tail -n 15 "$d/image-ota.log" | sed 's/^/#   /'
+            fail=$((fail + 1)); continue
+        fi
+        echo "ok - $b: OTA test image and disks built: $(tail -n 1 "$d/image-ota.log" | sed "s|^$TOP/||")"
+        pass=$((pass + 1))
+        ota_boards+=("$b")
+    fi
     if [ -z "$QEMU_SYSTEM" ]; then
         echo "ok - $b: boot under qemu-system # SKIP build-only board (no QEMU_SYSTEM in boards/$b/board.mk)"
         skip=$((skip + 1)); continue
@@ -102,6 +136,17 @@ if [ ${#boot_boards[@]} -gt 0 ]; then
         --watchdog-timeout "$WD_TIMEOUT" --watchdog-budget "$WD_BUDGET" \
         | tee "$OUTDIR/result.txt" | grep -vE '^[0-9]+ passed, [0-9]+ failed'
     count "$OUTDIR/result.txt" || { echo "not ok - tests/e2e/e2e.py ran to its end"; fail=$((fail + 1)); }
+fi
+
+if [ ${#ota_boards[@]} -gt 0 ]; then
+    run_ota=()
+    for b in "${ota_boards[@]}"; do [[ " ${boot_boards[*]} " == *" $b "* ]] && run_ota+=("$b"); done
+    if [ ${#run_ota[@]} -gt 0 ]; then
+        echo "# OTA boots on ${run_ota[*]} (tests/e2e/ota.py; ${E2E_OTA_CUTS:-5} power cuts per board)"
+        python3 tests/e2e/ota.py "${run_ota[@]}" --dir "$OUTDIR" --times "$OUTDIR/times.txt" \
+            | tee "$OUTDIR/result-ota.txt" | grep -vE '^[0-9]+ passed, [0-9]+ failed'
+        count "$OUTDIR/result-ota.txt" || { echo "not ok - tests/e2e/ota.py ran to its end"; fail=$((fail + 1)); }
+    fi
 fi
 
 for l in "${summary[@]}"; do echo "# $l"; done
