@@ -531,6 +531,23 @@ static void mount_data(struct sv *sv)
 			   strerror(errno));
 }
 
+/* The board profile and its disks, before anything looks at the
+ * directories: the manifests (or their symlink's target), the images and
+ * --data may all lie on them. */
+static void setup_board(struct sv *sv)
+{
+	char why[300];
+	if (board_load(&sv->node.board, sv->cfg.board, "/etc/podinit/board.conf", "/proc/cmdline",
+		       "/etc/podinit/board", why, sizeof why))
+		events_add(&sv->node.events, true, "podinit", "BoardProfile", "%s", why);
+	if (sv->cfg.pid1)
+		state_mkdir_p(sv->cfg.data, 0755);
+	mount_data(sv); /* first: --images may lie below --data */
+	if (sv->cfg.pid1)
+		state_mkdir_p(sv->cfg.images, 0755);
+	mount_images(sv);
+}
+
 /* What the pods share that the device provides: namespaces to return to,
  * capabilities, cgroups and device control, the board profile, the
  * watchdog. Problems are events: podinit runs with what there is. */
@@ -551,14 +568,6 @@ static void setup_node(struct sv *sv)
 	if (n->cg_ok && n->cg.mode == CG_V1 && n->cg.h_of[CG_DEVICES] < 0)
 		events_add(&n->events, true, "podinit", "DeviceControl",
 			   "no v1 devices hierarchy: only privileged containers can start");
-	char why[300];
-	if (board_load(&n->board, sv->cfg.board, "/etc/podinit/board.conf", "/proc/cmdline",
-		       "/etc/podinit/board", why, sizeof why))
-		events_add(&n->events, true, "podinit", "BoardProfile", "%s", why);
-	mount_data(sv); /* first: --images may lie below --data */
-	if (sv->cfg.pid1)
-		state_mkdir_p(sv->cfg.images, 0755);
-	mount_images(sv);
 	struct sysinfo si;
 	n->tmpfs_default = n->board.tmpfs_default ? n->board.tmpfs_default
 			   : sysinfo(&si) == 0 ? (int64_t)si.totalram * si.mem_unit / 4
@@ -643,6 +652,7 @@ int sv_main(struct config *cfg, enum stop_how *how)
 	}
 	events_init(&sv->node.events, events_echo_file, stderr);
 	setup_process(cfg);
+	setup_board(sv);
 	int rc = setup_dirs(sv) ? 2 : setup_loop(sv);
 	if (rc)
 		return rc;
