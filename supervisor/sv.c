@@ -49,6 +49,7 @@ static void reconcile(struct sv *sv)
 {
 	sv->need_reconcile = false;
 	sv->need_services = true; /* Services, pods, addresses may all change */
+	sv->need_trial = true;    /* new pods start unhealthy */
 	/* running pods against the manifests */
 	for (struct pod *p = sv->node.pods, *next; p; p = next) {
 		next = p->next;
@@ -101,7 +102,7 @@ static void on_pod_changed(struct node_observer *o, struct pod *p, enum node_cha
 	if (what == NODE_POD_DONE)
 		sv->need_reconcile = true;
 	sv->need_services = true; /* endpoints follow readiness */
-	sv->need_trial = true;    /* a trial may commit or roll back */
+	sv->need_trial = true;    /* a trial, `podctl wait` and the watchdog ask the health again */
 }
 
 /* ---- the desired state ---------------------------------------------- */
@@ -605,9 +606,11 @@ static void run(struct sv *sv)
 			install_set(sv);
 		if (sv->need_reconcile)
 			reconcile(sv);
-		if (sv->need_trial) {
+		if (sv->need_trial) { /* the one health predicate's listeners */
 			sv->need_trial = false;
 			ota_pods_changed(&sv->ota);
+			ctl_pods_changed(&sv->ctl);
+			watchdog_pods_changed(&sv->watchdog);
 		}
 		free_dead(&sv->node);
 		if (sv->need_services) {

@@ -305,11 +305,20 @@ int ctl_listen(struct ctl *ctl)
 	return loop_add(&ctl->node->loop, &ctl->watch, EPOLLIN);
 }
 
+void ctl_pods_changed(struct ctl *ctl)
+{
+	ctl->pods_changed = true;
+}
+
 void ctl_flush(struct ctl *ctl)
 {
+	bool changed = ctl->pods_changed;
+	ctl->pods_changed = false;
 	for (struct ctl_client **pp = &ctl->clients; *pp;) {
 		struct ctl_client *cl = *pp;
-		if (!cl->dead && cl->follow != CF_NONE && cl->ctl->follow_step(cl))
+		/* a wait is asked again only when the observer said something changed */
+		bool step = cl->follow != CF_NONE && (cl->follow != CF_WAIT || changed);
+		if (!cl->dead && step && cl->ctl->follow_step(cl))
 			ctl_exit(cl, 0);
 		else if (!cl->dead && cl->out_len)
 			flush_out(cl);

@@ -39,6 +39,7 @@ struct ctl {
 	void (*run)(struct ctl_client *cl, int argc, char **argv);
 	bool (*follow_step)(struct ctl_client *cl); /* true when the follower is done */
 	bool debug;        /* podinit.debug=1: podctl debug commands */
+	bool pods_changed; /* since the last flush: `podctl wait` asks the health again */
 	struct loop_watch watch;
 	struct ctl_client *clients;
 	unsigned nclients;
@@ -69,6 +70,9 @@ int ctl_adopt(struct ctl *ctl, int fd);
 void ctl_close(struct ctl *ctl);
 /* Sends followers what happened since the last pass; frees dead clients. */
 void ctl_flush(struct ctl *ctl);
+/* The lifecycle's observer (through the supervisor) says pods or the
+ * desired state changed: the next flush asks waiting clients again. */
+void ctl_pods_changed(struct ctl *ctl);
 
 /* For commands: queue output to the client. */
 void ctl_write(struct ctl_client *cl, char stream, const char *data, size_t len);

@@ -22,18 +22,24 @@ static bool critical(const struct pod *p)
 	return false;
 }
 
+void watchdog_pods_changed(struct watchdog *w)
+{
+	if (w->fd < 0)
+		return;
+	uint64_t now = loop_now();
+	for (struct pod *p = w->node->pods; p; p = p->next)
+		if (!critical(p) || pod_healthy(p))
+			p->unhealthy_since = 0;
+		else if (!p->unhealthy_since)
+			p->unhealthy_since = now;
+}
+
 /* true while every critical pod is within its budget */
 static bool critical_pods_ok(struct watchdog *w, uint64_t now)
 {
 	for (struct pod *p = w->node->pods; p; p = p->next) {
-		if (!critical(p))
-			continue;
-		if (pod_healthy(p)) {
-			p->unhealthy_since = 0;
-			continue;
-		}
 		if (!p->unhealthy_since)
-			p->unhealthy_since = now;
+			continue;
 		if (now - p->unhealthy_since > w->budget) {
 			events_add(&w->node->events, true, p->name, "WatchdogStarved",
 				   "critical pod %s unhealthy for more than %llus: the watchdog is no "

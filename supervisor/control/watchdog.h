@@ -27,6 +27,10 @@ struct watchdog {
 /* Opens dev and sets its timeout; -errno (the board runs without one). */
 int watchdog_open(struct watchdog *w, struct node *node, const char *dev, unsigned timeout,
 		  unsigned budget);
+/* Pods changed (the lifecycle's observer, through the supervisor): each
+ * critical pod's unhealthy time starts or ends here, by pod_healthy;
+ * the feed only compares those times with the budget. */
+void watchdog_pods_changed(struct watchdog *w);
 /* Magic close: the watchdog stops without resetting the board. */
 void watchdog_close(struct watchdog *w);
 
