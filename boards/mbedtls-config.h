@@ -3,10 +3,11 @@
  * included, so the library and its users always agree on it).
  *
  * Only what the api layer needs (supervisor/api/tls.h): a TLS 1.2 server,
- * ECDHE-ECDSA and ECDHE-RSA with AES-128/256-GCM and ChaCha20-Poly1305,
+ * ECDHE-ECDSA and ECDHE-RSA with AES-128-GCM and ChaCha20-Poly1305 (no
+ * AES-256-GCM: its suites need SHA-384),
  * P-256 keys, X.509 parse and write, CTR-DRBG (seeded from getrandom() by
- * the caller: no entropy module), SHA-256. The sizes each part costs are in
- * docs/toolchain.md. */
+ * the caller: no entropy module), SHA-256. What each part costs (size, memory) is in
+ * docs/api-tls.md. */
 #ifndef MBEDTLS_CONFIG_H
 #define MBEDTLS_CONFIG_H
 
