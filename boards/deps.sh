@@ -7,14 +7,17 @@
 # packages with dpkg-query and the stamp files, and does nothing else (it does
 # not even run apt-get update).
 #
-#   host     apt packages for the native build, unit tests, fuzzing, sanitizers
+#   host     apt packages for the native build, unit tests, fuzzing, sanitizers,
+#            and static mbedTLS built with boards/mbedtls-config.h (as on the boards)
 #   aarch64  musl cross toolchain + qemu-user + UAPI headers + static
-#   armhf    libyaml.a / libcap.a built against musl for that architecture
+#   armhf    libyaml.a / libcap.a / libmbed{tls,x509,crypto}.a built against musl
 #
 # Outputs (DEPS_DIR, default <repo>/build/deps):
 #   uapi/<ARCH>/{linux,asm,asm-generic,...}   kernel UAPI headers (linux-libc-dev:<debarch>, dpkg-deb -x)
 #   prefix/<ARCH>/{lib,include}               libyaml.a libcap.a yaml.h sys/capability.h
-#   src/                                      Debian source packages (libyaml, libcap2), shared by arches
+#                                             libmbed{tls,x509,crypto}.a mbedtls/*.h (config.h = ours)
+#   prefix/host/{lib,include}                 the same mbedTLS for the native build
+#   src/                                      Debian source packages (libyaml, libcap2, mbedtls), shared by arches
 #   versions-<ARCH>.txt                       versions actually used
 #   .stamp-<ARCH>                             written once at the end of a successful ARCH run
 #   logs/                                     full output of every step
@@ -30,6 +33,8 @@ export DEBIAN_FRONTEND=noninteractive
 export LC_ALL=C
 JOBS=$(nproc 2>/dev/null || echo 2)
 OPT_CFLAGS="-Os -ffunction-sections -fdata-sections"
+# the one mbedTLS configuration (host and boards alike); its hash is in the build stamps
+MBEDTLS_CONFIG=$HERE/mbedtls-config.h
 
 # apt-get/dpkg changes need root; as another user, use sudo (non-interactively) only when a change is needed
 SUDO=()
@@ -195,6 +200,13 @@ do_host() {
     log "== host =="
     ensure_pkgs host "${HOST_PKGS[@]}"
     [ -f "$DEPS_DIR/.stamp-host" ] || { mkdir -p "$DEPS_DIR"; touch "$DEPS_DIR/.stamp-host"; }
+    # mbedTLS for the host is built from the same source and configuration as for the boards
+    # (not Debian's libmbedtls-dev: its config.h enables everything, with 16 KiB output records)
+    if ! mbedtls_built host; then
+        ensure_pkgs host-src dpkg-dev xz-utils
+        do_src_mbedtls
+        ARCH=host PREFIX=$DEPS_DIR/prefix/host MUSLCC=cc BINPFX="" do_mbedtls
+    fi
     log "host: ok"
 }
 
@@ -288,6 +300,49 @@ do_libcap() {
     touch "$stamp"
 }
 
+# mbedTLS: Debian's source (2.28.x in Debian 12), its own source stamp so that a cache made
+# before mbedTLS was added keeps libyaml/libcap2 as they are
+do_src_mbedtls() {
+    local stamp=$DEPS_DIR/.stamp-src-mbedtls src=$DEPS_DIR/src
+    if [ -f "$stamp" ] && [ -d "$src/mbedtls" ]; then return 0; fi
+    ensure_deb_src
+    step "src-mbedtls" "downloading and unpacking the Debian source of mbedtls into $src"
+    rm -rf "$src/mbedtls" "$src/dl-mbedtls"; mkdir -p "$src/dl-mbedtls"
+    (cd "$src/dl-mbedtls" && q "${APT_GET[@]}" -o APT::Sandbox::User="$(id -un)" source --download-only mbedtls)
+    local dsc
+    dsc=$(printf '%s\n' "$src"/dl-mbedtls/mbedtls_*.dsc | sort -V | tail -n 1)
+    STEP="dpkg-source -x $(basename "$dsc")"
+    q dpkg-source -x "$dsc" "$src/mbedtls"
+    basename "$dsc" .dsc | sed 's/^[^_]*_//' >"$src/mbedtls/.debian-version"
+    touch "$stamp"
+}
+
+mbedtls_hash() { sha256sum "$MBEDTLS_CONFIG" | cut -c1-16; }
+
+mbedtls_built() { # <ARCH>: built, with the configuration as it is now
+    local p=$DEPS_DIR/prefix/$1 stamp=$DEPS_DIR/.stamp-mbedtls-$1
+    [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$(mbedtls_hash)" ] && [ -f "$p/lib/libmbedtls.a" ] \
+        && [ -f "$p/lib/libmbedx509.a" ] && [ -f "$p/lib/libmbedcrypto.a" ] && [ -f "$p/include/mbedtls/config.h" ]
+}
+
+# static libmbedcrypto.a, libmbedx509.a, libmbedtls.a with boards/mbedtls-config.h as
+# <mbedtls/config.h>, installed with it: the headers and the library cannot disagree
+do_mbedtls() { # ARCH PREFIX MUSLCC BINPFX set
+    local b=$DEPS_DIR/build/mbedtls-$ARCH
+    mbedtls_built "$ARCH" && return 0
+    step "mbedtls-$ARCH" "building static mbedTLS for $ARCH ($MUSLCC, boards/mbedtls-config.h) into $PREFIX"
+    rm -rf "$b"; mkdir -p "$DEPS_DIR/build"
+    cp -a "$DEPS_DIR/src/mbedtls" "$b"
+    cp "$MBEDTLS_CONFIG" "$b/include/mbedtls/config.h"
+    q make -C "$b/library" -j "$JOBS" "CC=$MUSLCC" "AR=${BINPFX}ar" "CFLAGS=$OPT_CFLAGS" \
+        libmbedcrypto.a libmbedx509.a libmbedtls.a
+    rm -rf "$PREFIX/include/mbedtls"; mkdir -p "$PREFIX/include/mbedtls" "$PREFIX/lib"
+    cp "$b"/include/mbedtls/*.h "$PREFIX/include/mbedtls/"
+    cp "$b"/library/libmbedcrypto.a "$b"/library/libmbedx509.a "$b"/library/libmbedtls.a "$PREFIX/lib/"
+    cat "$DEPS_DIR/src/mbedtls/.debian-version" >"$PREFIX/include/mbedtls/.debian-version"
+    mbedtls_hash >"$DEPS_DIR/.stamp-mbedtls-$ARCH"
+}
+
 write_versions() {
     local f=$DEPS_DIR/versions-$ARCH.txt
     {
@@ -298,13 +353,14 @@ write_versions() {
         echo "linux-libc-dev=$(cat "$UAPI/.version")"
         echo "libyaml=$(cat "$DEPS_DIR/src/libyaml/.debian-version")"
         echo "libcap2=$(cat "$DEPS_DIR/src/libcap2/.debian-version")"
+        echo "mbedtls=$(cat "$DEPS_DIR/src/mbedtls/.debian-version") config=$(mbedtls_hash)"
     } >"$f.tmp"
     mv "$f.tmp" "$f"
 }
 
 arch_built() { # for the current ARCH
     [ -f "$DEPS_DIR/.stamp-$ARCH" ] && [ -f "$PREFIX/lib/libyaml.a" ] && [ -f "$PREFIX/lib/libcap.a" ] \
-        && [ -f "$UAPI/linux/capability.h" ]
+        && [ -f "$UAPI/linux/capability.h" ] && mbedtls_built "$ARCH"
 }
 
 do_arch() { # <ARCH>
@@ -321,6 +377,8 @@ do_arch() { # <ARCH>
     do_sources
     do_libyaml
     do_libcap
+    do_src_mbedtls
+    do_mbedtls
     write_versions
     LOG=""
     touch "$DEPS_DIR/.stamp-$ARCH"
@@ -345,10 +403,14 @@ flock 9 || die "locking $DEPS_DIR/.lock"
 # apt-get update, so that a fresh machine runs apt-get update only once.
 need_src=0
 for a in "$@"; do
-    [ "$a" = host ] && continue
+    if [ "$a" = host ]; then
+        mbedtls_built host || [ -f "$DEPS_DIR/.stamp-src-mbedtls" ] || need_src=1
+        continue
+    fi
     set_arch "$a"
     ensure_foreign_arch "$DEBARCH"
     if ! arch_built && [ ! -f "$DEPS_DIR/.stamp-src" ]; then need_src=1; fi
+    if ! arch_built && [ ! -f "$DEPS_DIR/.stamp-src-mbedtls" ]; then need_src=1; fi
 done
 [ "$need_src" = 0 ] || configure_deb_src
 
