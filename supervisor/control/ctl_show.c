@@ -88,6 +88,97 @@ static void table_row(FILE *f, const struct pod *p, bool wide, bool all_ns)
 	fputc('\n', f);
 }
 
+/* The API's Table (meta.k8s.io/v1) of pods: the columns the API server
+ * gives (IP and Node at priority 1: -o wide), the cells as kubectl prints
+ * them (it prints a Table's cells as they come, ages included), each row
+ * with the pod's metadata for labels and namespaces. */
+static void table_json(FILE *f, struct pod *const *list, unsigned n)
+{
+	static const char *const cols[] = {"Name", "Ready", "Status", "Restarts", "Age", "IP", "Node"};
+	struct emit e;
+	emit_init(&e, f, EMIT_JSON);
+	emit_map(&e);
+	emit_key(&e, "kind");
+	emit_str(&e, "Table");
+	emit_key(&e, "apiVersion");
+	emit_str(&e, "meta.k8s.io/v1");
+	emit_key(&e, "metadata");
+	emit_map(&e);
+	emit_key(&e, "resourceVersion");
+	emit_str(&e, "");
+	emit_end(&e);
+	emit_key(&e, "columnDefinitions");
+	emit_list(&e);
+	for (size_t i = 0; i < sizeof cols / sizeof *cols; i++) {
+		emit_map(&e);
+		emit_key(&e, "name");
+		emit_str(&e, cols[i]);
+		emit_key(&e, "type");
+		emit_str(&e, "string");
+		emit_key(&e, "format");
+		emit_str(&e, i ? "" : "name");
+		emit_key(&e, "description");
+		emit_str(&e, "");
+		emit_key(&e, "priority");
+		emit_int(&e, i >= 5);
+		emit_end(&e);
+	}
+	emit_end(&e);
+	emit_key(&e, "rows");
+	emit_list(&e);
+	char host[64] = "";
+	gethostname(host, sizeof host);
+	for (unsigned i = 0; i < n; i++) {
+		const struct pod *p = list[i];
+		unsigned total, ready = pod_ready_count(p, &total);
+		char rdy[16], age[16], status[64], restarts[16], ip[16], created[40];
+		snprintf(rdy, sizeof rdy, "%u/%u", ready, total);
+		snprintf(restarts, sizeof restarts, "%u", pod_restarts(p));
+		status_age(&p->created, age, sizeof age);
+		status_time(&p->created, created, sizeof created);
+		const char *cells[] = {p->name, rdy, pod_status_reason(p, status, sizeof status), restarts, age,
+				       *pod_ip(p, ip) ? ip : "<none>", host};
+		emit_map(&e);
+		emit_key(&e, "cells");
+		emit_list(&e);
+		for (size_t c = 0; c < sizeof cells / sizeof *cells; c++)
+			emit_str(&e, cells[c]);
+		emit_end(&e);
+		emit_key(&e, "object");
+		emit_map(&e);
+		emit_key(&e, "kind");
+		emit_str(&e, "PartialObjectMetadata");
+		emit_key(&e, "apiVersion");
+		emit_str(&e, "meta.k8s.io/v1");
+		emit_key(&e, "metadata");
+		emit_map(&e);
+		emit_key(&e, "name");
+		emit_str(&e, p->name);
+		emit_key(&e, "namespace");
+		emit_str(&e, p->spec->meta.namespace_.s);
+		emit_key(&e, "uid");
+		emit_str(&e, p->uid);
+		emit_key(&e, "creationTimestamp");
+		emit_str(&e, created);
+		const struct mf_kv *kv = p->spec->meta.labels.v;
+		if (p->spec->meta.labels.n) {
+			emit_key(&e, "labels");
+			emit_map(&e);
+			for (uint32_t k = 0; k < p->spec->meta.labels.n; k++) {
+				emit_key(&e, kv[k].key.s);
+				emit_str(&e, kv[k].val.s);
+			}
+			emit_end(&e);
+		}
+		emit_end(&e);
+		emit_end(&e);
+		emit_end(&e);
+	}
+	emit_end(&e);
+	emit_end(&e);
+	emit_finish(&e);
+}
+
 static bool is_pods(const char *kind)
 {
 	return !strcmp(kind, "pods") || !strcmp(kind, "pod") || !strcmp(kind, "po");
@@ -107,9 +198,10 @@ void ctl_cmd_get(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct 
 		ctl_usage(cl, cmd, "error: podctl get takes one pod name (got %s and %s)", a->pos[1], a->pos[2]);
 		return;
 	}
-	if (fmt && strcmp(fmt, "json") && strcmp(fmt, "yaml") && strcmp(fmt, "wide") && strcmp(fmt, "name")) {
+	if (fmt && strcmp(fmt, "json") && strcmp(fmt, "yaml") && strcmp(fmt, "wide") && strcmp(fmt, "name") &&
+	    strcmp(fmt, "table") && strcmp(fmt, "podlist")) {
 		ctl_usage(cl, cmd, "error: unable to match a printer suitable for the output format \"%s\", "
-			  "the allowed formats are: json,name,wide,yaml", fmt);
+			  "the allowed formats are: json,name,wide,yaml (and for the API: table,podlist)", fmt);
 		return;
 	}
 	if (sel && selector_match(sel, &(struct mf_list){0}) < 0) {
@@ -131,13 +223,15 @@ void ctl_cmd_get(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct 
 		ctl_exit(cl, 1);
 		return;
 	}
-	if (fmt && (!strcmp(fmt, "json") || !strcmp(fmt, "yaml"))) {
+	if (fmt && !strcmp(fmt, "table")) {
+		table_json(m.f, list, n);
+	} else if (fmt && (!strcmp(fmt, "json") || !strcmp(fmt, "yaml") || !strcmp(fmt, "podlist"))) {
 		struct emit e;
-		emit_init(&e, m.f, !strcmp(fmt, "json") ? EMIT_JSON : EMIT_YAML);
+		emit_init(&e, m.f, !strcmp(fmt, "yaml") ? EMIT_YAML : EMIT_JSON);
 		if (one) {
 			status_emit_pod(&e, one);
 		} else {
-			status_emit_list_head(&e);
+			status_emit_list_head(&e, !strcmp(fmt, "podlist") ? "PodList" : "List");
 			for (unsigned i = 0; i < n; i++)
 				status_emit_pod(&e, list[i]);
 			status_emit_list_end(&e);

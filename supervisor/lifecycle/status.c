@@ -207,13 +207,18 @@ void status_emit_pod(struct emit *e, const struct pod *p)
 	emit_end(e);
 }
 
-void status_emit_list_head(struct emit *e)
+void status_emit_list_head(struct emit *e, const char *kind)
 {
 	emit_map(e);
 	emit_key(e, "apiVersion");
 	emit_str(e, "v1");
 	emit_key(e, "kind");
-	emit_str(e, "List");
+	emit_str(e, kind);
+	emit_key(e, "metadata");
+	emit_map(e);
+	emit_key(e, "resourceVersion");
+	emit_str(e, "");
+	emit_end(e);
 	emit_key(e, "items");
 	emit_list(e);
 }
