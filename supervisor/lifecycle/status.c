@@ -214,11 +214,13 @@ void status_emit_list_head(struct emit *e, const char *kind)
 	emit_str(e, "v1");
 	emit_key(e, "kind");
 	emit_str(e, kind);
-	emit_key(e, "metadata");
-	emit_map(e);
-	emit_key(e, "resourceVersion");
-	emit_str(e, "");
-	emit_end(e);
+	if (strcmp(kind, "List")) { /* the API's typed list */
+		emit_key(e, "metadata");
+		emit_map(e);
+		emit_key(e, "resourceVersion");
+		emit_str(e, "");
+		emit_end(e);
+	}
 	emit_key(e, "items");
 	emit_list(e);
 }
