@@ -82,7 +82,7 @@ endef
 $(foreach l,$(LAYERS),$(eval $(call layer_lib,$(l))))
 
 $(OUT)/podinit: $(TOP_OBJS) $(LAYER_LIBS)
-	$(CC) $(LDFLAGS) $(DEPS_LDFLAGS) -o $@ $(TOP_OBJS) $(LAYER_LIBS) $(DEPS_LDLIBS)
+	$(CC) $(LDFLAGS) $(DEPS_LDFLAGS) -o $@ $(TOP_OBJS) $(LAYER_LIBS) $(DEPS_LDLIBS) $(MBEDTLS_LDLIBS)
 	$(STRIP_CMD)
 
 # podctl is the same program, chosen by argv[0]
@@ -92,32 +92,31 @@ $(OUT)/podctl: $(OUT)/podinit
 -include $(OBJS:.o=.d)
 
 # ---- the api layer's TLS (docs/api-tls.md) ----------------------------------
-# supervisor/api/ is not in LAYERS yet (podinit does not link it); `make tlsdemo`
-# links it with tests/api/tlsdemo.c and the static mbedTLS that boards/deps.sh builds
-# with boards/mbedtls-config.h, for the host (build/deps/prefix/host) and each board.
+# supervisor/api/ links the static mbedTLS that boards/deps.sh builds with
+# boards/mbedtls-config.h, for the host (build/deps/prefix/host) and each board.
+# `make tlsdemo` links the TLS code alone with tests/api/tlsdemo.c.
 .PHONY: tlsdemo api-test
-STAGED_LAYERS := api
 MBEDTLS_ARCH := $(if $(BOARD),$(ARCH),host)
 MBEDTLS_PREFIX := $(TOP)/build/deps/prefix/$(MBEDTLS_ARCH)
 MBEDTLS_STAMP := $(TOP)/build/deps/.stamp-mbedtls-$(MBEDTLS_ARCH)
-MBEDTLS_LDLIBS := -lmbedtls -lmbedx509 -lmbedcrypto
+MBEDTLS_LDLIBS := -L$(MBEDTLS_PREFIX)/lib -lmbedtls -lmbedx509 -lmbedcrypto
 API_SRCS := $(sort $(wildcard supervisor/api/*.c))
-TLSDEMO_OBJS := $(patsubst %.c,$(OUT)/obj/%.o,tests/api/tlsdemo.c $(API_SRCS) supervisor/lib/state.c)
-$(OUT)/obj/supervisor/api/%.o $(OUT)/obj/tests/api/%.o: CFLAGS += -iquote supervisor/api -I$(MBEDTLS_PREFIX)/include
+TLSDEMO_OBJS := $(patsubst %.c,$(OUT)/obj/%.o,tests/api/tlsdemo.c supervisor/api/tls.c supervisor/api/tls_creds.c supervisor/lib/state.c)
+$(OUT)/obj/supervisor/api/%.o $(OUT)/obj/tests/api/%.o $(OUT)/obj/init/main.o: CFLAGS += -I$(MBEDTLS_PREFIX)/include
 $(OUT)/obj/supervisor/api/%.o $(OUT)/obj/tests/api/%.o: | $(MBEDTLS_STAMP)
 # deps.sh rebuilds mbedTLS when the configuration's hash changes
 $(MBEDTLS_STAMP): $(TOP)/boards/mbedtls-config.h
 	$(TOP)/boards/deps.sh $(MBEDTLS_ARCH) && touch $@
 tlsdemo: $(OUT)/tlsdemo
 $(OUT)/tlsdemo: $(TLSDEMO_OBJS) $(MBEDTLS_STAMP)
-	$(CC) $(LDFLAGS) $(DEPS_LDFLAGS) -L$(MBEDTLS_PREFIX)/lib -Wl,-Map=$@.map -o $@ $(TLSDEMO_OBJS) $(MBEDTLS_LDLIBS)
+	$(CC) $(LDFLAGS) $(DEPS_LDFLAGS) -Wl,-Map=$@.map -o $@ $(TLSDEMO_OBJS) $(MBEDTLS_LDLIBS)
 	$(STRIP_CMD)
 api-test: $(OUT)/tlsdemo
 	tests/api/run.sh $(OUT)/tlsdemo
 
 # ---- tests (host only) ------------------------------------------------------
 ifeq ($(BOARD),)
-TEST_CFLAGS := $(BASE_CFLAGS) -O1 -g -Wno-missing-prototypes
+TEST_CFLAGS := $(BASE_CFLAGS) -O1 -g -Wno-missing-prototypes -I$(MBEDTLS_PREFIX)/include
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 UNIT_SRCS := $(sort $(wildcard tests/unit/*/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/test/unit/%)
@@ -128,10 +127,10 @@ ASAN_UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/test/asan/%)
 # so a module that calls up cannot pass its unit tests.
 TEST_OBJS := $(LIB_SRCS:%.c=build/test/obj/%.o)
 ASAN_OBJS := $(LIB_SRCS:%.c=build/test/asan-obj/%.o)
-build/test/obj/%.o: %.c | $(DEPS_STAMP)
+build/test/obj/%.o: %.c | $(DEPS_STAMP) $(MBEDTLS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -MMD -MP -c $< -o $@
-build/test/asan-obj/%.o: %.c | $(DEPS_STAMP)
+build/test/asan-obj/%.o: %.c | $(DEPS_STAMP) $(MBEDTLS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) $(SAN) -MMD -MP -c $< -o $@
 define test_lib
@@ -143,23 +142,23 @@ build/test/lib/libasan-$(1).a: $(patsubst %.c,build/test/asan-obj/%.o,$(call lay
 	rm -f $$@ && ar rcs $$@ $$^
 build/test/unit/$(1)/%: tests/unit/$(1)/%.c $(foreach l,$(call layers_below,$(1)),build/test/lib/lib$(l).a) | $(DEPS_STAMP)
 	@mkdir -p $$(dir $$@)
-	$(CC) $(TEST_CFLAGS) -o $$@ $$< $(foreach l,$(call rev,$(call layers_below,$(1))),build/test/lib/lib$(l).a) -lcmocka -lyaml -lcap
+	$(CC) $(TEST_CFLAGS) -o $$@ $$< $(foreach l,$(call rev,$(call layers_below,$(1))),build/test/lib/lib$(l).a) -lcmocka -lyaml -lcap $(MBEDTLS_LDLIBS)
 build/test/asan/$(1)/%: tests/unit/$(1)/%.c $(foreach l,$(call layers_below,$(1)),build/test/lib/libasan-$(l).a) | $(DEPS_STAMP)
 	@mkdir -p $$(dir $$@)
-	$(CC) $(TEST_CFLAGS) $(SAN) -o $$@ $$< $(foreach l,$(call rev,$(call layers_below,$(1))),build/test/lib/libasan-$(l).a) -lcmocka -lyaml -lcap
+	$(CC) $(TEST_CFLAGS) $(SAN) -o $$@ $$< $(foreach l,$(call rev,$(call layers_below,$(1))),build/test/lib/libasan-$(l).a) -lcmocka -lyaml -lcap $(MBEDTLS_LDLIBS)
 endef
 $(foreach l,$(LAYERS),$(eval $(call test_lib,$(l))))
 -include $(TEST_OBJS:.o=.d) $(ASAN_OBJS:.o=.d)
 
 build/test/asan/podinit: $(SRCS) $(shell find supervisor -name '*.h') | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) $(SAN) -o $@ $(SRCS) -lyaml -lcap
+	$(CC) $(TEST_CFLAGS) $(SAN) -o $@ $(SRCS) -lyaml -lcap $(MBEDTLS_LDLIBS)
 
 build/test/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(shell find supervisor -name '*.h') | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	clang $(BASE_CFLAGS) -O1 -g -Wno-missing-prototypes \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-o $@ $< $(LIB_SRCS) -lyaml -lcap
+		-I$(MBEDTLS_PREFIX)/include -o $@ $< $(LIB_SRCS) -lyaml -lcap $(MBEDTLS_LDLIBS)
 
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=build/test/fuzz/%)
@@ -168,7 +167,7 @@ BOARDS := qemu-virt-arm64 qemu-virt-armv7 raspberrypi4
 
 # the layering of docs/design.md: includes, cycles, exports, link order
 lint: all
-	python3 tests/lint/layers.py "$(LAYERS)" $(OUT)/obj "$(STAGED_LAYERS)"
+	LINT_LIBS="$(MBEDTLS_LDLIBS)" python3 tests/lint/layers.py "$(LAYERS)" $(OUT)/obj
 
 unit: $(UNIT_BINS)
 	tests/unit/run.sh $(UNIT_BINS)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "api.h"
 #include "diag.h"
 #include "emit.h"
 #include "ctl.h"
@@ -30,7 +31,7 @@ static int usage(FILE *out, int rc)
 	      "               [--console DEV|none] [--board NAME] [--backoff I,C,R]\n"
 	      "               [--log-size SIZE] [--log-files N] [--log-file-size SIZE]\n"
 	      "               [--ctl-group GID] [--ota-settle DUR] [--ota-deadline DUR]\n"
-	      "               [--ota-boots N]\n"
+	      "               [--ota-boots N] [--api ADDR:PORT|none]\n"
 	      "       podinit --version\n",
 	      out);
 	return rc;
@@ -197,5 +198,8 @@ int main(int argc, char **argv)
 	base = base ? base + 1 : argv[0];
 	if (!strcmp(base, "podctl"))
 		return podctl_main(argc, argv);
+	/* the Kubernetes API, a process of its own that PID 1 starts (api.h) */
+	if (argc > 1 && !strcmp(argv[1], "--api-process"))
+		return api_main(argc - 1, argv + 1);
 	return podinit_main(argc, argv);
 }

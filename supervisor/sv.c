@@ -162,6 +162,59 @@ static void rescan(struct sv *sv)
 	install_set(sv);
 }
 
+/* ---- the API process ------------------------------------------------ */
+
+/* The Kubernetes API runs as a process of its own (HTTP, JSON and TLS
+ * never in PID 1): the same binary, no capabilities (it drops them),
+ * restarted after a back-off when it ends; pods never notice. */
+static void api_start(struct sv *sv)
+{
+	if (!sv->cfg.api || sv->stopping || sv->api_pid)
+		return;
+	pid_t pid = fork();
+	if (pid == 0) {
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		char *argv[] = {"podinit", "--api-process", "--listen", (char *)sv->cfg.api, "--run",
+				(char *)sv->cfg.run, "--data", (char *)sv->cfg.data, NULL};
+		execv("/proc/self/exe", argv);
+		_exit(127);
+	}
+	if (pid < 0) {
+		events_add(&sv->node.events, true, "podinit", "ApiFailed", "cannot start the API: %s",
+			   strerror(errno));
+		return;
+	}
+	sv->api_pid = pid;
+	sv->api_started = loop_now();
+	events_add(&sv->node.events, false, "podinit", "ApiStarted", "the Kubernetes API on %s (pid %d)",
+		   sv->cfg.api, (int)pid);
+}
+
+static void on_api_timer(struct loop *l, struct loop_timer *t)
+{
+	(void)l;
+	api_start(container_of(t, struct sv, api_timer));
+}
+
+/* The API ended: again after 1 s, doubling to 60 s while it keeps failing. */
+static void api_exited(struct sv *sv, int status)
+{
+	sv->api_pid = 0;
+	if (sv->stopping)
+		return;
+	uint64_t now = loop_now();
+	sv->api_backoff = now - sv->api_started > 60 * NS_PER_S || !sv->api_backoff ? NS_PER_S
+			  : sv->api_backoff * 2 > 60 * NS_PER_S ? 60 * NS_PER_S : sv->api_backoff * 2;
+	events_add(&sv->node.events, true, "podinit", "ApiExited",
+		   "the API process ended (%s %d); again in %llu s",
+		   WIFSIGNALED(status) ? "signal" : "status",
+		   WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status),
+		   (unsigned long long)(sv->api_backoff / NS_PER_S));
+	loop_timer_at(&sv->node.loop, &sv->api_timer, now + sv->api_backoff);
+}
+
 /* ---- event sources -------------------------------------------------- */
 
 static void reap(struct sv *sv)
@@ -171,7 +224,9 @@ static void reap(struct sv *sv)
 		pid_t pid = waitpid(-1, &status, WNOHANG);
 		if (pid <= 0)
 			return; /* 0: none left now; -1 ECHILD: no children */
-		bool mine = false;
+		bool mine = pid == sv->api_pid;
+		if (mine)
+			api_exited(sv, status);
 		for (struct pod *p = sv->node.pods; p && !mine; p = p->next)
 			mine = pod_child_exited(p, pid, status);
 		/* else an orphan reparented to us: reaping it was the job */
@@ -256,6 +311,9 @@ static void sv_request_stop(struct sv *sv, enum stop_how how, const char *who)
 	if (!sv->stopping) {
 		sv->stop_how = how;
 		ota_hold(&sv->ota);
+		if (sv->api_pid)
+			kill(sv->api_pid, SIGTERM);
+		loop_timer_cancel(&sv->node.loop, &sv->api_timer);
 		events_add(&sv->node.events, false, "podinit", "Shutdown", "%s: stopping every pod", who);
 	}
 	sv->stopping = true;
@@ -395,6 +453,7 @@ static int setup_sources(struct sv *sv)
 					  IN_CREATE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM |
 						  IN_DONT_FOLLOW | IN_ONLYDIR);
 	sv->rescan_timer.cb = on_rescan_timer;
+	sv->api_timer.cb = on_api_timer;
 	return 0;
 }
 
@@ -663,7 +722,10 @@ int sv_main(struct config *cfg, enum stop_how *how)
 	events_add(&sv->node.events, false, "podinit", "Starting",
 		   "podinit %s, cgroups %s, manifests %s", PODINIT_VERSION,
 		   sv->node.cg_ok ? cg_mode_name(&sv->node.cg) : "unavailable", cfg->manifests);
+	api_start(sv);
 	run(sv);
+	if (sv->api_pid) /* not PID 1: what it started ends with it */
+		kill(sv->api_pid, SIGTERM);
 	events_add(&sv->node.events, false, "podinit", "Stopped", "every pod is stopped");
 	*how = sv->stop_how;
 	sv_free(sv);

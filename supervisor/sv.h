@@ -36,6 +36,9 @@ struct sv {
 	struct watchdog watchdog;
 	struct loop_watch sig_watch, inotify_watch;
 	struct loop_timer rescan_timer;
+	pid_t api_pid;            /* the API process (api.h), 0 when not running */
+	uint64_t api_started, api_backoff; /* ns */
+	struct loop_timer api_timer; /* its restart after a back-off */
 	int inotify_wd, parent_wd; /* the manifests directory, and its parent (symlink swaps) */
 	char manifests_base[256];
 	bool debug;               /* podinit.debug=1 on the kernel command line */

@@ -34,6 +34,7 @@ int sv_parse_args(struct config *cfg, int argc, char **argv)
 	*cfg = (struct config){
 		.manifests = "/etc/podinit/manifests", .images = "/var/lib/podinit/images",
 		.data = "/var/lib/podinit", .run = "/run/podinit", .console = NULL, .board = NULL,
+		.api = "127.0.0.1:6443",
 		.backoff_initial = 10 * NS_PER_S, .backoff_cap = 300 * NS_PER_S, .backoff_reset = 600 * NS_PER_S,
 		.log_bytes = LIM_LOG_BYTES, .log_file_bytes = 1024 * 1024, .ctl_gid = (gid_t)-1,
 		.ota_settle = UINT64_MAX, .ota_deadline = UINT64_MAX, .ota_boots = -1,
@@ -50,6 +51,7 @@ int sv_parse_args(struct config *cfg, int argc, char **argv)
 				   : !strcmp(a, "--run")     ? &cfg->run
 				   : !strcmp(a, "--console") ? &cfg->console
 				   : !strcmp(a, "--board")   ? &cfg->board
+				   : !strcmp(a, "--api")     ? &cfg->api
 							     : NULL;
 		if (dst) {
 			if (!v)
@@ -117,6 +119,8 @@ int sv_parse_args(struct config *cfg, int argc, char **argv)
 			rc = rc ? rc : usage_error("unknown option %s (see podinit --help)", a);
 		}
 	}
+	if (cfg->api && !strcmp(cfg->api, "none"))
+		cfg->api = NULL;
 	if (!cfg->console && cfg->pid1)
 		cfg->console = "/dev/console";
 	else if (cfg->console && !strcmp(cfg->console, "none"))

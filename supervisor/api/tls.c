@@ -53,7 +53,7 @@ static void mem_free(void *q)
 	free(p);
 }
 
-void api_tls_mem_hook(void)
+static void api_tls_mem_hook(void)
 {
 	static bool done;
 	if (!done) {

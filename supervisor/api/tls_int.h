@@ -11,6 +11,5 @@ int api_rng_init(mbedtls_ctr_drbg_context *drbg, const char *who);
 /* getrandom() in full, for the token. 0 or -errno. */
 int api_random(void *buf, size_t len);
 /* Installs the counting allocator before anything of mbedTLS runs. */
-void api_tls_mem_hook(void);
 
 #endif

@@ -10,6 +10,7 @@
 
 struct config {
 	const char *manifests, *images, *data, *run, *console, *board;
+	const char *api;    /* the Kubernetes API's ADDR:PORT; NULL: none */
 	uint64_t backoff_initial, backoff_cap, backoff_reset; /* ns */
 	size_t log_bytes;   /* ring per container instance */
 	unsigned log_files; /* files kept per container under DATA/logs; 0 = none */

@@ -1,0 +1,28 @@
+/* api_int.h - what the API process's modules share. */
+#ifndef PODINIT_API_INT_H
+#define PODINIT_API_INT_H
+
+#include <stddef.h>
+#include "http.h"
+#include "tls.h"
+
+struct api {
+	char sock[256];                   /* PID 1's control socket */
+	char token[API_TOKEN_HEX + 1];
+};
+
+/* One answer: status line, headers and body, ready to send. */
+struct api_reply {
+	char *buf;
+	size_t len;
+};
+
+/* "OK", "Not Found", ... */
+const char *api_reason(int code);
+void api_reply_set(struct api_reply *r, int code, const char *type, const char *body, size_t len);
+/* A Kubernetes Status body with code, reason and message. */
+void api_status(struct api_reply *r, int code, const char *reason, const char *message);
+/* The answer to an authenticated or not request (api_routes.c). */
+void api_route(struct api_reply *r, const struct api *a, const struct http_req *q);
+
+#endif

@@ -1,0 +1,61 @@
+/* api_reply.c - an HTTP answer, and the Status bodies behind kubectl's
+ * error lines ("Error from server (NotFound): ..."). */
+#include "api_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *api_reason(int code)
+{
+	switch (code) {
+	case 200: return "OK";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 413: return "Payload Too Large";
+	case 414: return "URI Too Long";
+	case 431: return "Request Header Fields Too Large";
+	case 500: return "Internal Server Error";
+	case 501: return "Not Implemented";
+	case 503: return "Service Unavailable";
+	default: return "Error";
+	}
+}
+
+void api_reply_set(struct api_reply *r, int code, const char *type, const char *body, size_t len)
+{
+	free(r->buf);
+	r->buf = NULL;
+	r->len = 0;
+	size_t n = 0;
+	FILE *f = open_memstream(&r->buf, &n);
+	if (!f)
+		return;
+	fprintf(f, "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\nCache-Control: no-cache, private\r\n\r\n",
+		code, api_reason(code), type, len);
+	fwrite(body, 1, len, f);
+	fclose(f);
+	r->len = n;
+}
+
+
+void api_status(struct api_reply *r, int code, const char *reason, const char *message)
+{
+	char *msg = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&msg, &n);
+	if (f) {
+		fprintf(f, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+			   "\"message\":\"");
+		for (const char *c = message; *c; c++)
+			if ((unsigned char)*c >= ' ')
+				fprintf(f, *c == '"' || *c == '\\' ? "\\%c" : "%c", *c);
+		fprintf(f, "\",\"reason\":\"%s\",\"code\":%d}", reason, code);
+		fclose(f);
+	}
+	api_reply_set(r, code, "application/json", msg ? msg : "", msg ? n : 0);
+	free(msg);
+}
+

