@@ -49,6 +49,12 @@ LDFLAGS += -Wl,--gc-sections
 STRIP_CMD = $(STRIP) $@
 endif
 
+# the api layer's TLS: static mbedTLS from boards/deps.sh (docs/api-tls.md)
+MBEDTLS_ARCH := $(if $(BOARD),$(ARCH),host)
+MBEDTLS_PREFIX := $(TOP)/build/deps/prefix/$(MBEDTLS_ARCH)
+MBEDTLS_STAMP := $(TOP)/build/deps/.stamp-mbedtls-$(MBEDTLS_ARCH)
+MBEDTLS_LDLIBS := -L$(MBEDTLS_PREFIX)/lib -lmbedtls -lmbedx509 -lmbedcrypto
+
 CFLAGS := $(BASE_CFLAGS) $(OPT) $(DEPS_CFLAGS) $(EXTRA_CFLAGS)
 OBJS := $(SRCS:%.c=$(OUT)/obj/%.o)
 TOP_OBJS := $(INIT_SRCS:%.c=$(OUT)/obj/%.o) $(TOP_SRCS:%.c=$(OUT)/obj/%.o)
@@ -69,7 +75,7 @@ $(OUT)/version.stamp: FORCE
 	@echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' > $@
 FORCE:
 
-$(OUT)/obj/%.o: %.c $(OUT)/version.stamp | $(DEPS_STAMP)
+$(OUT)/obj/%.o: %.c $(OUT)/version.stamp | $(DEPS_STAMP) $(MBEDTLS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
@@ -96,14 +102,9 @@ $(OUT)/podctl: $(OUT)/podinit
 # boards/mbedtls-config.h, for the host (build/deps/prefix/host) and each board.
 # `make tlsdemo` links the TLS code alone with tests/api/tlsdemo.c.
 .PHONY: tlsdemo api-test
-MBEDTLS_ARCH := $(if $(BOARD),$(ARCH),host)
-MBEDTLS_PREFIX := $(TOP)/build/deps/prefix/$(MBEDTLS_ARCH)
-MBEDTLS_STAMP := $(TOP)/build/deps/.stamp-mbedtls-$(MBEDTLS_ARCH)
-MBEDTLS_LDLIBS := -L$(MBEDTLS_PREFIX)/lib -lmbedtls -lmbedx509 -lmbedcrypto
 API_SRCS := $(sort $(wildcard supervisor/api/*.c))
 TLSDEMO_OBJS := $(patsubst %.c,$(OUT)/obj/%.o,tests/api/tlsdemo.c supervisor/api/tls.c supervisor/api/tls_creds.c supervisor/lib/state.c)
 $(OUT)/obj/supervisor/api/%.o $(OUT)/obj/tests/api/%.o $(OUT)/obj/init/main.o: CFLAGS += -I$(MBEDTLS_PREFIX)/include
-$(OUT)/obj/supervisor/api/%.o $(OUT)/obj/tests/api/%.o: | $(MBEDTLS_STAMP)
 # deps.sh rebuilds mbedTLS when the configuration's hash changes
 $(MBEDTLS_STAMP): $(TOP)/boards/mbedtls-config.h
 	$(TOP)/boards/deps.sh $(MBEDTLS_ARCH) && touch $@

@@ -135,11 +135,28 @@ static void on_ota_changed(struct ota *o)
 	sv->need_install = true;
 }
 
+/* The operator's files (DATA/applied) into sv->op: 0, or -errno and
+ * sv->op as it was. */
+static int read_operator(struct sv *sv)
+{
+	struct mset_report rep = {0};
+	struct mpart op;
+	int rc = mpart_read(&op, sv->applied, MFILE_OPERATOR, &sv->op, &sv->node.events, &rep);
+	if (rc) {
+		events_add(&sv->node.events, true, "manifests", "FailedScan",
+			   "cannot read %s: %s; what runs keeps running", sv->applied, strerror(-rc));
+		return rc;
+	}
+	mpart_clear(&sv->op);
+	sv->op = op;
+	return 0;
+}
+
 /* Reads the manifests directory and the operator's files; ota decides. */
 static void rescan(struct sv *sv)
 {
-	struct mset_report rep = {0}, oprep = {0};
-	struct mpart agent, op;
+	struct mset_report rep = {0};
+	struct mpart agent;
 	sv->need_rescan = false;
 	int rc = mpart_read(&agent, sv->cfg.manifests, MFILE_AGENT, &sv->agent_seen, &sv->node.events, &rep);
 	if (rc) {
@@ -147,17 +164,12 @@ static void rescan(struct sv *sv)
 			   "cannot read %s: %s; what runs keeps running", sv->cfg.manifests, strerror(-rc));
 		return;
 	}
-	rc = mpart_read(&op, sv->applied, MFILE_OPERATOR, &sv->op, &sv->node.events, &oprep);
-	if (rc) {
-		events_add(&sv->node.events, true, "manifests", "FailedScan",
-			   "cannot read %s: %s; what runs keeps running", sv->applied, strerror(-rc));
+	if (read_operator(sv)) {
 		mpart_clear(&agent);
 		return;
 	}
 	mpart_clear(&sv->agent_seen);
 	sv->agent_seen = agent;
-	mpart_clear(&sv->op);
-	sv->op = op;
 	ota_offer(&sv->ota, &sv->agent_seen, &rep, &sv->op);
 	install_set(sv);
 }
@@ -333,10 +345,13 @@ static bool host_rescan_pending(void *ctx)
 	return sv->need_rescan;
 }
 
+/* podctl apply or delete changed the operator's files: only those are
+ * read again (the agent's directory is inotify's to report) */
 static void host_rescan_now(void *ctx)
 {
 	struct sv *sv = ctx;
-	rescan(sv);
+	if (read_operator(sv) == 0)
+		install_set(sv);
 	if (sv->need_reconcile)
 		reconcile(sv);
 }

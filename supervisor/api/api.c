@@ -180,14 +180,14 @@ static void base64(const unsigned char *in, size_t n, FILE *f)
 /* RUN/kubeconfig, 0600: what kubectl needs to reach this API */
 static int write_kubeconfig(const char *run, const char *dir, const char *server, const char *token)
 {
-	char path[4200], ca[8192];
-	snprintf(path, sizeof path, "%s/ca.crt", dir);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, ca, sizeof ca);
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
-		return -EIO;
+	char ca[8192];
+	size_t n;
+	int cfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc = cfd < 0 ? -errno : state_read(cfd, "ca.crt", ca, sizeof ca, &n);
+	if (cfd >= 0)
+		close(cfd);
+	if (rc)
+		return rc;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
@@ -196,13 +196,13 @@ static int write_kubeconfig(const char *run, const char *dir, const char *server
 	fprintf(f, "apiVersion: v1\nkind: Config\nclusters:\n- name: podinit\n  cluster:\n    server: %s\n"
 		   "    certificate-authority-data: ",
 		server);
-	base64((const unsigned char *)ca, (size_t)n, f);
+	base64((const unsigned char *)ca, n, f);
 	fprintf(f, "\nusers:\n- name: podinit\n  user:\n    token: %s\ncontexts:\n- name: podinit\n  context:\n"
 		   "    cluster: podinit\n    user: podinit\n    namespace: default\ncurrent-context: podinit\n",
 		token);
 	fclose(f);
 	int dfd = open(run, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int rc = dfd < 0 ? -errno : state_write(dfd, "kubeconfig", text, len, 0600);
+	rc = dfd < 0 ? -errno : state_write(dfd, "kubeconfig", text, len, 0600);
 	if (dfd >= 0)
 		close(dfd);
 	free(text);

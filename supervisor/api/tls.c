@@ -1,6 +1,7 @@
 /* tls.c - the non-blocking TLS server and mbedTLS's memory (see tls.h). */
 #include "tls.h"
 #include "tls_int.h"
+#include "state.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -97,36 +98,6 @@ int api_rng_init(mbedtls_ctr_drbg_context *drbg, const char *who)
 		       : 0;
 }
 
-/* ---- files */
-static int read_pem(int dirfd, const char *name, unsigned char *buf, size_t size, size_t *len)
-{
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	size_t n = 0;
-	for (;;) {
-		ssize_t r = read(fd, buf + n, size - 1 - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = -errno;
-			close(fd);
-			return e;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-		if (n == size - 1) {
-			close(fd);
-			return -EFBIG;
-		}
-	}
-	close(fd);
-	buf[n] = 0;
-	*len = n + 1; /* mbedTLS wants the NUL counted for PEM */
-	return 0;
-}
-
 /* ---- the server */
 struct api_tls {
 	mbedtls_ssl_config conf;
@@ -159,12 +130,13 @@ int api_tls_open(struct api_tls **out, const char *dir)
 	size_t len;
 	int rc = api_rng_init(&t->drbg, "podinit api tls");
 	if (!rc)
-		rc = read_pem(dirfd, "server.crt", buf, sizeof buf, &len);
-	if (!rc && mbedtls_x509_crt_parse(&t->crt, buf, len))
+		rc = state_read(dirfd, "server.crt", buf, sizeof buf, &len);
+	/* mbedTLS wants the NUL counted for PEM */
+	if (!rc && mbedtls_x509_crt_parse(&t->crt, buf, len + 1))
 		rc = -EPROTO;
 	if (!rc)
-		rc = read_pem(dirfd, "server.key", buf, sizeof buf, &len);
-	if (!rc && mbedtls_pk_parse_key(&t->key, buf, len, NULL, 0))
+		rc = state_read(dirfd, "server.key", buf, sizeof buf, &len);
+	if (!rc && mbedtls_pk_parse_key(&t->key, buf, len + 1, NULL, 0))
 		rc = -EPROTO;
 	mbedtls_platform_zeroize(buf, sizeof buf);
 	close(dirfd);

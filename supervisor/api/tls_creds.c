@@ -77,34 +77,11 @@ static int canon_addrs(const char *const *in, size_t n, struct addr *out, size_t
 }
 
 /* ---- files */
-static int read_small(int dirfd, const char *name, unsigned char *buf, size_t size, size_t *len)
-{
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	size_t n = 0;
-	ssize_t r;
-	while (n < size - 1 && (r = read(fd, buf + n, size - 1 - n)) != 0) {
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = -errno;
-			close(fd);
-			return e;
-		}
-		n += (size_t)r;
-	}
-	close(fd);
-	buf[n] = 0;
-	*len = n;
-	return 0;
-}
-
 static int load_key(int dirfd, const char *name, mbedtls_pk_context *pk)
 {
 	unsigned char buf[4096];
 	size_t n;
-	int rc = read_small(dirfd, name, buf, sizeof buf, &n);
+	int rc = state_read(dirfd, name, buf, sizeof buf, &n);
 	if (!rc && mbedtls_pk_parse_key(pk, buf, n + 1, NULL, 0))
 		rc = -EPROTO;
 	mbedtls_platform_zeroize(buf, sizeof buf);
@@ -115,7 +92,7 @@ static int load_crt(int dirfd, const char *name, mbedtls_x509_crt *crt)
 {
 	unsigned char buf[8192];
 	size_t n;
-	int rc = read_small(dirfd, name, buf, sizeof buf, &n);
+	int rc = state_read(dirfd, name, buf, sizeof buf, &n);
 	if (!rc && mbedtls_x509_crt_parse(crt, buf, n + 1))
 		rc = -EPROTO;
 	return rc;
@@ -239,7 +216,7 @@ static bool server_good(int dirfd, mbedtls_x509_crt *ca, const char *sans)
 	unsigned char have[API_MAX_ADDRS * (INET6_ADDRSTRLEN + 1) + 1];
 	size_t n;
 	uint32_t flags = 0;
-	bool ok = !read_small(dirfd, "server.sans", have, sizeof have, &n) && !strcmp((char *)have, sans) &&
+	bool ok = !state_read(dirfd, "server.sans", have, sizeof have, &n) && !strcmp((char *)have, sans) &&
 		  !load_key(dirfd, "server.key", &key) && !load_crt(dirfd, "server.crt", &crt) &&
 		  !mbedtls_pk_check_pair(&crt.pk, &key) &&
 		  !mbedtls_x509_crt_verify(&crt, ca, NULL, NULL, &flags, NULL, NULL);
@@ -262,7 +239,7 @@ static int ensure_token(int dirfd, unsigned *made)
 {
 	unsigned char buf[API_TOKEN_HEX + 8];
 	size_t n;
-	if (!read_small(dirfd, "token", buf, sizeof buf, &n) && token_ok(buf, n))
+	if (!state_read(dirfd, "token", buf, sizeof buf, &n) && token_ok(buf, n))
 		return 0;
 	unsigned char raw[32];
 	int rc = api_random(raw, sizeof raw);
@@ -354,7 +331,7 @@ int api_token_read(const char *dir, char out[API_TOKEN_HEX + 1])
 		return -errno;
 	unsigned char buf[API_TOKEN_HEX + 8];
 	size_t n;
-	int rc = read_small(dirfd, "token", buf, sizeof buf, &n);
+	int rc = state_read(dirfd, "token", buf, sizeof buf, &n);
 	close(dirfd);
 	if (rc)
 		return rc;

@@ -22,8 +22,8 @@ struct ctl_client;
 struct ctl_host {
 	void *ctx;
 	void (*request_stop)(void *ctx, enum stop_how how, const char *who);
-	/* re-read the manifests and reconcile now (apply and delete: the change
-	 * is in effect when the command returns) */
+	/* re-read the operator's files and reconcile now (apply and delete:
+	 * the change is in effect when the command returns) */
 	void (*rescan_now)(void *ctx);
 	bool (*rescan_pending)(void *ctx); /* a change is seen but not read yet */
 };

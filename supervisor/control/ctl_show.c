@@ -69,22 +69,35 @@ static void table_head(FILE *f, bool wide, bool all_ns)
 		wide ? "   IP              NODE" : "");
 }
 
-static void table_row(FILE *f, const struct pod *p, bool wide, bool all_ns)
+/* One pod's row as kubectl's get prints it: the same cells for podctl's
+ * table and the API's Table. */
+struct pod_row {
+	char ready[16], status[64], restarts[16], age[16], ip[16], node[64];
+};
+
+static void pod_row(const struct pod *p, struct pod_row *r)
 {
 	unsigned total, ready = pod_ready_count(p, &total);
-	char rdy[16], age[16], status[64];
-	snprintf(rdy, sizeof rdy, "%u/%u", ready, total);
-	status_age(&p->created, age, sizeof age);
+	snprintf(r->ready, sizeof r->ready, "%u/%u", ready, total);
+	char st[sizeof r->status];
+	snprintf(r->status, sizeof r->status, "%s", pod_status_reason(p, st, sizeof st));
+	snprintf(r->restarts, sizeof r->restarts, "%u", pod_restarts(p));
+	status_age(&p->created, r->age, sizeof r->age);
+	char ip[16];
+	snprintf(r->ip, sizeof r->ip, "%s", *pod_ip(p, ip) ? ip : "<none>");
+	r->node[0] = 0;
+	gethostname(r->node, sizeof r->node);
+}
+
+static void table_row(FILE *f, const struct pod *p, bool wide, bool all_ns)
+{
+	struct pod_row r;
+	pod_row(p, &r);
 	if (all_ns)
 		fprintf(f, "%-16s ", p->spec->meta.namespace_.s);
-	fprintf(f, "%-24s %-7s %-26s %-9u %s", p->name, rdy,
-		pod_status_reason(p, status, sizeof status), pod_restarts(p), age);
-	if (wide) {
-		char host[64] = "";
-		gethostname(host, sizeof host);
-		char ip[16];
-		fprintf(f, "   %-15s %s", *pod_ip(p, ip) ? ip : "<none>", host);
-	}
+	fprintf(f, "%-24s %-7s %-26s %-9s %s", p->name, r.ready, r.status, r.restarts, r.age);
+	if (wide)
+		fprintf(f, "   %-15s %s", r.ip, r.node);
 	fputc('\n', f);
 }
 
@@ -126,18 +139,13 @@ static void table_json(FILE *f, struct pod *const *list, unsigned n)
 	emit_end(&e);
 	emit_key(&e, "rows");
 	emit_list(&e);
-	char host[64] = "";
-	gethostname(host, sizeof host);
 	for (unsigned i = 0; i < n; i++) {
 		const struct pod *p = list[i];
-		unsigned total, ready = pod_ready_count(p, &total);
-		char rdy[16], age[16], status[64], restarts[16], ip[16], created[40];
-		snprintf(rdy, sizeof rdy, "%u/%u", ready, total);
-		snprintf(restarts, sizeof restarts, "%u", pod_restarts(p));
-		status_age(&p->created, age, sizeof age);
+		struct pod_row r;
+		char created[40];
+		pod_row(p, &r);
 		status_time(&p->created, created, sizeof created);
-		const char *cells[] = {p->name, rdy, pod_status_reason(p, status, sizeof status), restarts, age,
-				       *pod_ip(p, ip) ? ip : "<none>", host};
+		const char *cells[] = {p->name, r.ready, r.status, r.restarts, r.age, r.ip, r.node};
 		emit_map(&e);
 		emit_key(&e, "cells");
 		emit_list(&e);

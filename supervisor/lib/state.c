@@ -54,6 +54,38 @@ int state_write(int dirfd, const char *name, const void *buf, size_t len, mode_t
 	return fsync(dirfd) < 0 ? -errno : 0;
 }
 
+int state_read(int dirfd, const char *name, void *buf, size_t size, size_t *len)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	char *p = buf;
+	size_t n = 0;
+	int rc = 0;
+	for (;;) {
+		ssize_t r = read(fd, p + n, size - n); /* one byte past the room: too large */
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rc = -errno;
+			break;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n >= size) {
+			rc = -EFBIG;
+			break;
+		}
+	}
+	close(fd);
+	if (rc)
+		return rc;
+	p[n] = 0;
+	*len = n;
+	return 0;
+}
+
 int state_publish_dir(int dirfd, const char *tmp, const char *name)
 {
 	int fd = openat(dirfd, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

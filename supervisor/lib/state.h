@@ -17,6 +17,10 @@
 
 /* Writes buf to dirfd/name atomically (mode for a new file). 0 or -errno. */
 int state_write(int dirfd, const char *name, const void *buf, size_t len, mode_t mode);
+/* Reads the whole regular file dirfd/name (not through a symlink) into
+ * buf, NUL-terminated: *len bytes before the NUL. -EFBIG when it does not
+ * fit in size - 1 bytes; other -errno. */
+int state_read(int dirfd, const char *name, void *buf, size_t size, size_t *len);
 /* Publishes a directory filled under a temporary name (its files written
  * with state_write): fsyncs it, renames dirfd/tmp to dirfd/name (which
  * must not exist), fsyncs dirfd. After a power cut name is whole or

@@ -266,37 +266,90 @@ static const struct mfile *file_at(const struct mset *s, unsigned i)
 	return i < s->agent.n ? s->agent.f[i] : s->op.f[i - s->agent.n];
 }
 
-unsigned mset_check(const struct mset *s, struct events *ev, struct mset_report *rep)
+/* An object of s, by its place in MSET_FOREACH order. */
+struct placed {
+	uint64_t key;    /* FNV-1a of kind, namespace and name */
+	unsigned pos, file;
+	const struct mf_object *o;
+};
+
+static int by_key(const void *a, const void *b)
 {
-	unsigned before = rep->errors, nfiles = s->agent.n + s->op.n;
-	/* one object per kind, namespace and name across files */
+	const struct placed *x = a, *y = b;
+	return x->key != y->key ? (x->key < y->key ? -1 : 1) : (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+static bool same_object(const struct mf_object *a, const struct mf_object *b)
+{
+	const struct mf_meta *x = mf_meta_of(a), *y = mf_meta_of(b);
+	return a->kind == b->kind && !strcmp(x->name.s, y->name.s) && !strcmp(x->namespace_.s, y->namespace_.s);
+}
+
+/* One object per kind, namespace and name across files: sorted by a key
+ * (not every pair compared: a directory may hold thousands of objects),
+ * reported in the set's order, each against its first definition. */
+static void check_names(const struct mset *s, struct events *ev, struct mset_report *rep)
+{
+	unsigned n = 0;
+	MSET_FOREACH(s, f, o)
+	n++;
+	struct placed *all = n ? calloc(n, sizeof *all) : NULL;
+	unsigned *first = n ? calloc(n, sizeof *first) : NULL; /* by pos: pos of the first, or pos itself */
+	if (n && (!all || !first)) {
+		mset_problem(rep, ev, "manifests", "out of memory");
+		free(all);
+		free(first);
+		return;
+	}
+	unsigned k = 0;
 	MSET_FOREACH(s, f, o)
 	{
 		const struct mf_meta *m = mf_meta_of(o);
-		const struct mfile *g = NULL;
-		const struct mf_meta *gm = NULL;
-		for (unsigned i = 0; i < f_i && !gm; i++) {
-			g = file_at(s, i);
-			for (unsigned k = 0; k < g->file.n && !gm; k++) {
-				const struct mf_meta *x = mf_meta_of(&g->file.objs[k]);
-				if (g->file.objs[k].kind == o->kind && !strcmp(x->name.s, m->name.s) &&
-				    !strcmp(x->namespace_.s, m->namespace_.s))
-					gm = x;
+		uint64_t h = fnv1a(FNV_START, &o->kind, sizeof o->kind);
+		h = fnv1a(h, m->namespace_.s, strlen(m->namespace_.s) + 1);
+		all[k] = (struct placed){fnv1a(h, m->name.s, strlen(m->name.s) + 1), k, f_i, o};
+		first[k] = k;
+		k++;
+	}
+	qsort(all, n, sizeof *all, by_key);
+	/* the nearest earlier equal one already knows the first */
+	for (unsigned i = 1; i < n; i++)
+		for (unsigned j = i; j-- > 0 && all[j].key == all[i].key;)
+			if (same_object(all[j].o, all[i].o)) {
+				first[all[i].pos] = first[all[j].pos];
+				break;
 			}
-		}
-		if (!gm)
+	/* back to the set's order: where each object is */
+	struct placed *at_pos = malloc(n * sizeof *at_pos);
+	for (unsigned i = 0; at_pos && i < n; i++)
+		at_pos[all[i].pos] = all[i];
+	for (unsigned p = 0; at_pos && p < n; p++) {
+		if (first[p] == p)
 			continue;
-		/* an update that brings what the operator applied: the
-		 * update's file is the one to blame */
+		const struct mfile *f = file_at(s, at_pos[p].file), *g = file_at(s, at_pos[first[p]].file);
+		const struct mf_meta *m = mf_meta_of(at_pos[p].o), *gm = mf_meta_of(at_pos[first[p]].o);
+		/* an update that brings what the operator applied: the update's
+		 * file is the one to blame */
 		bool op_first = f->origin == MFILE_OPERATOR && g->origin == MFILE_AGENT;
-		const struct mfile *at = op_first ? g : f, *other = op_first ? f : g;
-		const struct mf_meta *am = op_first ? gm : m;
-		mset_problem(rep, ev, "manifests", "%s:%u:%u: %s \"%s\" is defined in %s already%s", at->name,
-			     am->name.line, am->name.col, mf_kind_name(o->kind), m->name.s, other->name,
-			     other->origin == MFILE_OPERATOR && at->origin == MFILE_AGENT
+		const struct mfile *blamed = op_first ? g : f, *other = op_first ? f : g;
+		const struct mf_meta *bm = op_first ? gm : m;
+		mset_problem(rep, ev, "manifests", "%s:%u:%u: %s \"%s\" is defined in %s already%s", blamed->name,
+			     bm->name.line, bm->name.col, mf_kind_name(at_pos[p].o->kind), m->name.s, other->name,
+			     other->origin == MFILE_OPERATOR && blamed->origin == MFILE_AGENT
 				     ? " (applied by the operator: podctl delete it first)"
 				     : "");
 	}
+	if (n && !at_pos)
+		mset_problem(rep, ev, "manifests", "out of memory");
+	free(at_pos);
+	free(all);
+	free(first);
+}
+
+unsigned mset_check(const struct mset *s, struct events *ev, struct mset_report *rep)
+{
+	unsigned before = rep->errors, nfiles = s->agent.n + s->op.n;
+	check_names(s, ev, rep);
 	/* ports: each file against those before it */
 	const struct mf_file *others[2 * LIM_MANIFEST_FILES];
 	for (unsigned i = 0; i < nfiles; i++) {

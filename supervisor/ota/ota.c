@@ -304,27 +304,28 @@ const struct mpart *ota_running(const struct ota *o, unsigned *gen)
 	return o->on_trial ? &o->trial : &o->committed;
 }
 
+/* The hash of the pod named name in part, and whether it is there. */
+static bool pod_in(const struct mpart *part, const char *name, uint64_t *hash)
+{
+	for (unsigned i = 0; i < part->n; i++)
+		for (unsigned k = 0; k < part->f[i]->file.n; k++) {
+			const struct mf_object *x = &part->f[i]->file.objs[k];
+			if (x->kind == MF_POD && !strcmp(mf_object_name(x), name)) {
+				*hash = mfile_object_hash(part->f[i], x);
+				return true;
+			}
+		}
+	return false;
+}
+
 /* A pod the trial made: in the trial's files, not the same in the
  * committed ones. */
 static bool trial_pod(const struct ota *o, const struct pod *p)
 {
-	const struct mfile *tf = NULL, *cf = NULL;
-	const struct mf_object *t = NULL, *c = NULL;
-	for (unsigned i = 0; i < o->trial.n && !t; i++)
-		for (unsigned k = 0; k < o->trial.f[i]->file.n && !t; k++) {
-			const struct mf_object *x = &o->trial.f[i]->file.objs[k];
-			if (x->kind == MF_POD && !strcmp(mf_object_name(x), p->name))
-				t = x, tf = o->trial.f[i];
-		}
-	if (!t || mfile_object_hash(tf, t) != p->hash)
+	uint64_t t, c;
+	if (!pod_in(&o->trial, p->name, &t) || t != p->hash)
 		return false;
-	for (unsigned i = 0; i < o->committed.n && !c; i++)
-		for (unsigned k = 0; k < o->committed.f[i]->file.n && !c; k++) {
-			const struct mf_object *x = &o->committed.f[i]->file.objs[k];
-			if (x->kind == MF_POD && !strcmp(mf_object_name(x), p->name))
-				c = x, cf = o->committed.f[i];
-		}
-	return !c || mfile_object_hash(cf, c) != p->hash;
+	return !pod_in(&o->committed, p->name, &c) || c != p->hash;
 }
 
 void ota_hold(struct ota *o)

@@ -71,15 +71,10 @@ void ota_store_clean(struct ota *o)
 int ota_store_read(struct ota *o)
 {
 	char buf[1024];
-	int fd = openat(o->dirfd, "record", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return errno == ENOENT ? 1 : -errno;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	int err = n < 0 ? -errno : 0;
-	close(fd);
-	if (err)
-		return err;
-	buf[n] = 0;
+	size_t n;
+	int rc = state_read(o->dirfd, "record", buf, sizeof buf, &n);
+	if (rc)
+		return rc == -ENOENT ? 1 : rc;
 	return ota_record_parse(buf, &o->rec);
 }
 
