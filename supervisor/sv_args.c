@@ -1,6 +1,7 @@
 /* sv_args.c - podinit's command line into struct config (sv.h). */
 #include "sv.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,21 @@
 #include "quantity.h"
 
 #define usage_error(...) (diag_say(__VA_ARGS__), 2)
+
+/* A.B.C.D:PORT, what the API process can listen on */
+static bool api_addr_ok(const char *s)
+{
+	char host[32];
+	struct in_addr a;
+	const char *colon = strrchr(s, ':');
+	char *end;
+	long port = colon ? strtol(colon + 1, &end, 10) : 0;
+	if (!colon || (size_t)(colon - s) >= sizeof host || !colon[1] || *end || port < 1 || port > 65535)
+		return false;
+	memcpy(host, s, (size_t)(colon - s));
+	host[colon - s] = 0;
+	return inet_pton(AF_INET, host, &a) == 1;
+}
 
 static int parse_backoff(struct config *cfg, const char *s)
 {
@@ -121,6 +137,11 @@ int sv_parse_args(struct config *cfg, int argc, char **argv)
 	}
 	if (cfg->api && !strcmp(cfg->api, "none"))
 		cfg->api = NULL;
+	if (cfg->api && !api_addr_ok(cfg->api)) {
+		rc = rc ? rc : usage_error("--api takes ADDR:PORT (an IPv4 address and a port) or none (got %s)",
+					   cfg->api);
+		cfg->api = NULL;
+	}
 	if (!cfg->console && cfg->pid1)
 		cfg->console = "/dev/console";
 	else if (cfg->console && !strcmp(cfg->console, "none"))

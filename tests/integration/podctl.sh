@@ -115,4 +115,15 @@ case_podinit-flags() {
 	out=$("$BIN" --manifests "$MANIFESTS" --ctl-group 2>&1)
 	expect_eq "not PID 1: a flag without its value is exit 2" "$?" 2
 	expect_match "not PID 1: the line says so" "$out" "--ctl-group takes a numeric group id"
+	# the flags of OTA trials and the API: each bad value named
+	local bad want
+	for bad in "--ota-settle soon:--ota-settle takes a duration" "--ota-deadline -5s:--ota-deadline takes a duration" \
+		"--ota-boots 101:--ota-boots takes a count from 0 to 100" \
+		"--api localhost:--api takes ADDR:PORT" "--api 127.0.0.1:99999:--api takes ADDR:PORT"; do
+		want=${bad##*:--}
+		# shellcheck disable=SC2086 # the flag and its value
+		out=$("$BIN" --manifests "$MANIFESTS" ${bad%%:--*} 2>&1)
+		expect_eq "not PID 1: ${bad%%:--*} is exit 2" "$?" 2
+		expect_match "not PID 1: ${bad%%:--*} is named" "$out" "--$want"
+	done
 }
