@@ -23,6 +23,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include "state.h"
@@ -40,7 +41,8 @@ struct conn {
 	time_t last;
 };
 
-static int epfd = -1;
+static int epfd = -1, listen_fd = -1;
+static volatile sig_atomic_t streams; /* stream processes running */
 static struct conn *conns[API_CONNS];
 static volatile sig_atomic_t stop;
 
@@ -50,18 +52,65 @@ static void on_term(int sig)
 	stop = 1;
 }
 
-static void conn_close(struct conn *c)
+static void on_child(int sig)
+{
+	(void)sig;
+	int e = errno;
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		streams--;
+	errno = e;
+}
+
+/* forget: the connection went to a stream's process, which ends its TLS */
+static void conn_free(struct conn *c, bool forget)
 {
 	for (int i = 0; i < API_CONNS; i++)
 		if (conns[i] == c)
 			conns[i] = NULL;
-	if (c->established)
+	if (c->established && !forget)
 		api_tls_shutdown(c->tls); /* close_notify, best effort: the socket is non-blocking */
 	api_tls_conn_free(c->tls);
 	close(c->fd);
 	http_free(&c->req);
 	free(c->out.buf);
 	free(c);
+}
+
+static void conn_close(struct conn *c)
+{
+	conn_free(c, false);
+}
+
+/* The request is answered by a process of its own (api_stream.h): 1 when
+ * the connection went to it, 0 when refused (the answer says why). */
+static int stream_start(struct conn *c, const struct api *a)
+{
+	api_stream_fn fn = c->out.stream;
+	c->out.stream = NULL;
+	pid_t pid = streams >= API_STREAMS ? -2 : fork();
+	if (pid < 0) {
+		api_status(&c->out, 429, "TooManyRequests", pid == -2 ? "too many watches, logs -f and exec at once"
+								      : "cannot start a stream");
+		c->close_after = true;
+		return 0;
+	}
+	if (pid > 0) {
+		streams++;
+		conn_free(c, true);
+		return 1;
+	}
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	signal(SIGCHLD, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	close(listen_fd);
+	close(epfd);
+	for (int i = 0; i < API_CONNS; i++)
+		if (conns[i] && conns[i] != c)
+			close(conns[i]->fd);
+	struct api_stream s = {.tls = c->tls, .fd = c->fd, .api = a, .req = &c->req};
+	int rc = fn(&s);
+	api_tls_shutdown(c->tls);
+	_exit(rc);
 }
 
 static void want(struct conn *c, int what)
@@ -87,12 +136,17 @@ static void answer(struct conn *c, const struct api *a, int rc)
 	c->out_off = 0;
 }
 
-/* 1 when the connection is to be closed */
+/* 1 when the connection is to be closed, 2 when it went to a stream */
 static int step(struct conn *c, const struct api *a)
 {
 	char buf[16384];
 	for (;;) {
 		ssize_t r;
+		if (c->out.stream) {
+			if (stream_start(c, a))
+				return 2;
+			continue;
+		}
 		if (!c->established) {
 			r = api_tls_handshake(c->tls);
 			if (r == 0) {
@@ -224,6 +278,7 @@ static void drop_privileges(void)
 
 static int serve(int ls, const struct api *a, struct api_tls *tls)
 {
+	listen_fd = ls;
 	epfd = epoll_create1(EPOLL_CLOEXEC);
 	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
 	if (epfd < 0 || epoll_ctl(epfd, EPOLL_CTL_ADD, ls, &ev) < 0)
@@ -264,7 +319,8 @@ static int serve(int ls, const struct api *a, struct api_tls *tls)
 				ev = (struct epoll_event){.events = EPOLLIN, .data.ptr = c};
 				epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
 			}
-			if (step(c, a))
+			int rc = step(c, a);
+			if (rc == 1)
 				conn_close(c);
 		}
 		for (int i = 0; i < API_CONNS; i++)
@@ -338,6 +394,8 @@ int api_main(int argc, char **argv)
 	signal(SIGTERM, on_term);
 	signal(SIGINT, on_term);
 	signal(SIGPIPE, SIG_IGN);
+	struct sigaction sc = {.sa_handler = on_child, .sa_flags = SA_NOCLDSTOP};
+	sigaction(SIGCHLD, &sc, NULL);
 	fprintf(stderr, "podinit-api: serving %s (kubeconfig: %s/kubeconfig)\n", server, run);
 	rc = serve(ls, &a, tls);
 	api_tls_free(tls);

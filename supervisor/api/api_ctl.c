@@ -28,20 +28,18 @@ static int io_all(int fd, char *p, size_t n, bool out)
 	return 0;
 }
 
-void api_ctl_call(const char *sock, const char *const *argv, struct api_answer *a)
+int api_ctl_start(const char *sock, const char *const *argv)
 {
-	memset(a, 0, sizeof *a);
-	char body[8192];
 	size_t len = 0;
-	for (int i = 0; argv[i]; i++) {
-		size_t n = strlen(argv[i]) + 1;
-		if (len + n > sizeof body) {
-			a->status = -E2BIG;
-			return;
-		}
-		memcpy(body + len, argv[i], n);
-		len += n;
-	}
+	for (int i = 0; argv[i]; i++)
+		len += strlen(argv[i]) + 1;
+	if (len > LIM_CTL_REQUEST)
+		return -E2BIG;
+	char *body = malloc(len ? len : 1), *p = body;
+	if (!body)
+		return -ENOMEM;
+	for (int i = 0; argv[i]; i++)
+		p = stpcpy(p, argv[i]) + 1;
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", sock);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -49,16 +47,48 @@ void api_ctl_call(const char *sock, const char *const *argv, struct api_answer *
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) < 0 ||
 	    connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		a->status = -errno;
+		int rc = -errno;
 		if (fd >= 0)
 			close(fd);
-		return;
+		free(body);
+		return rc;
 	}
 	char head[CTL_HEAD_MAX];
 	size_t hl = ctl_req_head(head, len);
 	int rc = io_all(fd, head, hl, true);
 	if (!rc)
 		rc = io_all(fd, body, len, true);
+	free(body);
+	if (rc) {
+		close(fd);
+		return rc;
+	}
+	return fd;
+}
+
+int api_ctl_frame(int fd, char *stream, char *buf, size_t max, size_t *len)
+{
+	unsigned char h[CTL_FRAME_HEAD];
+	int rc = io_all(fd, (char *)h, sizeof h, false);
+	size_t n = rc ? 0 : ctl_frame_len(h);
+	if (rc)
+		return rc;
+	if (n > max)
+		return -E2BIG;
+	*stream = (char)h[0];
+	*len = n;
+	return io_all(fd, buf, n, false);
+}
+
+void api_ctl_call(const char *sock, const char *const *argv, struct api_answer *a)
+{
+	memset(a, 0, sizeof *a);
+	int fd = api_ctl_start(sock, argv);
+	if (fd < 0) {
+		a->status = fd;
+		return;
+	}
+	int rc = 0;
 	size_t cap = 0, errn = 0;
 	while (!rc) {
 		unsigned char h[CTL_FRAME_HEAD];

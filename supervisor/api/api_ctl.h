@@ -16,4 +16,12 @@ struct api_answer {
 /* Runs argv (NULL-ended) at the socket; the answer in *a (free a->out). */
 void api_ctl_call(const char *sock, const char *const *argv, struct api_answer *a);
 
+/* A command whose answer is read frame by frame (logs -f, events -f): the
+ * connected socket with the request sent, or -errno. */
+int api_ctl_start(const char *sock, const char *const *argv);
+/* One answer frame (ctl_proto.h) into buf: *stream is CTL_STDOUT,
+ * CTL_STDERR or CTL_EXIT, *len its bytes. 0 or -errno (-E2BIG: longer than
+ * max). Blocks up to the socket's 10 s time limit (-EAGAIN then). */
+int api_ctl_frame(int fd, char *stream, char *buf, size_t max, size_t *len);
+
 #endif

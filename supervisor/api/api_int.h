@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include "http.h"
 #include "tls.h"
+#include "api_stream.h"
 
 struct api {
 	char sock[256];                   /* PID 1's control socket */
@@ -15,6 +16,7 @@ struct api {
 struct api_reply {
 	char *buf;
 	size_t len;
+	api_stream_fn stream; /* set: nothing to send, this answers (api_stream.h) */
 };
 
 /* "OK", "Not Found", ... */

@@ -10,12 +10,16 @@ const char *api_reason(int code)
 {
 	switch (code) {
 	case 200: return "OK";
+	case 201: return "Created";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
 	case 413: return "Payload Too Large";
 	case 414: return "URI Too Long";
+	case 422: return "Unprocessable Entity";
+	case 429: return "Too Many Requests";
 	case 431: return "Request Header Fields Too Large";
 	case 500: return "Internal Server Error";
 	case 501: return "Not Implemented";
@@ -27,8 +31,7 @@ const char *api_reason(int code)
 void api_reply_set(struct api_reply *r, int code, const char *type, const char *body, size_t len)
 {
 	free(r->buf);
-	r->buf = NULL;
-	r->len = 0;
+	*r = (struct api_reply){0};
 	size_t n = 0;
 	FILE *f = open_memstream(&r->buf, &n);
 	if (!f)

@@ -1,0 +1,41 @@
+/* api_stream.h - a request answered by a process of its own: a watch,
+ * logs -f, exec. The route names the handler (api_reply.stream); api.c
+ * forks, and the child runs the handler over the connection, blocking,
+ * then exits. So the API's loop never waits on a stream, a stream never
+ * waits on another, and a stream that fails loses only itself. At most
+ * API_STREAMS run at once (429 TooManyRequests beyond); each dies with
+ * the API process (PR_SET_PDEATHSIG). */
+#ifndef PODINIT_API_STREAM_H
+#define PODINIT_API_STREAM_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#define API_STREAMS 16
+
+struct api;
+struct http_req;
+struct api_tls_conn;
+
+struct api_stream {
+	struct api_tls_conn *tls;
+	int fd; /* the connection's socket, non-blocking */
+	const struct api *api;
+	const struct http_req *req;
+};
+
+/* The child's work; its return value is the child's exit status. */
+typedef int (*api_stream_fn)(struct api_stream *s);
+
+/* Writes all of buf: 0 or -errno (the client went away). */
+int api_stream_write(struct api_stream *s, const void *buf, size_t len);
+/* Reads what the client sent, waiting for it, for fd other to become
+ * readable (-1: none) or timeout_ms (-1: none): >0 bytes, 0 the client
+ * closed, -EAGAIN other is readable, -ETIMEDOUT, or -errno. */
+ssize_t api_stream_read(struct api_stream *s, void *buf, size_t len, int other, int timeout_ms);
+/* A 200 answer's head with a chunked body of type. 0 or -errno. */
+int api_stream_head(struct api_stream *s, const char *type);
+/* One chunk of that body; len 0 ends it. 0 or -errno. */
+int api_stream_chunk(struct api_stream *s, const void *buf, size_t len);
+
+#endif
