@@ -70,6 +70,9 @@ static void conn_free(struct conn *c, bool forget)
 	if (c->established && !forget)
 		api_tls_shutdown(c->tls); /* close_notify, best effort: the socket is non-blocking */
 	api_tls_conn_free(c->tls);
+	/* before close: a stream's process holds the same socket open, and
+	 * epoll would go on reporting it for a connection freed here */
+	epoll_ctl(epfd, EPOLL_CTL_DEL, c->fd, NULL);
 	close(c->fd);
 	http_free(&c->req);
 	free(c->out.buf);

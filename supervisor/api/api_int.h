@@ -2,7 +2,9 @@
 #ifndef PODINIT_API_INT_H
 #define PODINIT_API_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include "http.h"
 #include "tls.h"
 #include "api_stream.h"
@@ -24,7 +26,19 @@ const char *api_reason(int code);
 void api_reply_set(struct api_reply *r, int code, const char *type, const char *body, size_t len);
 /* A Kubernetes Status body with code, reason and message. */
 void api_status(struct api_reply *r, int code, const char *reason, const char *message);
+/* s as a JSON string, quoted (control characters left out). */
+void api_json_str(FILE *f, const char *s);
 /* The answer to an authenticated or not request (api_routes.c). */
 void api_route(struct api_reply *r, const struct api *a, const struct http_req *q);
+
+/* /api/v1/[namespaces/NS/]RESOURCE[/NAME]: 1 with the resource, ns (""
+ * for every namespace) and name ("" for the list) filled in. */
+int api_obj_path(const char *path, char *res, size_t reslen, char *ns, size_t nslen, char *name, size_t namelen);
+/* api_write.c: /openapi/v3 and /openapi/v3/api/v1 (false: not those) */
+bool api_openapi(struct api_reply *r, const char *path);
+/* POST, PUT and DELETE of plural (pods, services, configmaps, secrets) in
+ * ns, and GET of the kinds other than pods; false when not one of those. */
+bool api_write(struct api_reply *r, const struct api *a, const struct http_req *q, const char *plural,
+	       const char *ns, const char *name);
 
 #endif

@@ -44,6 +44,15 @@ void api_reply_set(struct api_reply *r, int code, const char *type, const char *
 }
 
 
+void api_json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const char *c = s; *c; c++)
+		if ((unsigned char)*c >= ' ')
+			fprintf(f, *c == '"' || *c == '\\' ? "\\%c" : "%c", *c);
+	fputc('"', f);
+}
+
 void api_status(struct api_reply *r, int code, const char *reason, const char *message)
 {
 	char *msg = NULL;
@@ -51,11 +60,9 @@ void api_status(struct api_reply *r, int code, const char *reason, const char *m
 	FILE *f = open_memstream(&msg, &n);
 	if (f) {
 		fprintf(f, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
-			   "\"message\":\"");
-		for (const char *c = message; *c; c++)
-			if ((unsigned char)*c >= ' ')
-				fprintf(f, *c == '"' || *c == '\\' ? "\\%c" : "%c", *c);
-		fprintf(f, "\",\"reason\":\"%s\",\"code\":%d}", reason, code);
+			   "\"message\":");
+		api_json_str(f, message);
+		fprintf(f, ",\"reason\":\"%s\",\"code\":%d}", reason, code);
 		fclose(f);
 	}
 	api_reply_set(r, code, "application/json", msg ? msg : "", msg ? n : 0);

@@ -26,34 +26,13 @@ static const char apis_json[] = "{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\
 static const char v1_json[] =
 	"{\"kind\":\"APIResourceList\",\"apiVersion\":\"v1\",\"groupVersion\":\"v1\",\"resources\":["
 	"{\"name\":\"pods\",\"singularName\":\"pod\",\"namespaced\":true,\"kind\":\"Pod\","
-	"\"verbs\":[\"get\",\"list\"],\"shortNames\":[\"po\"],\"categories\":[\"all\"]}]}";
-
-/* /api/v1/[namespaces/NS/]pods[/NAME]: 1 with ns ("" for every
- * namespace) and name ("" for the list) filled in, 0 when not that path */
-static int pods_path(const char *path, char *ns, size_t nslen, char *name, size_t namelen)
-{
-	const char *p = path + strlen("/api/v1/");
-	*ns = *name = 0;
-	if (strncmp(path, "/api/v1/", 8))
-		return 0;
-	if (!strncmp(p, "namespaces/", 11)) {
-		p += 11;
-		const char *slash = strchr(p, '/');
-		if (!slash || slash == p || (size_t)(slash - p) >= nslen)
-			return 0;
-		memcpy(ns, p, (size_t)(slash - p));
-		ns[slash - p] = 0;
-		p = slash + 1;
-	}
-	if (strncmp(p, "pods", 4) || (p[4] && p[4] != '/'))
-		return 0;
-	if (p[4] == '/') {
-		if (!p[5] || strchr(p + 5, '/') || strlen(p + 5) >= namelen)
-			return 0;
-		snprintf(name, namelen, "%s", p + 5);
-	}
-	return 1;
-}
+	"\"verbs\":[\"create\",\"delete\",\"get\",\"list\",\"update\"],\"shortNames\":[\"po\"],\"categories\":[\"all\"]},"
+	"{\"name\":\"services\",\"singularName\":\"service\",\"namespaced\":true,\"kind\":\"Service\","
+	"\"verbs\":[\"create\",\"delete\",\"get\",\"list\",\"update\"],\"shortNames\":[\"svc\"],\"categories\":[\"all\"]},"
+	"{\"name\":\"configmaps\",\"singularName\":\"configmap\",\"namespaced\":true,\"kind\":\"ConfigMap\","
+	"\"verbs\":[\"create\",\"delete\",\"get\",\"list\",\"update\"],\"shortNames\":[\"cm\"]},"
+	"{\"name\":\"secrets\",\"singularName\":\"secret\",\"namespaced\":true,\"kind\":\"Secret\","
+	"\"verbs\":[\"create\",\"delete\",\"get\",\"list\",\"update\"]}]}";
 
 static void pods(struct api_reply *r, const struct api *a, const struct http_req *q, const char *ns,
 		 const char *name)
@@ -98,10 +77,16 @@ void api_route(struct api_reply *r, const struct api *a, const struct http_req *
 		return;
 	}
 	const char *path = q->path;
+	char res[32], ns[64], name[256];
+	bool obj = api_obj_path(path, res, sizeof res, ns, sizeof ns, name, sizeof name);
+	if (obj && api_write(r, a, q, res, ns, name))
+		return;
 	if (q->method != HTTP_GET && q->method != HTTP_HEAD) {
-		api_status(r, 405, "MethodNotAllowed", "podinit serves get and list for now");
+		api_status(r, 405, "MethodNotAllowed", "podinit does not serve this method here");
 		return;
 	}
+	if (api_openapi(r, path))
+		return;
 	if (!strcmp(path, "/healthz") || !strcmp(path, "/livez") || !strcmp(path, "/readyz")) {
 		api_reply_set(r, 200, "text/plain", "ok", 2);
 		return;
@@ -114,8 +99,7 @@ void api_route(struct api_reply *r, const struct api *a, const struct http_req *
 			api_reply_set(r, 200, JSON, fixed[i].body, strlen(fixed[i].body));
 			return;
 		}
-	char ns[64], name[256];
-	if (pods_path(path, ns, sizeof ns, name, sizeof name)) {
+	if (obj && !strcmp(res, "pods")) {
 		pods(r, a, q, ns, name);
 		return;
 	}

@@ -202,6 +202,19 @@ static void apply_text(struct ctl_client *cl, const struct ctl_cmd *cmd, const s
 			ctl_exit(cl, 1);
 			return;
 		}
+	/* create (kubectl create, the API's POST): nothing of that name yet */
+	for (unsigned i = 0; ARG("--create") && i < mf.n; i++) {
+		const struct mf_object *o = &mf.objs[i];
+		if (mset_object(ctl->node->set, o->kind, mf_meta_of(o)->namespace_.s, mf_object_name(o), NULL)) {
+			char kind[16];
+			mf_kind_word(o->kind, kind, sizeof kind);
+			ERR(cl, "Error from server (AlreadyExists): %ss \"%s\" already exists\n", kind,
+			    mf_object_name(o));
+			mf_free(&mf);
+			ctl_exit(cl, 1);
+			return;
+		}
+	}
 	struct mset *next = set_with(ctl, &mf);
 	if (!next) {
 		ERR(cl, "error: out of memory\n");
@@ -257,30 +270,11 @@ static void apply_text(struct ctl_client *cl, const struct ctl_cmd *cmd, const s
 	ctl_exit(cl, rc ? 1 : 0);
 }
 
-/* kubectl's names for the kinds podctl deletes, and their plurals */
-static int kind_of(const char *w, enum mf_kind *k)
-{
-	static const struct {
-		const char *names[4];
-		enum mf_kind kind;
-	} kinds[] = {{{"pod", "pods", "po"}, MF_POD},
-		     {{"service", "services", "svc"}, MF_SERVICE},
-		     {{"configmap", "configmaps", "cm"}, MF_CONFIGMAP},
-		     {{"secret", "secrets"}, MF_SECRET}};
-	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
-		for (int n = 0; n < 4 && kinds[i].names[n]; n++)
-			if (!strcmp(w, kinds[i].names[n])) {
-				*k = kinds[i].kind;
-				return 0;
-			}
-	return -1;
-}
-
 void ctl_cmd_delete(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a)
 {
 	struct ctl *ctl = cl->ctl;
 	enum mf_kind kind;
-	if (a->npos != 2 || kind_of(a->pos[0], &kind) < 0) {
+	if (a->npos != 2 || ctl_kind_of(a->pos[0], &kind) < 0) {
 		ctl_usage(cl, cmd, "error: podctl delete KIND NAME (KIND: pod, service, configmap, secret)%s%s",
 			  a->npos == 2 ? ": not " : "", a->npos == 2 ? a->pos[0] : "");
 		return;

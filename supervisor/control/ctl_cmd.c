@@ -36,7 +36,7 @@ static const struct ctl_flag logs_flags[] = {
 	{"--since", 0, CF_REFUSED, "the log rings keep no time of their lines; use --tail"},
 	{"--all-containers", 0, CF_REFUSED, "name one with -c"}, {NULL, 0, 0, NULL}};
 static const struct ctl_flag apply_flags[] = {
-	F_NS, F_HELP, {"--name", 0, CF_VALUE, NULL}, {"--content", 0, CF_VALUE, NULL},
+	F_NS, F_HELP, {"--name", 0, CF_VALUE, NULL}, {"--content", 0, CF_VALUE, NULL}, {"--create", 0, CF_BOOL, NULL},
 	{"--filename", 'f', CF_VALUE, NULL}, {"--dry-run", 0, CF_OPTVAL, NULL},
 	{"--server-side", 0, CF_REFUSED, "podctl applies the whole file"},
 	{"--prune", 0, CF_REFUSED, "delete what is gone with podctl delete"},
@@ -149,7 +149,7 @@ static void cmd_debug(struct ctl_client *cl, const struct ctl_cmd *cmd, const st
 }
 
 static const struct ctl_cmd commands[] = {
-	{"get", get_flags, ctl_cmd_get, "get pods [NAME] [-o wide|json|yaml|name] [-l SELECTOR] [-n NS|-A]"},
+	{"get", get_flags, ctl_cmd_get, "get pods|svc|cm|secrets [NAME] [-o wide|json|yaml|name] [-l SELECTOR] [-n NS|-A]"},
 	{"describe", describe_flags, ctl_cmd_describe, "describe pod NAME"},
 	{"logs", logs_flags, ctl_cmd_logs, "logs POD [-c CONTAINER] [-f] [--previous] [--tail N]"},
 	{"apply", apply_flags, ctl_cmd_apply, "apply -f FILE|-"},

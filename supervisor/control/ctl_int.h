@@ -52,6 +52,10 @@ void ctl_send_event(struct ctl_client *cl, const struct event *e);
 /* ctl_logs.c */
 void ctl_cmd_logs(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a);
 bool ctl_logs_step(struct ctl_client *cl);
+/* ctl_objs.c: services, configmaps and secrets as the set holds them */
+enum mf_kind;
+int ctl_kind_of(const char *word, enum mf_kind *k); /* "svc" -> MF_SERVICE; -1 unknown */
+void ctl_get_objects(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a, enum mf_kind kind);
 /* ctl_change.c */
 void ctl_cmd_apply(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a);
 void ctl_cmd_delete(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a);

