@@ -26,7 +26,7 @@ const char *api_reason(int code);
 void api_reply_set(struct api_reply *r, int code, const char *type, const char *body, size_t len);
 /* A Kubernetes Status body with code, reason and message. */
 void api_status(struct api_reply *r, int code, const char *reason, const char *message);
-/* s as a JSON string, quoted (control characters left out). */
+/* s as a JSON string, quoted and escaped. */
 void api_json_str(FILE *f, const char *s);
 /* The answer to an authenticated or not request (api_routes.c). */
 void api_route(struct api_reply *r, const struct api *a, const struct http_req *q);

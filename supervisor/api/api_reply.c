@@ -18,6 +18,7 @@ const char *api_reason(int code)
 	case 409: return "Conflict";
 	case 413: return "Payload Too Large";
 	case 414: return "URI Too Long";
+	case 415: return "Unsupported Media Type";
 	case 422: return "Unprocessable Entity";
 	case 429: return "Too Many Requests";
 	case 431: return "Request Header Fields Too Large";
@@ -48,8 +49,14 @@ void api_json_str(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (const char *c = s; *c; c++)
-		if ((unsigned char)*c >= ' ')
-			fprintf(f, *c == '"' || *c == '\\' ? "\\%c" : "%c", *c);
+		if (*c == '"' || *c == '\\')
+			fprintf(f, "\\%c", *c);
+		else if (*c == '\n')
+			fputs("\\n", f);
+		else if ((unsigned char)*c < ' ')
+			fprintf(f, "\\u%04x", (unsigned char)*c);
+		else
+			fputc(*c, f);
 	fputc('"', f);
 }
 

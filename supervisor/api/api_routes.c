@@ -26,13 +26,13 @@ static const char apis_json[] = "{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\
 static const char v1_json[] =
 	"{\"kind\":\"APIResourceList\",\"apiVersion\":\"v1\",\"groupVersion\":\"v1\",\"resources\":["
 	"{\"name\":\"pods\",\"singularName\":\"pod\",\"namespaced\":true,\"kind\":\"Pod\","
-	"\"verbs\":[\"create\",\"delete\",\"get\",\"list\",\"update\"],\"shortNames\":[\"po\"],\"categories\":[\"all\"]},"
+	"\"verbs\":[\"create\",\"delete\",\"get\",\"list\",\"patch\",\"update\"],\"shortNames\":[\"po\"],\"categories\":[\"all\"]},"
 	"{\"name\":\"services\",\"singularName\":\"service\",\"namespaced\":true,\"kind\":\"Service\","
-	"\"verbs\":[\"create\",\"delete\",\"get\",\"list\",\"update\"],\"shortNames\":[\"svc\"],\"categories\":[\"all\"]},"
+	"\"verbs\":[\"create\",\"delete\",\"get\",\"list\",\"patch\",\"update\"],\"shortNames\":[\"svc\"],\"categories\":[\"all\"]},"
 	"{\"name\":\"configmaps\",\"singularName\":\"configmap\",\"namespaced\":true,\"kind\":\"ConfigMap\","
-	"\"verbs\":[\"create\",\"delete\",\"get\",\"list\",\"update\"],\"shortNames\":[\"cm\"]},"
+	"\"verbs\":[\"create\",\"delete\",\"get\",\"list\",\"patch\",\"update\"],\"shortNames\":[\"cm\"]},"
 	"{\"name\":\"secrets\",\"singularName\":\"secret\",\"namespaced\":true,\"kind\":\"Secret\","
-	"\"verbs\":[\"create\",\"delete\",\"get\",\"list\",\"update\"]}]}";
+	"\"verbs\":[\"create\",\"delete\",\"get\",\"list\",\"patch\",\"update\"]}]}";
 
 static void pods(struct api_reply *r, const struct api *a, const struct http_req *q, const char *ns,
 		 const char *name)

@@ -303,6 +303,89 @@ static void del(struct api_reply *r, const struct api *a, const struct http_req 
 	free(ans.out);
 }
 
+#define LAST_APPLIED "kubectl.kubernetes.io/last-applied-configuration"
+
+/* The object a patch makes. Server-side apply (apply-patch+yaml) sends
+ * the whole object: it is the object (one field manager: what it no
+ * longer names goes). kubectl apply's strategic merge patch carries the
+ * new last-applied configuration, the file as kubectl read it; podinit
+ * keeps each object exactly as it was applied, so the three-way merge of
+ * last-applied, file and live gives that file: it is taken, with the
+ * annotation put back into its metadata (kubectl writes
+ * "metadata":{"annotations":{...} first: keys sorted). Other patches
+ * (kubectl patch, edit) are refused (415). NULL with *code and *msg. */
+static char *patched(const struct http_req *q, int *code, char *msg, size_t msglen)
+{
+	const char *type = http_header(q, "Content-Type");
+	char *text = NULL;
+	if (type && !strncmp(type, "application/apply-patch+yaml", 28)) {
+		text = malloc(q->content_length + 1);
+		if (text) {
+			memcpy(text, q->body, q->content_length);
+			text[q->content_length] = 0;
+		}
+		return text;
+	}
+	if (!type || strncmp(type, "application/strategic-merge-patch+json", 38)) {
+		*code = 415;
+		snprintf(msg, msglen, "podinit takes apply's patches: strategic-merge-patch+json (kubectl apply) "
+				      "and apply-patch+yaml (kubectl apply --server-side), not %s", type ? type : "none");
+		return NULL;
+	}
+	size_t cap = q->content_length + 1;
+	char *conf = malloc(cap);
+	if (!conf)
+		return NULL;
+	field_of(q->body, q->content_length, "metadata.annotations." LAST_APPLIED, conf, cap);
+	const char *at = strstr(conf, "\"annotations\":{");
+	if (!*conf || !at) {
+		*code = 415;
+		snprintf(msg, msglen, "podinit takes a strategic merge patch only from kubectl apply (with its %s)",
+			 LAST_APPLIED);
+		free(conf);
+		return NULL;
+	}
+	at += strlen("\"annotations\":{");
+	size_t n = 0;
+	FILE *f = open_memstream(&text, &n);
+	if (f) {
+		fprintf(f, "%.*s\"" LAST_APPLIED "\":", (int)(at - conf), conf);
+		api_json_str(f, conf);
+		fprintf(f, "%s%s", *at == '}' ? "" : ",", at);
+		fclose(f);
+	}
+	free(conf);
+	return text;
+}
+
+static void patch(struct api_reply *r, const struct api *a, const struct http_req *q, const char *plural,
+		  const char *ns, const char *name)
+{
+	int code = 500;
+	char msg[512] = "out of memory";
+	char *text = patched(q, &code, msg, sizeof msg);
+	if (!text) {
+		api_status(r, code, code == 415 ? "UnsupportedMediaType" : "InternalError", msg);
+		return;
+	}
+	char bname[256];
+	field_of(text, strlen(text), "metadata.name", bname, sizeof bname);
+	if (strcmp(bname, name)) {
+		free(text);
+		api_status(r, 400, "BadRequest", "the name of the object does not match the name on the URL");
+		return;
+	}
+	const char *argv[] = {"apply", "--name", "api", "--content", text, "-n", ns, NULL};
+	struct api_answer ans;
+	api_ctl_call(a->sock, argv, &ans);
+	free(text);
+	if (ans.status)
+		refused(r, &ans, plural, kind_for(plural), name);
+	else
+		object(r, a, strstr(ans.out, " created") ? 201 : 200, plural, ns, name);
+	free(ans.out);
+}
+
 /* A pod's DELETE is answered once the pod is gone, as the API server's
  * is once the kubelet confirmed (kubectl then finds it absent; on a
  * real server it watches for that): its own process, which hears PID
@@ -358,6 +441,8 @@ bool api_write(struct api_reply *r, const struct api *a, const struct http_req *
 		put(r, a, q, plural, ns, "");
 	else if (q->method == HTTP_PUT && *name)
 		put(r, a, q, plural, ns, name);
+	else if (q->method == HTTP_PATCH && *name)
+		patch(r, a, q, plural, ns, name);
 	else if (q->method == HTTP_DELETE && *name && !strcmp(plural, "pods"))
 		r->stream = delete_pod;
 	else if (q->method == HTTP_DELETE && *name)

@@ -148,6 +148,26 @@ EOF
 	expect_match "the last-applied annotation is kept" \
 		"$(kc get pod web -o jsonpath='{.metadata.annotations.kubectl\.kubernetes\.io/last-applied-configuration}')" \
 		'"name":"web"'
+	# a change: the strategic merge patch, then unchanged again
+	local uid
+	uid=$(podj web "d['metadata']['uid']")
+	sed -i 's/labels: {app: web}/labels: {app: web, tier: fe}/' "$TD/web.yaml"
+	out=$(kc apply -f "$TD/web.yaml" 2>&1)
+	expect_eq "apply with a change" "$out" $'pod/web configured\nservice/web unchanged\nconfigmap/conf unchanged'
+	wait_for "[[ \$(podj web \"d['metadata']['labels'].get('tier', '')\") == fe ]]" 10 ||
+		fail "the change did not reach the pod"
+	wait_phase web Running 10 || return
+	expect_no_match "the changed pod was made again" "$(podj web "d['metadata']['uid']")" "^$uid\$"
+	expect_eq "apply again after the change" "$(kc apply -f "$TD/web.yaml" 2>&1)" \
+		$'pod/web unchanged\nservice/web unchanged\nconfigmap/conf unchanged'
+	printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\ndata:\n  k: v\n' >"$TD/ssa.yaml"
+	expect_eq "apply --server-side: creates" "$(kc apply --server-side -f "$TD/ssa.yaml" 2>&1)" "configmap/ssa serverside-applied"
+	sed -i 's/k: v/k: w/' "$TD/ssa.yaml"
+	expect_eq "apply --server-side: changes" "$(kc apply --server-side -f "$TD/ssa.yaml" 2>&1)" "configmap/ssa serverside-applied"
+	expect_eq "apply --server-side: the data" "$(kc get cm ssa -o jsonpath='{.data.k}')" w
+	expect_match "kubectl patch: refused, saying why" "$(kc patch cm ssa -p '{"data":{"k":"x"}}' 2>&1)" \
+		"is not supported by .*podinit takes a strategic merge patch only from kubectl apply"
+	expect_match "delete cm ssa" "$(kc delete cm ssa 2>&1)" '^configmap "ssa" deleted'
 	# create: AlreadyExists; replace and create of a new one
 	out=$(kc create -f "$TD/web.yaml" 2>&1)
 	expect_match "create of an existing pod" "$out" \
