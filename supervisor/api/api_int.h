@@ -26,5 +26,7 @@ void api_reply_set(struct api_reply *r, int code, const char *type, const char *
 void api_status(struct api_reply *r, int code, const char *reason, const char *message);
 /* The answer to an authenticated or not request (api_routes.c). */
 void api_route(struct api_reply *r, const struct api *a, const struct http_req *q);
+/* /api/v1/[namespaces/NS/]events (api_events.c): 1 answered, 0 not that path. */
+int api_events(struct api_reply *r, const struct api *a, const struct http_req *q);
 
 #endif

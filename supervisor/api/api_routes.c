@@ -26,7 +26,9 @@ static const char apis_json[] = "{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\
 static const char v1_json[] =
 	"{\"kind\":\"APIResourceList\",\"apiVersion\":\"v1\",\"groupVersion\":\"v1\",\"resources\":["
 	"{\"name\":\"pods\",\"singularName\":\"pod\",\"namespaced\":true,\"kind\":\"Pod\","
-	"\"verbs\":[\"get\",\"list\"],\"shortNames\":[\"po\"],\"categories\":[\"all\"]}]}";
+	"\"verbs\":[\"get\",\"list\"],\"shortNames\":[\"po\"],\"categories\":[\"all\"]},"
+	"{\"name\":\"events\",\"singularName\":\"event\",\"namespaced\":true,\"kind\":\"Event\","
+	"\"verbs\":[\"get\",\"list\"],\"shortNames\":[\"ev\"]}]}";
 
 /* /api/v1/[namespaces/NS/]pods[/NAME]: 1 with ns ("" for every
  * namespace) and name ("" for the list) filled in, 0 when not that path */
@@ -119,5 +121,7 @@ void api_route(struct api_reply *r, const struct api *a, const struct http_req *
 		pods(r, a, q, ns, name);
 		return;
 	}
+	if (api_events(r, a, q))
+		return;
 	api_status(r, 404, "NotFound", "the server could not find the requested resource");
 }
