@@ -30,6 +30,8 @@ void api_status(struct api_reply *r, int code, const char *reason, const char *m
 void api_json_str(FILE *f, const char *s);
 /* The answer to an authenticated or not request (api_routes.c). */
 void api_route(struct api_reply *r, const struct api *a, const struct http_req *q);
+/* /api/v1/[namespaces/NS/]events (api_events.c): 1 answered, 0 not that path. */
+int api_events(struct api_reply *r, const struct api *a, const struct http_req *q);
 
 /* /api/v1/[namespaces/NS/]RESOURCE[/NAME]: 1 with the resource, ns (""
  * for every namespace) and name ("" for the list) filled in. */

@@ -32,7 +32,9 @@ static const char v1_json[] =
 	"{\"name\":\"configmaps\",\"singularName\":\"configmap\",\"namespaced\":true,\"kind\":\"ConfigMap\","
 	"\"verbs\":[\"create\",\"delete\",\"get\",\"list\",\"patch\",\"update\"],\"shortNames\":[\"cm\"]},"
 	"{\"name\":\"secrets\",\"singularName\":\"secret\",\"namespaced\":true,\"kind\":\"Secret\","
-	"\"verbs\":[\"create\",\"delete\",\"get\",\"list\",\"patch\",\"update\"]}]}";
+	"\"verbs\":[\"create\",\"delete\",\"get\",\"list\",\"patch\",\"update\"]},"
+	"{\"name\":\"events\",\"singularName\":\"event\",\"namespaced\":true,\"kind\":\"Event\","
+	"\"verbs\":[\"get\",\"list\"],\"shortNames\":[\"ev\"]}]}";
 
 static void pods(struct api_reply *r, const struct api *a, const struct http_req *q, const char *ns,
 		 const char *name)
@@ -103,5 +105,7 @@ void api_route(struct api_reply *r, const struct api *a, const struct http_req *
 		pods(r, a, q, ns, name);
 		return;
 	}
+	if (api_events(r, a, q))
+		return;
 	api_status(r, 404, "NotFound", "the server could not find the requested resource");
 }

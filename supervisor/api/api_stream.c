@@ -58,7 +58,7 @@ int api_stream_head(struct api_stream *s, const char *type)
 	char head[256];
 	int n = snprintf(head, sizeof head,
 			 "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nTransfer-Encoding: chunked\r\n"
-			 "Cache-Control: no-cache, private\r\n\r\n",
+			 "Cache-Control: no-cache, private\r\nConnection: close\r\n\r\n",
 			 type);
 	return api_stream_write(s, head, (size_t)n);
 }

@@ -427,7 +427,14 @@ static int delete_pod(struct api_stream *s)
 	}
 	if (ev >= 0)
 		close(ev);
-	int rc = r.buf ? api_stream_write(s, r.buf, r.len) : -ENOMEM;
+	/* this process ends with the answer: the client must not send the next
+	 * request on this connection */
+	char *end = r.buf ? strstr(r.buf, "\r\n\r\n") : NULL;
+	int rc = !end ? -ENOMEM : api_stream_write(s, r.buf, (size_t)(end + 2 - r.buf));
+	if (!rc)
+		rc = api_stream_write(s, "Connection: close\r\n", 19);
+	if (!rc)
+		rc = api_stream_write(s, end + 2, r.len - (size_t)(end + 2 - r.buf));
 	free(r.buf);
 	return rc ? 1 : 0;
 }

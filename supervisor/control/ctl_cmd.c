@@ -52,7 +52,7 @@ static const struct ctl_flag delete_flags[] = {
 static const struct ctl_flag events_flags[] = {
 	F_NS, F_HELP, {"--follow", 'f', CF_BOOL, NULL}, {"--watch", 'w', CF_BOOL, NULL},
 	{"--output", 'o', CF_VALUE, NULL}, {"--all-namespaces", 'A', CF_BOOL, NULL},
-	{NULL, 0, 0, NULL}};
+	{"--for-pod", 0, CF_VALUE, NULL}, {NULL, 0, 0, NULL}};
 static const struct ctl_flag top_flags[] = {F_NS, F_HELP, {NULL, 0, 0, NULL}};
 static const struct ctl_flag wait_flags[] = {
 	F_HELP, {"--healthy", 0, CF_BOOL, NULL}, {"--timeout", 0, CF_VALUE, NULL},
@@ -154,7 +154,7 @@ static const struct ctl_cmd commands[] = {
 	{"logs", logs_flags, ctl_cmd_logs, "logs POD [-c CONTAINER] [-f] [--previous] [--tail N]"},
 	{"apply", apply_flags, ctl_cmd_apply, "apply -f FILE|-"},
 	{"delete", delete_flags, ctl_cmd_delete, "delete KIND NAME [--grace-period N|--now] [--force]"},
-	{"events", events_flags, ctl_cmd_events, "events [-f] [-o json]"},
+	{"events", events_flags, ctl_cmd_events, "events [-f] [-o json] (for the API: -o eventlist|table [--for-pod NS/NAME/UID])"},
 	{"top", top_flags, ctl_cmd_top, "top [pods]"},
 	{"wait", wait_flags, cmd_wait, "wait --healthy [--timeout DUR]"},
 	{"ota", ota_flags, cmd_ota, "ota status [-o json]"},

@@ -433,8 +433,25 @@ void ctl_cmd_events(struct ctl_client *cl, const struct ctl_cmd *cmd, const stru
 		ctl_usage(cl, cmd, "error: podctl events takes no arguments (got %s)", a->pos[0]);
 		return;
 	}
-	if (fmt && strcmp(fmt, "json")) {
-		ctl_usage(cl, cmd, "error: podctl events: output format \"%s\": only json", fmt);
+	bool k8s = fmt && (!strcmp(fmt, "eventlist") || !strcmp(fmt, "table"));
+	if (fmt && strcmp(fmt, "json") && !k8s) {
+		ctl_usage(cl, cmd, "error: podctl events: output format \"%s\": only json (for the API: "
+			  "eventlist, table)", fmt);
+		return;
+	}
+	if (k8s) {
+		struct membuf m;
+		if (follow) {
+			ctl_usage(cl, cmd, "error: podctl events -o %s: not with -f", fmt);
+			return;
+		}
+		if (!ctl_mb_open(&m)) {
+			ctl_exit(cl, 1);
+			return;
+		}
+		ctl_events_k8s(ctl, m.f, !strcmp(fmt, "table"), ctl_namespace(cmd, a), ARG("--for-pod"));
+		ctl_mb_send(cl, &m, '1');
+		ctl_exit(cl, 0);
 		return;
 	}
 	if (follow && ctl_followers_full(cl))

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 void status_time(const struct timespec *t, char *buf, size_t len)
 {
@@ -159,8 +160,11 @@ void status_emit_pod(struct emit *e, const struct pod *p)
 	emit_kv(e, "labels", &p->spec->meta.labels);
 	emit_kv(e, "annotations", &p->spec->meta.annotations);
 	emit_end(e);
+	char node[64] = "";
+	gethostname(node, sizeof node);
+	node[sizeof node - 1] = 0;
 	emit_key(e, "spec");
-	mf_emit_pod_spec(e, p->spec);
+	mf_emit_pod_spec(e, p->spec, node);
 	emit_key(e, "status");
 	emit_map(e);
 	emit_key(e, "phase");

@@ -218,9 +218,11 @@ static void emit_val(struct emit *e, const struct mf_field *f, const struct mf_v
 	}
 }
 
-static void emit_obj(struct emit *e, const struct mf_schema *s, const void *base)
+static void emit_obj(struct emit *e, const struct mf_schema *s, const void *base);
+
+/* the set fields of base, into the map open in e */
+static void emit_fields(struct emit *e, const struct mf_schema *s, const void *base)
 {
-	emit_map(e);
 	for (const struct mf_field *f = s->fields; f->name; f++) {
 		const void *p = (const char *)base + f->off;
 		switch (f->type) {
@@ -268,12 +270,24 @@ static void emit_obj(struct emit *e, const struct mf_schema *s, const void *base
 			}
 		}
 	}
+}
+
+static void emit_obj(struct emit *e, const struct mf_schema *s, const void *base)
+{
+	emit_map(e);
+	emit_fields(e, s, base);
 	emit_end(e);
 }
 
-void mf_emit_pod_spec(struct emit *e, const struct mf_pod *p)
+void mf_emit_pod_spec(struct emit *e, const struct mf_pod *p, const char *node_name)
 {
-	emit_obj(e, &mf_schema_pod_spec, &p->spec);
+	emit_map(e);
+	emit_fields(e, &mf_schema_pod_spec, &p->spec);
+	if (node_name && *node_name) {
+		emit_key(e, "nodeName");
+		emit_str(e, node_name);
+	}
+	emit_end(e);
 }
 
 void mf_emit(struct emit *e, const struct mf_object *o)

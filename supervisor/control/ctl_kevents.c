@@ -1,0 +1,223 @@
+/* ctl_kevents.c - the events ring in the API server's shapes, for the API
+ * process (`podctl events -o eventlist|table [--for-pod NS/NAME/UID]`):
+ * an EventList, or the Table `kubectl get events` prints. An event of a pod
+ * is about the pod of that name that exists now, if it was made before the
+ * event; every other event is about the node (podinit's own). */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "ctl_int.h"
+#include "emit.h"
+#include "events.h"
+#include "pod.h"
+#include "status.h"
+#include "node.h"
+
+struct kev {
+	const struct pod *pod; /* NULL: the node's, or a pod no longer there */
+	char name[96], ctr[64];
+	bool is_pod;
+};
+
+static bool before(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec <= b->tv_nsec);
+}
+
+static void kev_of(const struct ctl *ctl, const struct event *e, struct kev *k)
+{
+	*k = (struct kev){0};
+	const char *o = e->object;
+	if (!strncmp(o, "pod/", 4)) {
+		const char *slash = strchr(o + 4, '/');
+		size_t n = slash ? (size_t)(slash - o - 4) : strlen(o + 4);
+		snprintf(k->name, sizeof k->name, "%.*s", (int)n, o + 4);
+		if (slash)
+			snprintf(k->ctr, sizeof k->ctr, "%s", slash + 1);
+		k->is_pod = true;
+	} else {
+		snprintf(k->name, sizeof k->name, "%s", o);
+	}
+	for (const struct pod *p = ctl->node->pods; p; p = p->next)
+		if (!strcmp(p->name, k->name)) {
+			k->is_pod = true;
+			if (before(&p->created, &e->when))
+				k->pod = p;
+			break;
+		}
+}
+
+static void kv(struct emit *e, const char *key, const char *val)
+{
+	emit_key(e, key);
+	emit_str(e, val);
+}
+
+static void emit_event(struct emit *em, const struct event *e, const struct kev *k, const char *node)
+{
+	char t[40], name[160], rv[24], path[96];
+	status_time(&(struct timespec){e->when.tv_sec, 0}, t, sizeof t);
+	const char *ns = k->pod ? k->pod->spec->meta.namespace_.s : "default";
+	snprintf(name, sizeof name, "%s.%llu", k->is_pod ? k->name : node, (unsigned long long)e->seq);
+	snprintf(rv, sizeof rv, "%llu", (unsigned long long)e->seq + 1);
+	emit_map(em);
+	kv(em, "kind", "Event");
+	kv(em, "apiVersion", "v1");
+	emit_key(em, "metadata");
+	emit_map(em);
+	kv(em, "name", name);
+	kv(em, "namespace", ns);
+	kv(em, "resourceVersion", rv);
+	kv(em, "creationTimestamp", t);
+	emit_end(em);
+	emit_key(em, "involvedObject");
+	emit_map(em);
+	kv(em, "kind", k->is_pod ? "Pod" : "Node");
+	if (k->is_pod)
+		kv(em, "namespace", ns);
+	kv(em, "name", k->is_pod ? k->name : node);
+	if (k->pod)
+		kv(em, "uid", k->pod->uid);
+	kv(em, "apiVersion", "v1");
+	if (k->ctr[0]) {
+		snprintf(path, sizeof path, "spec.containers{%s}", k->ctr);
+		kv(em, "fieldPath", path);
+	}
+	emit_end(em);
+	kv(em, "reason", e->reason);
+	kv(em, "message", e->message);
+	emit_key(em, "source");
+	emit_map(em);
+	kv(em, "component", k->is_pod ? "kubelet" : "podinit");
+	kv(em, "host", node);
+	emit_end(em);
+	kv(em, "firstTimestamp", t);
+	kv(em, "lastTimestamp", t);
+	emit_key(em, "count");
+	emit_int(em, 1);
+	kv(em, "type", e->warning ? "Warning" : "Normal");
+	emit_end(em);
+}
+
+/* the Table's columns as the API server's event printer gives them */
+static void table_head(struct emit *em)
+{
+	static const char *const cols[] = {"Last Seen", "Type", "Reason", "Object", "Subobject",
+					   "Source", "Message", "First Seen", "Count", "Name"};
+	static const int prio[] = {0, 0, 0, 0, 1, 1, 0, 1, 1, 1};
+	kv(em, "kind", "Table");
+	kv(em, "apiVersion", "meta.k8s.io/v1");
+	emit_key(em, "metadata");
+	emit_map(em);
+	kv(em, "resourceVersion", "");
+	emit_end(em);
+	emit_key(em, "columnDefinitions");
+	emit_list(em);
+	for (size_t i = 0; i < sizeof cols / sizeof *cols; i++) {
+		emit_map(em);
+		kv(em, "name", cols[i]);
+		kv(em, "type", i == 8 ? "integer" : "string");
+		kv(em, "format", i == 9 ? "name" : "");
+		kv(em, "description", "");
+		emit_key(em, "priority");
+		emit_int(em, prio[i]);
+		emit_end(em);
+	}
+	emit_end(em);
+	emit_key(em, "rows");
+	emit_list(em);
+}
+
+static void table_row(struct emit *em, const struct event *e, const struct kev *k, const char *node)
+{
+	char age[16], obj[128], sub[96], src[96], name[160], t[40];
+	status_age(&e->when, age, sizeof age);
+	status_time(&(struct timespec){e->when.tv_sec, 0}, t, sizeof t);
+	snprintf(obj, sizeof obj, "%s/%s", k->is_pod ? "pod" : "node", k->is_pod ? k->name : node);
+	snprintf(sub, sizeof sub, k->ctr[0] ? "spec.containers{%s}" : "%s", k->ctr);
+	snprintf(src, sizeof src, "%s, %s", k->is_pod ? "kubelet" : "podinit", node);
+	snprintf(name, sizeof name, "%s.%llu", k->is_pod ? k->name : node, (unsigned long long)e->seq);
+	const char *ns = k->pod ? k->pod->spec->meta.namespace_.s : "default";
+	emit_map(em);
+	emit_key(em, "cells");
+	emit_list(em);
+	const char *cells[] = {age, e->warning ? "Warning" : "Normal", e->reason, obj, sub, src, e->message, age};
+	for (size_t i = 0; i < sizeof cells / sizeof *cells; i++)
+		emit_str(em, cells[i]);
+	emit_int(em, 1);
+	emit_str(em, name);
+	emit_end(em);
+	emit_key(em, "object");
+	emit_map(em);
+	kv(em, "kind", "PartialObjectMetadata");
+	kv(em, "apiVersion", "meta.k8s.io/v1");
+	emit_key(em, "metadata");
+	emit_map(em);
+	kv(em, "name", name);
+	kv(em, "namespace", ns);
+	kv(em, "creationTimestamp", t);
+	emit_end(em);
+	emit_end(em);
+	emit_end(em);
+}
+
+/* the pod --for-pod NS/NAME/UID names, if it is there with that uid (*: any) */
+static const struct pod *for_pod(const struct ctl *ctl, const char *sel, bool *none)
+{
+	char ns[64], name[96], uid[40];
+	*none = false;
+	if (!sel)
+		return NULL;
+	*none = true;
+	if (sscanf(sel, "%63[^/]/%95[^/]/%39s", ns, name, uid) != 3)
+		return NULL;
+	for (const struct pod *p = ctl->node->pods; p; p = p->next)
+		if (!strcmp(p->name, name) && !strcmp(p->spec->meta.namespace_.s, ns) &&
+		    (!strcmp(uid, "*") || !strcmp(p->uid, uid))) {
+			*none = false;
+			return p;
+		}
+	return NULL;
+}
+
+void ctl_events_k8s(struct ctl *ctl, FILE *f, bool table, const char *ns, const char *sel)
+{
+	char node[64] = "";
+	gethostname(node, sizeof node);
+	node[sizeof node - 1] = 0;
+	bool none;
+	const struct pod *only = for_pod(ctl, sel, &none);
+	struct emit em;
+	emit_init(&em, f, EMIT_JSON);
+	emit_map(&em);
+	if (table) {
+		table_head(&em);
+	} else {
+		kv(&em, "kind", "EventList");
+		kv(&em, "apiVersion", "v1");
+		emit_key(&em, "metadata");
+		emit_map(&em);
+		char rv[24];
+		snprintf(rv, sizeof rv, "%llu", (unsigned long long)ctl->node->events.next);
+		kv(&em, "resourceVersion", rv);
+		emit_end(&em);
+		emit_key(&em, "items");
+		emit_list(&em);
+	}
+	for (uint64_t s = events_first(&ctl->node->events); !none && s < ctl->node->events.next; s++) {
+		const struct event *e = events_get(&ctl->node->events, s);
+		struct kev k;
+		kev_of(ctl, e, &k);
+		if (only && k.pod != only)
+			continue;
+		if (ns && strcmp(k.pod ? k.pod->spec->meta.namespace_.s : "default", ns))
+			continue;
+		if (table)
+			table_row(&em, e, &k, node);
+		else
+			emit_event(&em, e, &k, node);
+	}
+	emit_end(&em);
+	emit_end(&em);
+	emit_finish(&em);
+}
