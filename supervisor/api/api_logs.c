@@ -1,0 +1,144 @@
+/* api_logs.c - kubectl logs: GET .../pods/NAME/log?container=C
+ * [&tailLines=N][&previous=true][&follow=true], answered as podctl logs
+ * answers (the container's log ring, kept by PID 1), in text/plain.
+ * follow=true is a stream (api_stream.h): PID 1's frames go out as chunks
+ * until the container is gone or the client leaves. timestamps=true is
+ * refused: the rings keep no time of their lines. */
+#include "api_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include "api_ctl.h"
+#include "ctl_proto.h"
+
+/* .../pods/NAME/log: ns and name; 0 when not such a path */
+static int log_path(const char *path, char *ns, size_t nslen, char *name, size_t namelen)
+{
+	size_t n = strlen(path);
+	char obj[HTTP_TARGET_MAX], res[32];
+	if (n < 5 || n >= sizeof obj || strcmp(path + n - 4, "/log"))
+		return 0;
+	memcpy(obj, path, n - 4);
+	obj[n - 4] = 0;
+	return api_obj_path(obj, res, sizeof res, ns, nslen, name, namelen) && !strcmp(res, "pods") && *ns && *name;
+}
+
+/* podctl logs's arguments for the request into argv (NULL-ended) */
+static void log_args(const struct http_req *q, const char *ns, const char *name, char ctr[256], char tail[32],
+		     const char *argv[12])
+{
+	char v[16];
+	int n = 0;
+	argv[n++] = "logs";
+	argv[n++] = name;
+	argv[n++] = "-n";
+	argv[n++] = ns;
+	if (http_query(q, "container", ctr, 256) == 0) {
+		argv[n++] = "-c";
+		argv[n++] = ctr;
+	}
+	if (http_query(q, "tailLines", tail, 32) == 0) {
+		argv[n++] = "--tail";
+		argv[n++] = tail;
+	}
+	if (http_query(q, "previous", v, sizeof v) == 0 && !strcmp(v, "true"))
+		argv[n++] = "-p";
+	if (http_query(q, "follow", v, sizeof v) == 0 && !strcmp(v, "true"))
+		argv[n++] = "-f";
+	argv[n] = NULL;
+}
+
+/* podctl's error line as the API server's Status */
+static void log_error(struct api_reply *r, const struct api_answer *ans, const char *name)
+{
+	char msg[600];
+	const char *e = ans->err;
+	if (ans->status < 0) {
+		api_status(r, 503, "ServiceUnavailable", "podinit does not answer on its control socket");
+	} else if (strstr(e, "(NotFound)")) {
+		snprintf(msg, sizeof msg, "pods \"%s\" not found", name);
+		api_status(r, 404, "NotFound", msg);
+	} else {
+		const char *p = strstr(e, "): ");
+		p = p ? p + 3 : !strncmp(e, "error: ", 7) ? e + 7 : e;
+		snprintf(msg, sizeof msg, "%.*s", (int)strcspn(p, "\n"), p);
+		api_status(r, 400, "BadRequest", msg);
+	}
+}
+
+static int follow(struct api_stream *s)
+{
+	char ns[64], name[256], ctr[256] = "", tail[32] = "";
+	const char *argv[12];
+	log_path(s->req->path, ns, sizeof ns, name, sizeof name);
+	log_args(s->req, ns, name, ctr, tail, argv);
+	int fd = api_ctl_start(s->api->sock, argv);
+	struct timeval none = {0};
+	if (fd >= 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof none);
+	static char buf[CTL_FRAME_MAX];
+	char stream;
+	size_t n = 0;
+	int rc = fd < 0 ? fd : api_ctl_frame(fd, &stream, buf, sizeof buf, &n);
+	if (rc || stream != CTL_STDOUT) { /* an error first: the Status */
+		struct api_answer ans = {.status = rc ? rc : 1};
+		snprintf(ans.err, sizeof ans.err, "%.*s", (int)(rc ? 0 : n), buf);
+		struct api_reply r = {0};
+		log_error(&r, &ans, name);
+		rc = r.buf ? api_stream_write(s, r.buf, r.len) : -ENOMEM;
+		free(r.buf);
+		if (fd >= 0)
+			close(fd);
+		return rc ? 1 : 0;
+	}
+	rc = api_stream_head(s, "text/plain");
+	while (!rc && stream == CTL_STDOUT) {
+		if (n)
+			rc = api_stream_chunk(s, buf, n);
+		char c;
+		while (!rc) { /* the client leaving ends it too */
+			ssize_t r = api_stream_read(s, &c, 1, fd, -1);
+			if (r == -EAGAIN)
+				break;
+			if (r <= 0)
+				rc = -ECONNRESET;
+		}
+		if (!rc)
+			rc = api_ctl_frame(fd, &stream, buf, sizeof buf, &n);
+	}
+	if (!rc || rc == -ECONNRESET)
+		api_stream_chunk(s, "", 0);
+	close(fd);
+	return 0;
+}
+
+bool api_logs(struct api_reply *r, const struct api *a, const struct http_req *q)
+{
+	char ns[64], name[256], ctr[256] = "", tail[32] = "", v[16];
+	if (q->method != HTTP_GET || !log_path(q->path, ns, sizeof ns, name, sizeof name))
+		return false;
+	if (http_query(q, "timestamps", v, sizeof v) == 0 && !strcmp(v, "true")) {
+		api_status(r, 400, "BadRequest", "podinit's log rings keep no time of their lines: "
+						 "logs without --timestamps");
+		return true;
+	}
+	if (http_query(q, "follow", v, sizeof v) == 0 && !strcmp(v, "true")) {
+		r->stream = follow;
+		return true;
+	}
+	const char *argv[12];
+	log_args(q, ns, name, ctr, tail, argv);
+	struct api_answer ans;
+	api_ctl_call(a->sock, argv, &ans);
+	if (ans.status)
+		log_error(r, &ans, name);
+	else
+		api_reply_set(r, 200, "text/plain", ans.out, ans.out_len);
+	free(ans.out);
+	return true;
+}
