@@ -241,6 +241,8 @@ static void reap(struct sv *sv)
 			api_exited(sv, status);
 		for (struct pod *p = sv->node.pods; p && !mine; p = p->next)
 			mine = pod_child_exited(p, pid, status);
+		if (!mine)
+			mine = ctl_child_exited(&sv->ctl, pid, status);
 		/* else an orphan reparented to us: reaping it was the job */
 	}
 }

@@ -5,6 +5,7 @@
  * never frees a watch that another event of the same batch still names. */
 #include "ctl.h"
 #include "base.h"
+#include "ctl_int.h"
 #include "ctl_proto.h"
 
 #include <errno.h>
@@ -29,6 +30,7 @@ static void client_drop(struct ctl_client *cl)
 	if (cl->dead)
 		return;
 	cl->dead = true;
+	ctl_exec_end(cl);
 	loop_del(&cl->ctl->node->loop, &cl->w);
 	/* read what the client sent beyond its request (bounded), so that the
 	 * close is a clean EOF for it rather than a reset */
@@ -139,6 +141,33 @@ static void on_timeout(struct loop *l, struct loop_timer *t)
 	ctl_exit(cl, 2);
 }
 
+/* recv, keeping the fds the request passes (exec's stdio: CTL_FDS at
+ * most, the rest closed), close-on-exec */
+static ssize_t recv_req(struct ctl_client *cl, void *buf, size_t len)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int) * CTL_FDS)];
+	} u;
+	struct iovec iov = {buf, len};
+	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b, .msg_controllen = sizeof u.b};
+	ssize_t n = recvmsg(cl->w.fd, &m, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+	for (struct cmsghdr *c = n >= 0 ? CMSG_FIRSTHDR(&m) : NULL; c; c = CMSG_NXTHDR(&m, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < k; i++) {
+			int fd;
+			memcpy(&fd, CMSG_DATA(c) + i * sizeof fd, sizeof fd);
+			if (cl->nfds < CTL_FDS)
+				cl->fds[cl->nfds++] = fd;
+			else
+				close(fd);
+		}
+	}
+	return n;
+}
+
 static void on_client(struct loop *l, struct loop_watch *w, uint32_t events)
 {
 	struct ctl_client *cl = container_of(w, struct ctl_client, w);
@@ -158,7 +187,7 @@ static void on_client(struct loop *l, struct loop_watch *w, uint32_t events)
 		return;
 	}
 	size_t want = cl->header_done ? cl->in_need - cl->in_len : CTL_HEAD_MAX - cl->in_len;
-	ssize_t n = recv(w->fd, cl->in + cl->in_len, want, MSG_DONTWAIT);
+	ssize_t n = recv_req(cl, cl->in + cl->in_len, want);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0) {
@@ -243,6 +272,7 @@ int ctl_adopt(struct ctl *ctl, int fd)
 		return -EBUSY;
 	}
 	cl->ctl = ctl;
+	cl->exec_report.fd = -1;
 	cl->w.fd = fd;
 	cl->w.cb = on_client;
 	cl->timer.cb = on_timeout;
@@ -325,6 +355,8 @@ void ctl_flush(struct ctl *ctl)
 		if (cl->dead) {
 			*pp = cl->next;
 			ctl->nclients--;
+			for (unsigned i = 0; i < cl->nfds; i++)
+				close(cl->fds[i]);
 			free(cl->in);
 			free(cl->out);
 			free(cl);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include "config.h"
 #include "loop.h"
+#include "spawn.h"
 #include "stop.h"
 
 struct ota;
@@ -45,7 +46,9 @@ struct ctl {
 	unsigned nclients;
 };
 
-enum ctl_follow { CF_NONE, CF_LOGS, CF_EVENTS, CF_WAIT };
+enum ctl_follow { CF_NONE, CF_LOGS, CF_EVENTS, CF_WAIT, CF_EXEC };
+
+#define CTL_FDS 3 /* fds a request may pass: exec's stdin, stdout, stderr */
 
 struct ctl_client {
 	struct ctl_client *next;
@@ -62,6 +65,11 @@ struct ctl_client {
 	uint64_t pos;            /* log position or next event sequence */
 	bool json;
 	unsigned log_instance;   /* restart count when following started */
+	int fds[CTL_FDS];        /* passed with the request, until used */
+	unsigned nfds;
+	struct spawn_proc exec;  /* exec: the process while it runs (pid 0: none) */
+	struct loop_watch exec_report;
+	int exec_code;           /* exec: the status when it could not run, else -1 */
 };
 
 int ctl_listen(struct ctl *ctl);
@@ -73,6 +81,10 @@ void ctl_flush(struct ctl *ctl);
 /* The lifecycle's observer (through the supervisor) says pods or the
  * desired state changed: the next flush asks waiting clients again. */
 void ctl_pods_changed(struct ctl *ctl);
+
+/* Feeds a reaped child; true when it was an exec session's process
+ * (ctl_exec.c), whose client then gets its exit status. */
+bool ctl_child_exited(struct ctl *ctl, pid_t pid, int status);
 
 /* For commands: queue output to the client. */
 void ctl_write(struct ctl_client *cl, char stream, const char *data, size_t len);

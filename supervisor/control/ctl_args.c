@@ -30,10 +30,9 @@ int ctl_args_parse(const struct ctl_flag *flags, int argc, char **argv, struct c
 		   char *err, size_t errlen)
 {
 	memset(out, 0, sizeof *out);
-	bool flags_done = false;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		if (flags_done || a[0] != '-' || !a[1]) { /* "-" alone is a value (stdin) */
+		if (a[0] != '-' || !a[1]) { /* "-" alone is a value (stdin) */
 			if (out->npos == CTL_ARGS_POS) {
 				snprintf(err, errlen, "error: too many arguments (%s)", a);
 				return -1;
@@ -42,8 +41,9 @@ int ctl_args_parse(const struct ctl_flag *flags, int argc, char **argv, struct c
 			continue;
 		}
 		if (!strcmp(a, "--")) {
-			flags_done = true;
-			continue;
+			out->rest = argv + i + 1;
+			out->nrest = argc - i - 1;
+			break;
 		}
 		int k;
 		const char *inline_val = NULL;

@@ -1,7 +1,7 @@
 /* ctl_args.h - one podctl command line, parsed against the command's table
  * of flags, as kubectl reads them: flags anywhere among the arguments,
- * `-o json`, `-ojson`, `--output json`, `--output=json`, `--`
- * ending the flags. A flag the table does not know, or one that needs a
+ * `-o json`, `-ojson`, `--output json`, `--output=json`. `--` ends
+ * what is parsed: what follows is the command of exec, kept whole. A flag the table does not know, or one that needs a
  * value and has none, is a usage error naming it (exit 2, nothing
  * changed). Flags that people type out of kubectl habit but podctl does
  * not do are in the table as refused, with the reason. */
@@ -31,6 +31,8 @@ struct ctl_flag {
 struct ctl_args {
 	const char *pos[CTL_ARGS_POS];
 	int npos;
+	char **rest; /* after `--` (exec's command), nrest of them */
+	int nrest;
 	const char *val[CTL_ARGS_FLAGS]; /* by index in the table: the value, "" for a bool set */
 };
 

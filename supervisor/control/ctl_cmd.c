@@ -59,6 +59,11 @@ static const struct ctl_flag wait_flags[] = {
 	{"--for", 0, CF_REFUSED, "podctl wait --healthy waits for every pod"}, {NULL, 0, 0, NULL}};
 static const struct ctl_flag ota_flags[] = {F_HELP, {"--output", 'o', CF_VALUE, NULL},
 					    {NULL, 0, 0, NULL}};
+static const struct ctl_flag exec_flags[] = {
+	F_NS, F_HELP, {"--container", 'c', CF_VALUE, NULL},
+	{"--stdin", 'i', CF_BOOL, NULL}, /* podctl passes its stdin always */
+	{"--tty", 't', CF_BOOL, NULL},   /* stdin is a terminal no session holds (the API's pty) */
+	{NULL, 0, 0, NULL}};
 static const struct ctl_flag plain_flags[] = {F_HELP, {NULL, 0, 0, NULL}};
 
 /* ---- the small commands -------------------------------------------------- */
@@ -156,6 +161,7 @@ static const struct ctl_cmd commands[] = {
 	{"delete", delete_flags, ctl_cmd_delete, "delete KIND NAME [--grace-period N|--now] [--force]"},
 	{"events", events_flags, ctl_cmd_events, "events [-f] [-o json] (for the API: -o eventlist|table [--for-pod NS/NAME/UID])"},
 	{"top", top_flags, ctl_cmd_top, "top [pods]"},
+	{"exec", exec_flags, ctl_cmd_exec, "exec POD [-c CONTAINER] -- COMMAND [ARGS...]"},
 	{"wait", wait_flags, cmd_wait, "wait --healthy [--timeout DUR]"},
 	{"ota", ota_flags, cmd_ota, "ota status [-o json]"},
 	{"version", plain_flags, cmd_version, "version"},
@@ -167,7 +173,7 @@ static const struct ctl_cmd commands[] = {
 void ctl_run(struct ctl_client *cl, int argc, char **argv)
 {
 	if (argc < 1) {
-		ERR(cl, "error: no command (podctl get|describe|logs|apply|delete|events|top|wait|ota|"
+		ERR(cl, "error: no command (podctl get|describe|logs|exec|apply|delete|events|top|wait|ota|"
 			"version|poweroff|reboot)\n");
 		ctl_exit(cl, 2);
 		return;
@@ -186,6 +192,10 @@ void ctl_run(struct ctl_client *cl, int argc, char **argv)
 	if (ctl_args_parse(cmd->flags, argc, argv, &a, err, sizeof err) < 0) {
 		ERR(cl, "%s (usage: podctl %s)\n", err, cmd->usage);
 		ctl_exit(cl, 2);
+		return;
+	}
+	if (a.nrest && cmd->run != ctl_cmd_exec) {
+		ctl_usage(cl, cmd, "error: podctl %s takes nothing after --", cmd->name);
 		return;
 	}
 	if (ctl_args_has(cmd->flags, &a, "--help")) {
@@ -207,6 +217,8 @@ bool ctl_follow_step(struct ctl_client *cl)
 		}
 		return false;
 	}
+	if (cl->follow == CF_EXEC)
+		return false; /* the process's exit ends it (ctl_child_exited) */
 	if (cl->follow == CF_WAIT)
 		return !ctl->host.rescan_pending(ctl->host.ctx) && node_all_healthy(ctl->node);
 	return ctl_logs_step(cl);

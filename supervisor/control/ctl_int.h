@@ -59,6 +59,9 @@ bool ctl_logs_step(struct ctl_client *cl);
 enum mf_kind;
 int ctl_kind_of(const char *word, enum mf_kind *k); /* "svc" -> MF_SERVICE; -1 unknown */
 void ctl_get_objects(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a, enum mf_kind kind);
+/* ctl_exec.c: the command, and the end of a session whose client left */
+void ctl_cmd_exec(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a);
+void ctl_exec_end(struct ctl_client *cl);
 /* ctl_change.c */
 void ctl_cmd_apply(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a);
 void ctl_cmd_delete(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a);

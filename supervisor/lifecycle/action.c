@@ -136,28 +136,37 @@ bool action_child_exited(struct action *a, pid_t pid, int status)
 	return true;
 }
 
+int container_exec(struct container *c, char *const *argv, const int stdio[3], bool tty, struct spawn_proc *out)
+{
+	if (c->state != CS_RUNNING || c->proc.pidfd < 0)
+		return -ESRCH;
+	struct spawn_exec_req req = {
+		.target_pidfd = c->proc.pidfd, .argv = argv, .envp = c->envp, .path = c->path,
+		.cred = c->cred, .cgroup_fd = c->cg_live ? cg_fd_v2(&c->cg) : -1,
+		.self_pidns = c->pod->node->self_pidns, .stdio = {stdio[0], stdio[1], stdio[2]}, .tty = tty};
+	int e = spawn_exec_start(&req, out);
+	if (e)
+		return e;
+	if (c->cg_live && req.cgroup_fd < 0)
+		cg_attach(&c->cg, out->pid);
+	spawn_release(out);
+	return 0;
+}
+
 static void run_exec(struct action *a)
 {
-	struct container *c = a->c;
-	struct node *node = c->pod->node;
 	const struct mf_val *cmd = a->exec->command.v;
 	const char *argv[65];
 	unsigned n = a->exec->command.n < 64 ? a->exec->command.n : 64;
 	for (unsigned i = 0; i < n; i++)
 		argv[i] = cmd[i].s;
 	argv[n] = NULL;
-	struct spawn_exec_req req = {
-		.target_pidfd = c->proc.pidfd, .argv = (char *const *)argv, .envp = c->envp,
-		.path = c->path, .cred = c->cred,
-		.cgroup_fd = c->cg_live ? cg_fd_v2(&c->cg) : -1, .self_pidns = node->self_pidns};
-	int e = spawn_exec_start(&req, &a->proc);
+	static const int none[3] = {-1, -1, -1};
+	int e = container_exec(a->c, (char *const *)argv, none, false, &a->proc);
 	if (e) {
 		fail_soon(a, "cannot start: %s", strerror(-e));
 		return;
 	}
-	if (c->cg_live && req.cgroup_fd < 0)
-		cg_attach(&c->cg, a->proc.pid);
-	spawn_release(&a->proc);
 	a->watch.fd = a->proc.err_fd;
 	a->watch.cb = on_exec_report;
 	loop_add(loop_of(a), &a->watch, EPOLLIN);

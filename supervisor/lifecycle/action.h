@@ -39,6 +39,11 @@ struct action {
 void action_run(struct action *a, uint64_t timeout_ns);
 /* Stops a running action without calling done. */
 void action_cancel(struct action *a);
+/* A process in the running container c (exec probes and hooks, podctl
+ * exec): its namespaces, cgroup and credentials, argv run with its PATH
+ * and environment, stdio as spawn_exec_req says; released. 0 or -errno
+ * (-ESRCH: c is not running). */
+int container_exec(struct container *c, char *const *argv, const int stdio[3], bool tty, struct spawn_proc *out);
 /* Feeds a reaped child; true when it was this action's exec. */
 bool action_child_exited(struct action *a, pid_t pid, int status);
 

@@ -102,6 +102,8 @@ struct spawn_exec_req {
 	struct spawn_cred cred;
 	int cgroup_fd;  /* cgroup v2 directory, or -1 (then attach before release) */
 	int self_pidns; /* the supervisor's own PID namespace */
+	int stdio[3];   /* its stdin, stdout, stderr; -1: /dev/null (probes, hooks) */
+	bool tty;       /* stdin is a terminal: it becomes the controlling one */
 };
 
 /* Clones the child into new mount, PID and cgroup namespaces (and the

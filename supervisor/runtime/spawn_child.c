@@ -22,6 +22,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -153,8 +154,9 @@ static void become(const struct spawn_cred *cred, int err_fd)
 		die(err_fd, SPAWN_NO_NEW_PRIVS, errno, -1);
 }
 
-/* Waits for the release, clears the signal mask, sets up stdio. */
-static void start(int sync_fd, int err_fd, int out_fd)
+/* Waits for the release, clears the signal mask, sets up stdio: in, out
+ * and err (-1: /dev/null); a new session, with in as its terminal when tty. */
+static void start(int sync_fd, int err_fd, const int stdio[3], bool tty)
 {
 	char go;
 	if (read(sync_fd, &go, 1) != 1)
@@ -167,14 +169,25 @@ static void start(int sync_fd, int err_fd, int out_fd)
 	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
 		die(err_fd, SPAWN_STDIO, errno, -1);
 	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (out_fd < 0)
-		out_fd = devnull;
-	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0 ||
-	    setsid() < 0)
+	if (devnull < 0)
 		die(err_fd, SPAWN_STDIO, errno, -1);
+	/* moved above 2 first, so that no dup2 below overwrites a source */
+	int fd[3];
+	for (int i = 0; i < 3; i++)
+		if ((fd[i] = fcntl(stdio[i] < 0 ? devnull : stdio[i], F_DUPFD_CLOEXEC, 3)) < 0)
+			die(err_fd, SPAWN_STDIO, errno, -1);
+	for (int i = 0; i < 3; i++)
+		if (dup2(fd[i], i) < 0)
+			die(err_fd, SPAWN_STDIO, errno, -1);
+	if (setsid() < 0 || (tty && ioctl(0, TIOCSCTTY, 0) < 0))
+		die(err_fd, SPAWN_STDIO, errno, -1);
+	/* only 0, 1 and 2 go on (a source may be one fd twice: EBADF then) */
 	close(devnull);
-	if (out_fd != devnull && out_fd > 2)
-		close(out_fd);
+	for (int i = 0; i < 3; i++) {
+		close(fd[i]);
+		if (stdio[i] > 2)
+			close(stdio[i]);
+	}
 }
 
 /* chdir, and a working directory that must lie inside the root: a
@@ -198,9 +211,9 @@ static void join(int fd, int type, int err_fd)
 
 _Noreturn void spawn_exec_child(const struct spawn_exec_req *req, int sync_fd, int err_fd)
 {
-	int keep[3] = {sync_fd, err_fd, req->target_pidfd};
-	hygiene(keep, 3, err_fd);
-	start(sync_fd, err_fd, -1);
+	int keep[6] = {sync_fd, err_fd, req->target_pidfd, req->stdio[0], req->stdio[1], req->stdio[2]};
+	hygiene(keep, 6, err_fd);
+	start(sync_fd, err_fd, req->stdio, req->tty);
 	/* every namespace of the container in one call; the mount namespace
 	 * also moves us to its root. Our PID namespace was chosen at clone. */
 	if (setns(req->target_pidfd,
@@ -220,7 +233,8 @@ _Noreturn void spawn_child(const struct spawn_req *req, int sync_fd, int err_fd)
 {
 	int keep[6] = {sync_fd, err_fd, req->out_fd, req->netns, req->ipcns, req->utsns};
 	hygiene(keep, 6, err_fd);
-	start(sync_fd, err_fd, req->out_fd);
+	int stdio[3] = {-1, req->out_fd, req->out_fd};
+	start(sync_fd, err_fd, stdio, false);
 	join(req->netns, CLONE_NEWNET, err_fd);
 	join(req->ipcns, CLONE_NEWIPC, err_fd);
 	join(req->utsns, CLONE_NEWUTS, err_fd);

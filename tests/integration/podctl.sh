@@ -127,3 +127,113 @@ case_podinit-flags() {
 		expect_match "not PID 1: ${bad%%:--*} is named" "$out" "--$want"
 	done
 }
+
+# podctl exec: a process in the running container, as exec probes join it
+# (its namespaces, cgroup, credentials), with podctl's own stdin, stdout
+# and stderr; its exit status is podctl's; the session ends with podctl.
+# in_group HIERARCHY CMDLINE: a process of web/app's group runs CMDLINE
+in_group() {
+	local pid
+	for pid in $(cat "$(ctr_cgdir "$1" web app)/cgroup.procs" 2>/dev/null); do
+		[[ $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) == "$2" ]] && return 0
+	done
+	return 1
+}
+
+case_podctl-exec() {
+	manifest web <<EOF
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: app
+    image: busybox
+    command: ["sh", "-c", "$STAY"]
+    env: [{name: GREETING, value: hello-from-env}]
+  - name: side
+    image: busybox
+    command: ["sh", "-c", "$STAY"]
+EOF
+	start_podinit || return
+	wait_phase web Running 10 || return
+	local out rc main ns
+	main=$(ctr_main_pid web app) || { fail "no main process of web/app"; return; }
+	out=$(pc exec web -- sh -c 'echo out; echo err >&2; exit 3' 2>"$TD/err")
+	rc=$?
+	expect_eq "exec: stdout" "$out" out
+	expect_eq "exec: stderr" "$(cat "$TD/err")" err
+	expect_eq "exec: the command's exit status" "$rc" 3
+	expect_eq "exec: stdin" "$(printf 'line one\nline two\n' | pc exec web -- cat)" $'line one\nline two'
+	expect_eq "exec: the container's environment" "$(pc exec web -- sh -c 'echo $GREETING')" hello-from-env
+	expect_eq "exec: the first app container by default" "$(pc exec web -- hostname)" web
+	for ns in mnt net pid uts ipc cgroup; do
+		expect_eq "exec: the container's $ns namespace" "$(pc exec web -c app -- readlink /proc/self/ns/$ns)" \
+			"$(readlink "/proc/$main/ns/$ns")"
+	done
+	expect_eq "exec: the container's capabilities" "$(pc exec web -- grep CapBnd /proc/self/status)" \
+		"$(grep CapBnd "/proc/$main/status")"
+	expect_eq "exec: its no_new_privs" "$(pc exec web -- grep NoNewPrivs /proc/self/status)" \
+		"$(grep NoNewPrivs "/proc/$main/status")"
+	expect_eq "exec: its seccomp filter" "$(pc exec web -- grep '^Seccomp:' /proc/self/status)" \
+		"$(grep '^Seccomp:' "/proc/$main/status")"
+	# the container's cgroup, seen from the host: the process is in its groups
+	pc exec web -- sleep 4243 &
+	local bg=$! h
+	for h in pids memory; do
+		wait_for "in_group $h 'sleep 4243 '" 5 || fail "exec: not in the container's $h cgroup"
+	done
+	kill "$bg" 2>/dev/null
+	wait "$bg" 2>/dev/null
+	# nothing of podinit's reaches the process: stdio only (3 is ls's own)
+	expect_eq "exec: no fd but stdio" "$(pc exec web -- ls /proc/self/fd | tr '\n' ' ')" "0 1 2 3 "
+	expect_match "exec -c side" "$(pc exec web -c side -- sh -c 'cat /proc/1/cmdline | tr "\0" " "')" "sleep|sh -c"
+	out=$(pc exec web -- /nonexistent 2>&1)
+	rc=$?
+	expect_eq "exec of a missing command: 127" "$rc" 127
+	expect_match "exec of a missing command: why" "$out" "cannot run /nonexistent: .*No such file"
+	expect_eq "exec -c nope" "$(pc exec web -c nope -- true 2>&1)" 'error: container "nope" not found in pod "web"'
+	expect_eq "exec into a pod that is not there" "$(pc exec nope -- true 2>&1)" \
+		'Error from server (NotFound): pods "nope" not found'
+	out=$(pc exec web 2>&1)
+	expect_eq "exec without a command: usage, 2" "$?" 2
+	out=$(pc get pods -- web 2>&1)
+	expect_eq "get with arguments after --: usage, 2" "$?" 2
+	# a session ends with its client: podctl killed, the process goes too
+	"$PODCTL" --socket "$SOCK" exec web -- sleep 4242 &
+	bg=$!
+	wait_for "in_group pids 'sleep 4242 '" 5 || fail "exec: sleep 4242 did not start"
+	kill -KILL "$bg"
+	wait "$bg" 2>/dev/null
+	wait_for "! in_group pids 'sleep 4242 '" 5 ||
+		fail "exec: the process outlived its client"
+	# fds that the request does not pass, or that are not stdio
+	out=$(python3 - "$SOCK" <<'PY'
+import os, socket, sys
+def ask(fds):
+    s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+    body = b"exec\0web\0--\0true\0"
+    head = b"PODCTL1 %d\n" % len(body)
+    if fds: socket.send_fds(s, [head], fds)
+    else: s.sendall(head)
+    s.sendall(body)
+    out = b""
+    while True:
+        b = s.recv(4096)
+        if not b: break
+        out += b
+    return out[5:].split(b"\n")[0].decode()
+print(ask([]))
+d = os.open("/", os.O_RDONLY | os.O_DIRECTORY)
+print(ask([d, 1, 2]))
+PY
+)
+	expect_eq "exec without stdio passed: refused" "$(sed -n 1p <<<"$out")" \
+		"error: exec needs the caller's stdin, stdout and stderr passed with the request"
+	expect_eq "exec with a directory as stdin: refused" "$(sed -n 2p <<<"$out")" \
+		"error: exec needs the caller's stdin, stdout and stderr passed with the request"
+	expect_eq "after the sessions: no zombies" "$(podinit_zombies)" 0
+	expect_eq "web is still running" "$(phase web)" Running
+}
