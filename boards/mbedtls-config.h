@@ -49,6 +49,7 @@
 #define MBEDTLS_CHACHAPOLY_C
 #define MBEDTLS_MD_C
 #define MBEDTLS_SHA256_C
+#define MBEDTLS_SHA1_C               /* the WebSocket handshake of kubectl exec only */
 #define MBEDTLS_SHA256_SMALLER
 #define MBEDTLS_CTR_DRBG_C
 

@@ -19,6 +19,9 @@ void api_ctl_call(const char *sock, const char *const *argv, struct api_answer *
 /* A command whose answer is read frame by frame (logs -f, events -f): the
  * connected socket with the request sent, or -errno. */
 int api_ctl_start(const char *sock, const char *const *argv);
+/* The same, passing fds[0..2] with the request (exec's stdin, stdout,
+ * stderr: PID 1 keeps copies). */
+int api_ctl_start_fds(const char *sock, const char *const *argv, const int *fds);
 /* One answer frame (ctl_proto.h) into buf: *stream is CTL_STDOUT,
  * CTL_STDERR or CTL_EXIT, *len its bytes. 0 or -errno (-E2BIG: longer than
  * max). Blocks up to the socket's 10 s time limit (-EAGAIN then). */

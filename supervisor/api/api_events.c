@@ -11,23 +11,6 @@
 #include <string.h>
 #include "api_ctl.h"
 
-/* 1 with ns ("" for every namespace) filled in, 0 when not that path */
-static int events_path(const char *path, char *ns, size_t nslen)
-{
-	*ns = 0;
-	if (!strcmp(path, "/api/v1/events"))
-		return 1;
-	const char *p = "/api/v1/namespaces/";
-	if (strncmp(path, p, strlen(p)))
-		return 0;
-	const char *n = path + strlen(p), *slash = strchr(n, '/');
-	if (!slash || slash == n || (size_t)(slash - n) >= nslen || strcmp(slash, "/events"))
-		return 0;
-	memcpy(ns, n, (size_t)(slash - n));
-	ns[slash - n] = 0;
-	return 1;
-}
-
 /* involvedObject.KEY=VALUE out of a decoded fieldSelector */
 static void field(const char *sel, const char *key, char *out, size_t len)
 {
@@ -42,11 +25,11 @@ static void field(const char *sel, const char *key, char *out, size_t len)
 		}
 }
 
-int api_events(struct api_reply *r, const struct api *a, const struct http_req *q)
+int api_events(struct api_reply *r, const struct api *a, const struct http_req *q, const struct api_obj *o)
 {
-	char ns[64];
-	if (!events_path(q->path, ns, sizeof ns))
+	if (strcmp(o->res, "events") || *o->name)
 		return 0;
+	const char *ns = o->ns;
 	char sel[1024] = "", oname[256], ons[64], ouid[64], forpod[400];
 	int rc = http_query(q, "fieldSelector", sel, sizeof sel);
 	if (rc && rc != -ENOENT) {

@@ -16,16 +16,10 @@
 #include "api_ctl.h"
 #include "ctl_proto.h"
 
-/* .../pods/NAME/log: ns and name; 0 when not such a path */
-static int log_path(const char *path, char *ns, size_t nslen, char *name, size_t namelen)
+/* .../pods/NAME/log */
+static bool is_log(const struct api_obj *o)
 {
-	size_t n = strlen(path);
-	char obj[HTTP_TARGET_MAX], res[32];
-	if (n < 5 || n >= sizeof obj || strcmp(path + n - 4, "/log"))
-		return 0;
-	memcpy(obj, path, n - 4);
-	obj[n - 4] = 0;
-	return api_obj_path(obj, res, sizeof res, ns, nslen, name, namelen) && !strcmp(res, "pods") && *ns && *name;
+	return !strcmp(o->res, "pods") && !strcmp(o->sub, "log") && *o->ns && *o->name;
 }
 
 /* podctl logs's arguments for the request into argv (NULL-ended) */
@@ -53,30 +47,14 @@ static void log_args(const struct http_req *q, const char *ns, const char *name,
 	argv[n] = NULL;
 }
 
-/* podctl's error line as the API server's Status */
-static void log_error(struct api_reply *r, const struct api_answer *ans, const char *name)
-{
-	char msg[600];
-	const char *e = ans->err;
-	if (ans->status < 0) {
-		api_status(r, 503, "ServiceUnavailable", "podinit does not answer on its control socket");
-	} else if (strstr(e, "(NotFound)")) {
-		snprintf(msg, sizeof msg, "pods \"%s\" not found", name);
-		api_status(r, 404, "NotFound", msg);
-	} else {
-		const char *p = strstr(e, "): ");
-		p = p ? p + 3 : !strncmp(e, "error: ", 7) ? e + 7 : e;
-		snprintf(msg, sizeof msg, "%.*s", (int)strcspn(p, "\n"), p);
-		api_status(r, 400, "BadRequest", msg);
-	}
-}
-
 static int follow(struct api_stream *s)
 {
-	char ns[64], name[256], ctr[256] = "", tail[32] = "";
+	char ctr[256] = "", tail[32] = "";
 	const char *argv[12];
-	log_path(s->req->path, ns, sizeof ns, name, sizeof name);
-	log_args(s->req, ns, name, ctr, tail, argv);
+	struct api_obj o;
+	api_obj_path(s->req->path, &o);
+	const char *name = o.name;
+	log_args(s->req, o.ns, name, ctr, tail, argv);
 	int fd = api_ctl_start(s->api->sock, argv);
 	struct timeval none = {0};
 	if (fd >= 0)
@@ -89,7 +67,7 @@ static int follow(struct api_stream *s)
 		struct api_answer ans = {.status = rc ? rc : 1};
 		snprintf(ans.err, sizeof ans.err, "%.*s", (int)(rc ? 0 : n), buf);
 		struct api_reply r = {0};
-		log_error(&r, &ans, name);
+		api_status_of(&r, &ans);
 		rc = r.buf ? api_stream_write(s, r.buf, r.len) : -ENOMEM;
 		free(r.buf);
 		if (fd >= 0)
@@ -117,10 +95,11 @@ static int follow(struct api_stream *s)
 	return 0;
 }
 
-bool api_logs(struct api_reply *r, const struct api *a, const struct http_req *q)
+bool api_logs(struct api_reply *r, const struct api *a, const struct http_req *q, const struct api_obj *o)
 {
-	char ns[64], name[256], ctr[256] = "", tail[32] = "", v[16];
-	if (q->method != HTTP_GET || !log_path(q->path, ns, sizeof ns, name, sizeof name))
+	char ctr[256] = "", tail[32] = "", v[16];
+	const char *ns = o->ns, *name = o->name;
+	if (q->method != HTTP_GET || !is_log(o))
 		return false;
 	if (http_query(q, "timestamps", v, sizeof v) == 0 && !strcmp(v, "true")) {
 		api_status(r, 400, "BadRequest", "podinit's log rings keep no time of their lines: "
@@ -136,7 +115,7 @@ bool api_logs(struct api_reply *r, const struct api *a, const struct http_req *q
 	struct api_answer ans;
 	api_ctl_call(a->sock, argv, &ans);
 	if (ans.status)
-		log_error(r, &ans, name);
+		api_status_of(r, &ans);
 	else
 		api_reply_set(r, 200, "text/plain", ans.out, ans.out_len);
 	free(ans.out);

@@ -5,36 +5,30 @@
 #include <stdio.h>
 #include <string.h>
 
-/* /api/v1/[namespaces/NS/]RESOURCE[/NAME]: 1 with the resource, ns (""
- * for every namespace) and name ("" for the list) filled in, 0 when not
- * such a path */
-int api_obj_path(const char *path, char *res, size_t reslen, char *ns, size_t nslen, char *name,
-		    size_t namelen)
+/* /api/v1/[namespaces/NS/]RESOURCE[/NAME[/SUB]]: 1 with o filled in, 0
+ * when not such a path (or a part is too long) */
+int api_obj_path(const char *path, struct api_obj *o)
 {
-	const char *p = path + strlen("/api/v1/");
-	*res = *ns = *name = 0;
+	*o->res = *o->ns = *o->name = *o->sub = 0;
 	if (strncmp(path, "/api/v1/", 8))
 		return 0;
+	const char *p = path + 8;
+	char *part[4] = {o->ns, o->res, o->name, o->sub};
+	size_t cap[4] = {sizeof o->ns, sizeof o->res, sizeof o->name, sizeof o->sub};
+	int i = 1;
 	if (!strncmp(p, "namespaces/", 11)) {
 		p += 11;
-		const char *slash = strchr(p, '/');
-		if (!slash || slash == p || (size_t)(slash - p) >= nslen)
-			return 0;
-		memcpy(ns, p, (size_t)(slash - p));
-		ns[slash - p] = 0;
-		p = slash + 1;
+		i = 0;
 	}
-	size_t rl = strcspn(p, "/");
-	if (!rl || rl >= reslen)
-		return 0;
-	memcpy(res, p, rl);
-	res[rl] = 0;
-	p += rl;
-	if (*p == '/') {
-		if (!p[1] || strchr(p + 1, '/') || strlen(p + 1) >= namelen)
+	for (; *p; i++) {
+		size_t n = strcspn(p, "/");
+		if (i > 3 || !n || n >= cap[i])
 			return 0;
-		snprintf(name, namelen, "%s", p + 1);
+		memcpy(part[i], p, n);
+		part[i][n] = 0;
+		p += n;
+		if (*p == '/' && !*++p)
+			return 0; /* a trailing slash */
 	}
-	return 1;
+	return *o->res != 0;
 }
-

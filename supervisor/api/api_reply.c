@@ -1,6 +1,7 @@
 /* api_reply.c - an HTTP answer, and the Status bodies behind kubectl's
  * error lines ("Error from server (NotFound): ..."). */
 #include "api_int.h"
+#include "api_ctl.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,3 +77,31 @@ void api_status(struct api_reply *r, int code, const char *reason, const char *m
 	free(msg);
 }
 
+
+void api_status_of(struct api_reply *r, const struct api_answer *ans)
+{
+	static const struct {
+		const char *reason;
+		int code;
+	} codes[] = {{"BadRequest", 400}, {"Forbidden", 403}, {"NotFound", 404}, {"AlreadyExists", 409},
+		     {"Conflict", 409}, {"Invalid", 422}, {"TooManyRequests", 429}, {"InternalError", 500}};
+	if (ans->status < 0) {
+		api_status(r, 503, "ServiceUnavailable", "podinit does not answer on its control socket");
+		return;
+	}
+	const char *e = ans->err, *reason = "BadRequest";
+	char why[32] = "", msg[512];
+	int code = 400;
+	if (sscanf(e, "Error from server (%31[A-Za-z]): ", why) == 1 && strstr(e, "): ")) {
+		e = strstr(e, "): ") + 3;
+		for (size_t i = 0; i < sizeof codes / sizeof *codes; i++)
+			if (!strcmp(why, codes[i].reason)) {
+				reason = codes[i].reason;
+				code = codes[i].code;
+			}
+	} else if (!strncmp(e, "error: ", 7)) {
+		e += 7;
+	}
+	snprintf(msg, sizeof msg, "%.*s", (int)strcspn(e, "\n"), e);
+	api_status(r, code, reason, msg);
+}

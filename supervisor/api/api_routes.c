@@ -80,15 +80,15 @@ void api_route(struct api_reply *r, const struct api *a, const struct http_req *
 		return;
 	}
 	const char *path = q->path;
-	char res[32], ns[64], name[256];
-	bool obj = api_obj_path(path, res, sizeof res, ns, sizeof ns, name, sizeof name);
-	if (obj && api_write(r, a, q, res, ns, name))
+	struct api_obj o;
+	bool obj = api_obj_path(path, &o);
+	if (obj && ((!*o.sub && api_write(r, a, q, &o)) || api_exec(r, a, q, &o)))
 		return;
 	if (q->method != HTTP_GET && q->method != HTTP_HEAD) {
 		api_status(r, 405, "MethodNotAllowed", "podinit does not serve this method here");
 		return;
 	}
-	if (api_openapi(r, path) || api_logs(r, a, q))
+	if (api_openapi(r, path) || (obj && api_logs(r, a, q, &o)))
 		return;
 	if (!strcmp(path, "/healthz") || !strcmp(path, "/livez") || !strcmp(path, "/readyz")) {
 		api_reply_set(r, 200, "text/plain", "ok", 2);
@@ -102,11 +102,11 @@ void api_route(struct api_reply *r, const struct api *a, const struct http_req *
 			api_reply_set(r, 200, JSON, fixed[i].body, strlen(fixed[i].body));
 			return;
 		}
-	if (obj && !strcmp(res, "pods")) {
-		pods(r, a, q, ns, name);
+	if (obj && !*o.sub && !strcmp(o.res, "pods")) {
+		pods(r, a, q, o.ns, o.name);
 		return;
 	}
-	if (api_events(r, a, q))
+	if (obj && api_events(r, a, q, &o))
 		return;
 	api_status(r, 404, "NotFound", "the server could not find the requested resource");
 }

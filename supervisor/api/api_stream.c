@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
+#include <string.h>
+#include "api_int.h"
 #include "tls.h"
 
 static int wait_for(struct api_stream *s, ssize_t want, int other, int timeout_ms)
@@ -73,4 +75,16 @@ int api_stream_chunk(struct api_stream *s, const void *buf, size_t len)
 	if (!rc)
 		rc = api_stream_write(s, "\r\n", 2);
 	return rc;
+}
+
+int api_stream_reply(struct api_stream *s, const struct api_reply *r)
+{
+	char *end = r->buf ? strstr(r->buf, "\r\n\r\n") : NULL;
+	if (!end)
+		return -ENOMEM;
+	size_t head = (size_t)(end + 2 - r->buf);
+	int rc = api_stream_write(s, r->buf, head);
+	if (!rc)
+		rc = api_stream_write(s, "Connection: close\r\n", 19);
+	return rc ? rc : api_stream_write(s, end + 2, r->len - head);
 }

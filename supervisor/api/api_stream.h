@@ -33,6 +33,11 @@ int api_stream_write(struct api_stream *s, const void *buf, size_t len);
  * readable (-1: none) or timeout_ms (-1: none): >0 bytes, 0 the client
  * closed, -EAGAIN other is readable, -ETIMEDOUT, or -errno. */
 ssize_t api_stream_read(struct api_stream *s, void *buf, size_t len, int other, int timeout_ms);
+/* A whole answer (api_int.h's api_reply), saying Connection: close: the
+ * process ends with it, so the client must not send another request on
+ * the connection. 0 or -errno. */
+struct api_reply;
+int api_stream_reply(struct api_stream *s, const struct api_reply *r);
 /* A 200 answer's head with a chunked body of type. 0 or -errno. */
 int api_stream_head(struct api_stream *s, const char *type);
 /* One chunk of that body; len 0 ends it. 0 or -errno. */

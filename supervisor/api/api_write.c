@@ -393,12 +393,13 @@ static void patch(struct api_reply *r, const struct api *a, const struct http_re
  * minute more. */
 static int delete_pod(struct api_stream *s)
 {
-	char res[32], ns[64], name[256];
-	api_obj_path(s->req->path, res, sizeof res, ns, sizeof ns, name, sizeof name);
+	struct api_obj o;
+	api_obj_path(s->req->path, &o);
+	const char *ns = o.ns, *name = o.name;
 	const char *follow[] = {"events", "-f", NULL};
 	int ev = api_ctl_start(s->api->sock, follow); /* before the delete: no event is missed */
 	struct api_reply r = {0};
-	del(&r, s->api, s->req, res, ns, name);
+	del(&r, s->api, s->req, o.res, ns, name);
 	char grace[32];
 	field_of(s->req->body ? s->req->body : "", s->req->content_length, "gracePeriodSeconds", grace, sizeof grace);
 	long wait_s = (*grace ? atol(grace) : 30) + 60;
@@ -407,10 +408,11 @@ static int delete_pod(struct api_stream *s)
 		setsockopt(ev, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof none);
 		struct timespec t0;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		for (;;) {
+		for (bool ask = true;;) {
 			const char *get[] = {"get", "pods", name, "-n", ns, "-o", "name", NULL};
-			struct api_answer ans;
-			api_ctl_call(s->api->sock, get, &ans);
+			struct api_answer ans = {0};
+			if (ask)
+				api_ctl_call(s->api->sock, get, &ans);
 			free(ans.out);
 			struct timespec t;
 			clock_gettime(CLOCK_MONOTONIC, &t);
@@ -420,28 +422,23 @@ static int delete_pod(struct api_stream *s)
 			struct pollfd p = {.fd = ev, .events = POLLIN};
 			char buf[CTL_FRAME_MAX], stream;
 			size_t n;
-			if (poll(&p, 1, (int)left * 1000) <= 0 || api_ctl_frame(ev, &stream, buf, sizeof buf, &n) ||
+			if (poll(&p, 1, (int)left * 1000) <= 0 || api_ctl_frame(ev, &stream, buf, sizeof buf - 1, &n) ||
 			    stream == CTL_EXIT)
 				break;
+			buf[n] = 0;
+			ask = strstr(buf, name) != NULL; /* an event of another object changes nothing */
 		}
 	}
 	if (ev >= 0)
 		close(ev);
-	/* this process ends with the answer: the client must not send the next
-	 * request on this connection */
-	char *end = r.buf ? strstr(r.buf, "\r\n\r\n") : NULL;
-	int rc = !end ? -ENOMEM : api_stream_write(s, r.buf, (size_t)(end + 2 - r.buf));
-	if (!rc)
-		rc = api_stream_write(s, "Connection: close\r\n", 19);
-	if (!rc)
-		rc = api_stream_write(s, end + 2, r.len - (size_t)(end + 2 - r.buf));
+	int rc = api_stream_reply(s, &r);
 	free(r.buf);
 	return rc ? 1 : 0;
 }
 
-bool api_write(struct api_reply *r, const struct api *a, const struct http_req *q, const char *plural,
-	       const char *ns, const char *name)
+bool api_write(struct api_reply *r, const struct api *a, const struct http_req *q, const struct api_obj *o)
 {
+	const char *plural = o->res, *ns = o->ns, *name = o->name;
 	if (!kind_for(plural) || !*ns)
 		return false;
 	if (q->method == HTTP_POST && !*name)

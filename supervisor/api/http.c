@@ -241,6 +241,11 @@ const char *http_header(const struct http_req *r, const char *name)
 
 int http_query(const struct http_req *r, const char *key, char *out, size_t len)
 {
+	return http_query_nth(r, key, 0, out, len);
+}
+
+int http_query_nth(const struct http_req *r, const char *key, unsigned nth, char *out, size_t len)
+{
 	size_t klen = strlen(key);
 	for (const char *p = r->query; *p;) {
 		const char *amp = strchr(p, '&');
@@ -249,7 +254,7 @@ int http_query(const struct http_req *r, const char *key, char *out, size_t len)
 		size_t kn = eq ? (size_t)(eq - p) : n;
 		char k[128];
 		if (kn < sizeof k && decode(p, kn, true, k, sizeof k) == 0 && strlen(k) == klen &&
-		    !strcmp(k, key)) {
+		    !strcmp(k, key) && !nth--) {
 			int rc = eq ? decode(eq + 1, n - kn - 1, true, out, len) : (len ? (out[0] = 0, 0) : -2);
 			return rc == -2 ? -E2BIG : rc ? -EINVAL : 0;
 		}

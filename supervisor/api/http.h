@@ -58,5 +58,7 @@ const char *http_header(const struct http_req *r, const char *name);
 /* The decoded value of query parameter key into out ('+' is a space);
  * 0, -ENOENT when absent, -E2BIG when it does not fit. */
 int http_query(const struct http_req *r, const char *key, char *out, size_t len);
+/* The nth (from 0) of a repeated key (exec's command=), as http_query. */
+int http_query_nth(const struct http_req *r, const char *key, unsigned nth, char *out, size_t len);
 
 #endif

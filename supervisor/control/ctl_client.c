@@ -217,6 +217,8 @@ static int relay(int fd)
 			free(buf);
 			return code;
 		}
+		if (h[0] == CTL_STARTED)
+			continue;
 		if (write_all(h[0] == CTL_STDERR ? 2 : 1, buf, n) && h[0] != CTL_STDERR) {
 			free(buf);
 			return 1; /* stdout closed (podctl logs -f | head) */

@@ -63,6 +63,7 @@ static const struct ctl_flag exec_flags[] = {
 	F_NS, F_HELP, {"--container", 'c', CF_VALUE, NULL},
 	{"--stdin", 'i', CF_BOOL, NULL}, /* podctl passes its stdin always */
 	{"--tty", 't', CF_BOOL, NULL},   /* stdin is a terminal no session holds (the API's pty) */
+	{"--dry-run", 0, CF_BOOL, NULL}, /* only check that it could run (the API's SPDY answer) */
 	{NULL, 0, 0, NULL}};
 static const struct ctl_flag plain_flags[] = {F_HELP, {NULL, 0, 0, NULL}};
 

@@ -4,9 +4,11 @@
  * stdout and stderr are the three fds the caller passed with the request
  * (SCM_RIGHTS: podctl its own, the API process its pipes or a pty).
  *
- * The answer is the exit frame alone: the process's exit status, 128 +
- * the signal that killed it, or an error line and 126 (127: not found)
- * when it could not run. The session is the connection: a caller that
+ * The answer: CTL_STARTED once the process runs, then the exit frame with
+ * its exit status (128 + the signal that killed it; 126, or 127 when
+ * not found, after an error line when it could not run). A pod, container
+ * or state that does not allow it is refused at once, as the API server
+ * words it. --dry-run only checks that. The session is the connection: a caller that
  * goes away takes the process with it (SIGKILL). PID 1 never reads or
  * writes the process's data, so a session costs it one client. */
 #include <errno.h>
@@ -21,6 +23,7 @@
 #include "action.h"
 #include "base.h"
 #include "ctl_int.h"
+#include "ctl_proto.h"
 #include "node.h"
 #include "pod.h"
 
@@ -57,7 +60,8 @@ void ctl_cmd_exec(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct
 		ctl_usage(cl, cmd, "error: podctl exec POD [-c CONTAINER] -- COMMAND [ARGS...]");
 		return;
 	}
-	if (cl->nfds != 3 || !stdio_ok(cl->fds[0]) || !stdio_ok(cl->fds[1]) || !stdio_ok(cl->fds[2])) {
+	bool dry = ctl_args_has(cmd->flags, a, "--dry-run");
+	if (!dry && (cl->nfds != 3 || !stdio_ok(cl->fds[0]) || !stdio_ok(cl->fds[1]) || !stdio_ok(cl->fds[2]))) {
 		ERR(cl, "error: exec needs the caller's stdin, stdout and stderr passed with the request\n");
 		ctl_exit(cl, 2);
 		return;
@@ -67,8 +71,19 @@ void ctl_cmd_exec(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct
 		return;
 	struct container *c = cname ? pod_container(p, cname) : p->nctrs > p->ninit ? &p->ctrs[p->ninit] : NULL;
 	if (!c || c->is_init) {
-		ERR(cl, "error: container \"%s\" not found in pod \"%s\"\n", cname ? cname : "", p->name);
+		ERR(cl, "Error from server (BadRequest): container %s is not valid for pod %s\n", cname ? cname : "",
+		    p->name);
 		ctl_exit(cl, 1);
+		return;
+	}
+	if (c->state != CS_RUNNING) {
+		ERR(cl, "Error from server (BadRequest): container %s is not running in pod %s\n", c->spec->name.s,
+		    p->name);
+		ctl_exit(cl, 1);
+		return;
+	}
+	if (dry) {
+		ctl_exit(cl, 0);
 		return;
 	}
 	if (ctl_followers_full(cl))
@@ -80,15 +95,13 @@ void ctl_cmd_exec(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct
 	cl->nfds = 0;
 	if (e) {
 		cl->exec.pid = 0;
-		if (e == -ESRCH)
-			ERR(cl, "error: container \"%s\" in pod \"%s\" is not running\n", c->spec->name.s, p->name);
-		else
-			ERR(cl, "error: cannot start %s: %s\n", a->rest[0], strerror(-e));
+		ERR(cl, "Error from server (InternalError): cannot start %s: %s\n", a->rest[0], strerror(-e));
 		ctl_exit(cl, 1);
 		return;
 	}
 	cl->follow = CF_EXEC;
 	cl->exec_code = -1;
+	ctl_write(cl, CTL_STARTED, "", 0);
 	cl->exec_report.fd = cl->exec.err_fd;
 	cl->exec_report.cb = on_report;
 	if (loop_add(&cl->ctl->node->loop, &cl->exec_report, EPOLLIN) < 0)

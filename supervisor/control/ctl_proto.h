@@ -3,7 +3,7 @@
  *
  * Request: the head "PODCTL1 <len>\n", then len bytes of NUL-terminated
  * arguments (podctl's own argv; apply sends the file's text as one).
- * Answer: frames of one byte stream (CTL_STDOUT, CTL_STDERR, CTL_EXIT),
+ * Answer: frames of one byte stream (CTL_STDOUT, CTL_STDERR, CTL_STARTED, CTL_EXIT),
  * a 4-byte big-endian length and the bytes; the exit frame holds the
  * status in one byte and ends the answer. */
 #ifndef PODINIT_CTL_PROTO_H
@@ -16,7 +16,8 @@
 #define CTL_FRAME_MAX 65536 /* bytes in one frame: longer output is split */
 #define CTL_ARGS_MAX 64     /* arguments of one request, the NULL included */
 
-enum { CTL_STDOUT = '1', CTL_STDERR = '2', CTL_EXIT = 'x' };
+/* CTL_STARTED (no bytes): exec's process runs; what follows is its exit */
+enum { CTL_STDOUT = '1', CTL_STDERR = '2', CTL_EXIT = 'x', CTL_STARTED = 's' };
 
 /* The head for a body of len bytes into out; its length. */
 size_t ctl_req_head(char out[CTL_HEAD_MAX], size_t len);

@@ -330,3 +330,73 @@ EOF
 	expect_eq "logs -f: exit status when the container ended" "$rc" 0
 	stop_podinit 20
 }
+
+# api_start: podinit up and its API answering (after the case's manifests)
+api_start() {
+	start_podinit || return 1
+	wait_for "kc get --raw /healthz" 10 || { fail "the API does not answer: $(kc get --raw /healthz 2>&1)"; return 1; }
+}
+
+# kc_tty COMMAND: kubectl ARGS run on a terminal of 30 rows and 100 columns
+kc_tty() {
+	script -qec "stty rows 30 cols 100; KUBECONFIG=$TD/run/kubeconfig timeout 20 nsenter -t $PODINIT -n $KUBECTL_BIN $*" /dev/null
+}
+
+# kubectl exec over WebSocket v5.channel.k8s.io: stdout, stderr, stdin, the
+# exit status, -it on a pty, sizes beyond one frame, the session's end
+case_api-exec() {
+	KUBECTL_BIN=$(kubectl_bin) || { echo "SKIP: no kubectl (npm unavailable, none on PATH)"; return 0; }
+	stay_pod web
+	api_start || return
+	wait_phase web Running 10 || return
+	local out rc main
+	main=$(ctr_main_pid web main) || { fail "no main process of web/main"; return; }
+	out=$(kc exec web -- sh -c 'echo out; echo err >&2' 2>"$TD/err")
+	rc=$?
+	expect_eq "exec: stdout" "$out" out
+	expect_eq "exec: stderr" "$(cat "$TD/err")" err
+	expect_eq "exec: exit 0" "$rc" 0
+	out=$(kc exec web -- sh -c 'exit 3' 2>&1)
+	rc=$?
+	expect_eq "exec: a non-zero exit is kubectl's" "$rc" 3
+	expect_eq "exec: what kubectl says of it" "$out" "command terminated with exit code 3"
+	expect_eq "exec -i: stdin" "$(printf 'a b\nc\n' | kc exec -i web -- cat)" $'a b\nc'
+	expect_eq "exec: arguments with spaces and symbols" "$(kc exec web -- echo 'a  b&c' '=d?')" "a  b&c =d?"
+	expect_eq "exec: the container's mount namespace" "$(kc exec web -- readlink /proc/self/ns/mnt)" \
+		"$(readlink "/proc/$main/ns/mnt")"
+	expect_eq "exec: the container's capabilities" "$(kc exec web -- grep CapBnd /proc/self/status)" \
+		"$(grep CapBnd "/proc/$main/status")"
+	expect_eq "exec: 200000 bytes out" "$(kc exec web -- sh -c 'head -c 200000 /dev/zero | tr "\0" x' | wc -c)" 200000
+	expect_eq "exec -i: 300000 bytes in" "$(head -c 300000 /dev/zero | kc exec -i web -- wc -c | tr -d ' ')" 300000
+	out=$(kc_tty exec -it web -- sh -c "'[ -t 0 ] && echo TTY; stty size; exit 4'" 2>&1)
+	note "kubectl exec -it: $(tr -d '\r' <<<"$out" | tr '\n' '|')"
+	expect_match "exec -it: a terminal" "$out" "TTY"
+	expect_match "exec -it: the client's size" "$out" "30 100"
+	expect_match "exec -it: the exit status" "$out" "command terminated with exit code 4"
+	expect_eq "exec into a pod that is not there" "$(kc exec nope -- true 2>&1)" \
+		'Error from server (NotFound): pods "nope" not found'
+	out=$(kc exec web -c nope -- true 2>&1)
+	expect_eq "exec -c nope: the API server's error, exit 1" "$?:$out" \
+		'1:Error from server (BadRequest): container nope is not valid for pod web'
+	out=$(kc exec web -- /nonexistent 2>&1)
+	expect_eq "exec of a missing command: exit 1" "$?" 1
+	expect_match "exec of a missing command: why" "$out" "^error: .*cannot run /nonexistent: .*No such file"
+	note "kubectl exec web -- /nonexistent: $out"
+	# kubectl killed: the session ends and the process with it
+	KUBECONFIG=$TD/run/kubeconfig nsenter -t "$PODINIT" -n "$KUBECTL_BIN" exec web -- sleep 4244 &
+	local bg=$!
+	wait_for "ctr_pids web main | xargs -r -I{} cat /proc/{}/cmdline 2>/dev/null | tr '\0' ' ' | grep -q 'sleep 4244'" 10 ||
+		fail "exec: sleep 4244 did not start"
+	kill -KILL "$bg"
+	wait "$bg" 2>/dev/null
+	wait_for "! ctr_pids web main | xargs -r -I{} cat /proc/{}/cmdline 2>/dev/null | tr '\0' ' ' | grep -q 'sleep 4244'" 10 ||
+		fail "exec: the process outlived kubectl"
+	# SPDY (kubectl's fallback) and a plain GET: a Status saying why
+	local tok
+	tok=$(cat "$TD/data/api/token")
+	out=$(nsenter -t "$PODINIT" -n curl -sk -X POST -H "Authorization: Bearer $tok" -H "Connection: Upgrade" \
+		-H "Upgrade: SPDY/3.1" "https://127.0.0.1:6443/api/v1/namespaces/default/pods/web/exec?command=true" 2>&1)
+	expect_match "exec over SPDY: refused with the reason" "$out" '"message":"podinit serves exec over WebSocket.*"code":400'
+	expect_eq "after the sessions: no zombies" "$(podinit_zombies)" 0
+	expect_eq "web is still running" "$(phase web)" Running
+}

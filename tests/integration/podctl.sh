@@ -194,7 +194,8 @@ EOF
 	rc=$?
 	expect_eq "exec of a missing command: 127" "$rc" 127
 	expect_match "exec of a missing command: why" "$out" "cannot run /nonexistent: .*No such file"
-	expect_eq "exec -c nope" "$(pc exec web -c nope -- true 2>&1)" 'error: container "nope" not found in pod "web"'
+	expect_eq "exec -c nope: as the API server says it" "$(pc exec web -c nope -- true 2>&1)" \
+		'Error from server (BadRequest): container nope is not valid for pod web'
 	expect_eq "exec into a pod that is not there" "$(pc exec nope -- true 2>&1)" \
 		'Error from server (NotFound): pods "nope" not found'
 	out=$(pc exec web 2>&1)
