@@ -311,6 +311,10 @@ static int make_stdio(struct session *x, const struct http_req *q, int theirs[3]
 				close(m);
 			return e;
 		}
+		/* kubectl's size (channel 4) may come after the process starts:
+		 * until then it sees a terminal's usual 80x24, never 0x0 */
+		struct winsize ws = {.ws_row = 24, .ws_col = 80};
+		ioctl(m, TIOCSWINSZ, &ws);
 		x->in = x->out = m;
 		theirs[0] = theirs[1] = theirs[2] = sl;
 		return 0;

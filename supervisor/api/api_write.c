@@ -209,10 +209,10 @@ static void refused(struct api_reply *r, const struct api_answer *ans, const cha
 }
 
 /* The object as GET shows it, answered with code. */
-static void object(struct api_reply *r, const struct api *a, int code, const char *plural, const char *ns,
-		   const char *name)
+static void object_as(struct api_reply *r, const struct api *a, int code, const char *plural, const char *ns,
+		      const char *name, bool table)
 {
-	const char *argv[] = {"get", plural, "-n", ns, "-o", name ? "json" : "list", name, NULL};
+	const char *argv[] = {"get", plural, "-n", ns, "-o", table ? "table" : name ? "json" : "list", name, NULL};
 	struct api_answer ans;
 	api_ctl_call(a->sock, argv, &ans);
 	if (ans.status)
@@ -220,6 +220,12 @@ static void object(struct api_reply *r, const struct api *a, int code, const cha
 	else
 		api_reply_set(r, code, JSON, ans.out, ans.out_len);
 	free(ans.out);
+}
+
+static void object(struct api_reply *r, const struct api *a, int code, const char *plural, const char *ns,
+		   const char *name)
+{
+	object_as(r, a, code, plural, ns, name, false);
 }
 
 /* POST (create: nothing of the name may exist) and PUT (replace: it must) */
@@ -436,6 +442,12 @@ static int delete_pod(struct api_stream *s)
 	return rc ? 1 : 0;
 }
 
+static bool accept_table(const struct http_req *q)
+{
+	const char *accept = http_header(q, "Accept");
+	return accept && strstr(accept, "as=Table");
+}
+
 bool api_write(struct api_reply *r, const struct api *a, const struct http_req *q, const struct api_obj *o)
 {
 	const char *plural = o->res, *ns = o->ns, *name = o->name;
@@ -452,7 +464,7 @@ bool api_write(struct api_reply *r, const struct api *a, const struct http_req *
 	else if (q->method == HTTP_DELETE && *name)
 		del(r, a, q, plural, ns, name);
 	else if (q->method == HTTP_GET && strcmp(plural, "pods"))
-		object(r, a, 200, plural, ns, *name ? name : NULL);
+		object_as(r, a, 200, plural, ns, *name ? name : NULL, accept_table(q));
 	else
 		return false;
 	return true;

@@ -5,12 +5,12 @@
  * never frees a watch that another event of the same batch still names. */
 #include "ctl.h"
 #include "base.h"
-#include "ctl_int.h"
 #include "ctl_proto.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,12 +25,27 @@
 
 #define REQUEST_NS (5 * 1000000000ULL) /* a request must arrive within this */
 
+/* An exec session (ctl_exec.c) ends with its client: the process too. */
+static void end_exec(struct ctl_client *cl)
+{
+	if (cl->exec_report.fd >= 0) {
+		loop_del(&cl->ctl->node->loop, &cl->exec_report);
+		spawn_report_close(&cl->exec);
+		cl->exec_report.fd = -1;
+	}
+	if (cl->exec.pid > 0) {
+		spawn_signal(&cl->exec, SIGKILL); /* reaped later as an orphan */
+		spawn_forget(&cl->exec);
+		cl->exec.pid = 0;
+	}
+}
+
 static void client_drop(struct ctl_client *cl)
 {
 	if (cl->dead)
 		return;
 	cl->dead = true;
-	ctl_exec_end(cl);
+	end_exec(cl);
 	loop_del(&cl->ctl->node->loop, &cl->w);
 	/* read what the client sent beyond its request (bounded), so that the
 	 * close is a clean EOF for it rather than a reset */

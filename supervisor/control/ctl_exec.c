@@ -108,17 +108,6 @@ void ctl_cmd_exec(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct
 		cl->exec_report.fd = -1; /* then the exit status alone tells */
 }
 
-void ctl_exec_end(struct ctl_client *cl)
-{
-	if (cl->exec_report.fd >= 0) {
-		loop_del(&cl->ctl->node->loop, &cl->exec_report);
-		spawn_report_close(&cl->exec);
-		cl->exec_report.fd = -1;
-	}
-	if (cl->exec.pid > 0)
-		spawn_signal(&cl->exec, SIGKILL); /* reaped later as an orphan */
-}
-
 bool ctl_child_exited(struct ctl *ctl, pid_t pid, int status)
 {
 	for (struct ctl_client *cl = ctl->clients; cl; cl = cl->next) {

@@ -43,6 +43,22 @@ struct pod *ctl_pod_or_not_found(struct ctl_client *cl, const char *ns, const ch
 /* True (after answering) when cl may not become one more follower. */
 bool ctl_followers_full(struct ctl_client *cl);
 
+/* ctl_table.c: the API's Table. begin (the columns), then per row:
+ * row_begin, its cells (emit_str, emit_int), row_end (its metadata:
+ * uid and labels may be NULL); then end. */
+struct emit;
+struct mf_list;
+struct ctl_col {
+	const char *name;
+	int priority; /* 1: shown with -o wide */
+	bool integer, is_name;
+};
+void ctl_table_begin(struct emit *e, const struct ctl_col *cols, size_t n);
+void ctl_table_row_begin(struct emit *e);
+void ctl_table_row_end(struct emit *e, const char *name, const char *ns, const char *uid, const char *created,
+		       const struct mf_list *labels);
+void ctl_table_end(struct emit *e);
+
 /* ctl_show.c */
 void ctl_cmd_get(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a);
 void ctl_cmd_describe(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a);
@@ -59,9 +75,8 @@ bool ctl_logs_step(struct ctl_client *cl);
 enum mf_kind;
 int ctl_kind_of(const char *word, enum mf_kind *k); /* "svc" -> MF_SERVICE; -1 unknown */
 void ctl_get_objects(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a, enum mf_kind kind);
-/* ctl_exec.c: the command, and the end of a session whose client left */
+/* ctl_exec.c */
 void ctl_cmd_exec(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a);
-void ctl_exec_end(struct ctl_client *cl);
 /* ctl_change.c */
 void ctl_cmd_apply(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a);
 void ctl_cmd_delete(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a);

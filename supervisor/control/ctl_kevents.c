@@ -47,6 +47,21 @@ static void kev_of(const struct ctl *ctl, const struct event *e, struct kev *k)
 		}
 }
 
+/* the container's place in the spec, as the kubelet names it: an init
+ * container (a sidecar too) is under spec.initContainers; "" for none */
+static const char *field_path(const struct kev *k, char *buf, size_t len)
+{
+	bool init = false;
+	for (unsigned i = 0; k->pod && i < k->pod->nctrs; i++)
+		if (!strcmp(k->pod->ctrs[i].spec->name.s, k->ctr))
+			init = k->pod->ctrs[i].is_init;
+	if (!k->ctr[0])
+		*buf = 0;
+	else
+		snprintf(buf, len, init ? "spec.initContainers{%s}" : "spec.containers{%s}", k->ctr);
+	return buf;
+}
+
 static void kv(struct emit *e, const char *key, const char *val)
 {
 	emit_key(e, key);
@@ -79,10 +94,8 @@ static void emit_event(struct emit *em, const struct event *e, const struct kev 
 	if (k->pod)
 		kv(em, "uid", k->pod->uid);
 	kv(em, "apiVersion", "v1");
-	if (k->ctr[0]) {
-		snprintf(path, sizeof path, "spec.containers{%s}", k->ctr);
+	if (*field_path(k, path, sizeof path))
 		kv(em, "fieldPath", path);
-	}
 	emit_end(em);
 	kv(em, "reason", e->reason);
 	kv(em, "message", e->message);
@@ -100,33 +113,11 @@ static void emit_event(struct emit *em, const struct event *e, const struct kev 
 }
 
 /* the Table's columns as the API server's event printer gives them */
-static void table_head(struct emit *em)
-{
-	static const char *const cols[] = {"Last Seen", "Type", "Reason", "Object", "Subobject",
-					   "Source", "Message", "First Seen", "Count", "Name"};
-	static const int prio[] = {0, 0, 0, 0, 1, 1, 0, 1, 1, 1};
-	kv(em, "kind", "Table");
-	kv(em, "apiVersion", "meta.k8s.io/v1");
-	emit_key(em, "metadata");
-	emit_map(em);
-	kv(em, "resourceVersion", "");
-	emit_end(em);
-	emit_key(em, "columnDefinitions");
-	emit_list(em);
-	for (size_t i = 0; i < sizeof cols / sizeof *cols; i++) {
-		emit_map(em);
-		kv(em, "name", cols[i]);
-		kv(em, "type", i == 8 ? "integer" : "string");
-		kv(em, "format", i == 9 ? "name" : "");
-		kv(em, "description", "");
-		emit_key(em, "priority");
-		emit_int(em, prio[i]);
-		emit_end(em);
-	}
-	emit_end(em);
-	emit_key(em, "rows");
-	emit_list(em);
-}
+static const struct ctl_col table_cols[] = {
+	{"Last Seen", 0, false, false}, {"Type", 0, false, false},       {"Reason", 0, false, false},
+	{"Object", 0, false, false},    {"Subobject", 1, false, false},  {"Source", 1, false, false},
+	{"Message", 0, false, false},   {"First Seen", 1, false, false}, {"Count", 1, true, false},
+	{"Name", 1, false, true}};
 
 static void table_row(struct emit *em, const struct event *e, const struct kev *k, const char *node)
 {
@@ -134,31 +125,17 @@ static void table_row(struct emit *em, const struct event *e, const struct kev *
 	status_age(&e->when, age, sizeof age);
 	status_time(&(struct timespec){e->when.tv_sec, 0}, t, sizeof t);
 	snprintf(obj, sizeof obj, "%s/%s", k->is_pod ? "pod" : "node", k->is_pod ? k->name : node);
-	snprintf(sub, sizeof sub, k->ctr[0] ? "spec.containers{%s}" : "%s", k->ctr);
+	field_path(k, sub, sizeof sub);
 	snprintf(src, sizeof src, "%s, %s", k->is_pod ? "kubelet" : "podinit", node);
 	snprintf(name, sizeof name, "%s.%llu", k->is_pod ? k->name : node, (unsigned long long)e->seq);
 	const char *ns = k->pod ? k->pod->spec->meta.namespace_.s : "default";
-	emit_map(em);
-	emit_key(em, "cells");
-	emit_list(em);
 	const char *cells[] = {age, e->warning ? "Warning" : "Normal", e->reason, obj, sub, src, e->message, age};
+	ctl_table_row_begin(em);
 	for (size_t i = 0; i < sizeof cells / sizeof *cells; i++)
 		emit_str(em, cells[i]);
 	emit_int(em, 1);
 	emit_str(em, name);
-	emit_end(em);
-	emit_key(em, "object");
-	emit_map(em);
-	kv(em, "kind", "PartialObjectMetadata");
-	kv(em, "apiVersion", "meta.k8s.io/v1");
-	emit_key(em, "metadata");
-	emit_map(em);
-	kv(em, "name", name);
-	kv(em, "namespace", ns);
-	kv(em, "creationTimestamp", t);
-	emit_end(em);
-	emit_end(em);
-	emit_end(em);
+	ctl_table_row_end(em, name, ns, NULL, t, NULL);
 }
 
 /* the pod --for-pod NS/NAME/UID names, if it is there with that uid (*: any) */
@@ -189,10 +166,10 @@ void ctl_events_k8s(struct ctl *ctl, FILE *f, bool table, const char *ns, const 
 	const struct pod *only = for_pod(ctl, sel, &none);
 	struct emit em;
 	emit_init(&em, f, EMIT_JSON);
-	emit_map(&em);
 	if (table) {
-		table_head(&em);
+		ctl_table_begin(&em, table_cols, sizeof table_cols / sizeof *table_cols);
 	} else {
+		emit_map(&em);
 		kv(&em, "kind", "EventList");
 		kv(&em, "apiVersion", "v1");
 		emit_key(&em, "metadata");

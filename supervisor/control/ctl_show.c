@@ -107,38 +107,13 @@ static void table_row(FILE *f, const struct pod *p, bool wide, bool all_ns)
  * with the pod's metadata for labels and namespaces. */
 static void table_json(FILE *f, struct pod *const *list, unsigned n)
 {
-	static const char *const cols[] = {"Name", "Ready", "Status", "Restarts", "Age", "IP", "Node"};
+	static const struct ctl_col cols[] = {{"Name", 0, false, true}, {"Ready", 0, false, false},
+					      {"Status", 0, false, false}, {"Restarts", 0, false, false},
+					      {"Age", 0, false, false},   {"IP", 1, false, false},
+					      {"Node", 1, false, false}};
 	struct emit e;
 	emit_init(&e, f, EMIT_JSON);
-	emit_map(&e);
-	emit_key(&e, "kind");
-	emit_str(&e, "Table");
-	emit_key(&e, "apiVersion");
-	emit_str(&e, "meta.k8s.io/v1");
-	emit_key(&e, "metadata");
-	emit_map(&e);
-	emit_key(&e, "resourceVersion");
-	emit_str(&e, "");
-	emit_end(&e);
-	emit_key(&e, "columnDefinitions");
-	emit_list(&e);
-	for (size_t i = 0; i < sizeof cols / sizeof *cols; i++) {
-		emit_map(&e);
-		emit_key(&e, "name");
-		emit_str(&e, cols[i]);
-		emit_key(&e, "type");
-		emit_str(&e, "string");
-		emit_key(&e, "format");
-		emit_str(&e, i ? "" : "name");
-		emit_key(&e, "description");
-		emit_str(&e, "");
-		emit_key(&e, "priority");
-		emit_int(&e, i >= 5);
-		emit_end(&e);
-	}
-	emit_end(&e);
-	emit_key(&e, "rows");
-	emit_list(&e);
+	ctl_table_begin(&e, cols, sizeof cols / sizeof *cols);
 	for (unsigned i = 0; i < n; i++) {
 		const struct pod *p = list[i];
 		struct pod_row r;
@@ -146,44 +121,12 @@ static void table_json(FILE *f, struct pod *const *list, unsigned n)
 		pod_row(p, &r);
 		status_time(&p->created, created, sizeof created);
 		const char *cells[] = {p->name, r.ready, r.status, r.restarts, r.age, r.ip, r.node};
-		emit_map(&e);
-		emit_key(&e, "cells");
-		emit_list(&e);
+		ctl_table_row_begin(&e);
 		for (size_t c = 0; c < sizeof cells / sizeof *cells; c++)
 			emit_str(&e, cells[c]);
-		emit_end(&e);
-		emit_key(&e, "object");
-		emit_map(&e);
-		emit_key(&e, "kind");
-		emit_str(&e, "PartialObjectMetadata");
-		emit_key(&e, "apiVersion");
-		emit_str(&e, "meta.k8s.io/v1");
-		emit_key(&e, "metadata");
-		emit_map(&e);
-		emit_key(&e, "name");
-		emit_str(&e, p->name);
-		emit_key(&e, "namespace");
-		emit_str(&e, p->spec->meta.namespace_.s);
-		emit_key(&e, "uid");
-		emit_str(&e, p->uid);
-		emit_key(&e, "creationTimestamp");
-		emit_str(&e, created);
-		const struct mf_kv *kv = p->spec->meta.labels.v;
-		if (p->spec->meta.labels.n) {
-			emit_key(&e, "labels");
-			emit_map(&e);
-			for (uint32_t k = 0; k < p->spec->meta.labels.n; k++) {
-				emit_key(&e, kv[k].key.s);
-				emit_str(&e, kv[k].val.s);
-			}
-			emit_end(&e);
-		}
-		emit_end(&e);
-		emit_end(&e);
-		emit_end(&e);
+		ctl_table_row_end(&e, p->name, p->spec->meta.namespace_.s, p->uid, created, &p->spec->meta.labels);
 	}
-	emit_end(&e);
-	emit_end(&e);
+	ctl_table_end(&e);
 	emit_finish(&e);
 }
 

@@ -21,7 +21,6 @@
 
 #define HOSTS_BYTES (LIM_SVC_ENTRIES * 512) /* /etc/hosts of one pod: a line per Service at most */
 
-static uint32_t services_cluster_ip(struct node *n, const struct mf_service *s);
 
 /* the namespace, "default" when the manifest gave none (manifest_check fills it in) */
 static const char *ns_of(const struct mf_meta *m)
@@ -138,7 +137,7 @@ static void endpoints_of(struct build *b, const struct mf_service *svc, const st
 			endpoint(b, e, pod_addr(b->n, p), target_port(sp, p));
 }
 
-static uint16_t node_port(struct build *b, const struct mf_service *svc, uint32_t i)
+uint16_t services_node_port(struct node *n, const struct mf_service *svc, uint32_t i)
 {
 	const struct mf_svc_port *sp = &((const struct mf_svc_port *)svc->spec.ports.v)[i];
 	if (sp->node_port.set)
@@ -146,7 +145,7 @@ static uint16_t node_port(struct build *b, const struct mf_service *svc, uint32_
 	char key[IPAM_KEY];
 	uint32_t v;
 	snprintf(key, sizeof key, "%s/%s/%u", ns_of(&svc->meta), svc->meta.name.s, i);
-	return ipam_get(&b->n->net->ports, key, &v) ? 0 : (uint16_t)v;
+	return !n->net || ipam_get(&n->net->ports, key, &v) ? 0 : (uint16_t)v;
 }
 
 static void service(struct build *b, const struct mf_service *svc)
@@ -158,7 +157,7 @@ static void service(struct build *b, const struct mf_service *svc)
 	const struct mf_svc_port *sp = svc->spec.ports.v;
 	for (uint32_t i = 0; i < svc->spec.ports.n; i++) {
 		uint8_t proto = proto_of(sp[i].protocol.s);
-		uint16_t ports[3] = {(uint16_t)sp[i].port.i, np ? node_port(b, svc, i) : 0,
+		uint16_t ports[3] = {(uint16_t)sp[i].port.i, np ? services_node_port(b->n, svc, i) : 0,
 				     lb ? (uint16_t)sp[i].port.i : 0};
 		uint32_t addrs[3] = {vip, 0, 0};
 		for (int k = 0; k < 3; k++) {
@@ -301,8 +300,7 @@ int services_write_hosts(struct node *n, const struct pod *p)
 
 /* ---- the sync --------------------------------------------------------- */
 
-/* The ClusterIP of a Service (host byte order), 0 without the network. */
-static uint32_t services_cluster_ip(struct node *n, const struct mf_service *s)
+uint32_t services_cluster_ip(struct node *n, const struct mf_service *s)
 {
 	if (!n->net || !n->net->up)
 		return 0;

@@ -41,6 +41,11 @@ struct services {
 /* Rebuilds the table and the hosts files from what the node has now;
  * cheap when nothing changed. */
 void services_sync(struct node *n);
+/* A Service's ClusterIP (host byte order), 0 without the network. */
+struct mf_service;
+uint32_t services_cluster_ip(struct node *n, const struct mf_service *s);
+/* Port i's nodePort: the manifest's, else its lease; 0 without one. */
+uint16_t services_node_port(struct node *n, const struct mf_service *s, uint32_t i);
 /* Writes p's /etc/hosts (in place: containers have it bind-mounted). */
 int services_write_hosts(struct node *n, const struct pod *p);
 

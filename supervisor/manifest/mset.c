@@ -112,6 +112,7 @@ static int hash_objects(struct mfile *f)
 		return -ENOMEM;
 	for (unsigned i = 0; i < f->file.n; i++)
 		f->obj_hash[i] = mf_object_hash(&f->file.objs[i]);
+	clock_gettime(CLOCK_REALTIME, &f->read_at);
 	return 0;
 }
 

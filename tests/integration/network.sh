@@ -357,32 +357,51 @@ EOF
 # daemon in podinit's network namespace (on the bridge's address), the
 # page through the LoadBalancer Service, a commit, the page changed
 # ---------------------------------------------------------------------
-case_founding-example() {
+# founding_start: podinit with the images, a git repository at version 1.0
+# served by a git daemon in podinit's network namespace (FOUNDING_DAEMON),
+# $TD/initsidecar.yml pointing at it; founding_commit VERSION: a new page
+founding_start() {
 	local store=${FOUNDING_IMAGES:-$TOP/build/test/images}
 	if [[ ! -d $store/k8s.gcr.io/git-sync/v3.1.6 ]]; then
 		note "building the host's image store in $store (rootfs/mkimages.sh)"
 		"$TOP/rootfs/mkimages.sh" host "$store" >"$TD/mkimages.log" 2>&1 ||
-			{ fail "rootfs/mkimages.sh host $store: $(tail -3 "$TD/mkimages.log")"; return; }
+			{ fail "rootfs/mkimages.sh host $store: $(tail -3 "$TD/mkimages.log")"; return 1; }
 	fi
-	start_podinit --images "$store" || return
-	local site=$TD/site repo=$TD/git/site.git gitenv=(-c user.name=t -c user.email=t@t.invalid -c init.defaultBranch=master)
+	start_podinit --images "$store" || return 1
+	local site=$TD/site repo=$TD/git/site.git
 	mkdir -p "$site" "$repo"
-	git "${gitenv[@]}" init -q --bare "$repo"
-	git "${gitenv[@]}" -C "$site" init -q
+	git "${GITENV[@]}" init -q --bare "$repo"
+	git "${GITENV[@]}" -C "$site" init -q
 	echo "<h1>This is version 1.0</h1>" >"$site/index.html"
 	echo "the site" >"$site/README.md"
-	git "${gitenv[@]}" -C "$site" add . && git "${gitenv[@]}" -C "$site" commit -qm v1 &&
-		git -C "$site" push -q "$repo" master || { fail "cannot make the repository"; return; }
+	git "${GITENV[@]}" -C "$site" add . && git "${GITENV[@]}" -C "$site" commit -qm v1 &&
+		git -C "$site" push -q "$repo" master || { fail "cannot make the repository"; return 1; }
 	# straight under the case shell (a function in the background would be a
 	# subshell, and killing it would leave git daemon running); bounded by
 	# timeout should the case end early
 	timeout 170 nsenter -t "$PODINIT" -n git daemon --reuseaddr --listen=10.88.0.1 --port=9418 \
 		--export-all --base-path="$TD/git" "$TD/git" >"$TD/git-daemon.log" 2>&1 &
-	local daemon=$!
+	FOUNDING_DAEMON=$!
 	sed 's#value: https://github.com/nigelpoulton/ps-sidecar.git#value: git://10.88.0.1/site.git#' \
 		"$TOP/docs/initsidecar.yml" >"$TD/initsidecar.yml"
 	expect_eq "only GIT_SYNC_REPO differs from docs/initsidecar.yml" \
 		"$(diff "$TOP/docs/initsidecar.yml" "$TD/initsidecar.yml" | grep -c '^[<>]')" 2
+}
+GITENV=(-c user.name=t -c user.email=t@t.invalid -c init.defaultBranch=master)
+
+founding_commit() {
+	echo "<h1>This is version $1</h1>" >"$TD/site/index.html"
+	git "${GITENV[@]}" -C "$TD/site" commit -qam "v$1" && git -C "$TD/site" push -q "$TD/git/site.git" master
+}
+
+founding_stop() {
+	kill "$FOUNDING_DAEMON" 2>/dev/null
+	wait "$FOUNDING_DAEMON" 2>/dev/null
+	pkill -f -- "--base-path=$TD/git" 2>/dev/null
+}
+
+case_founding-example() {
+	founding_start || return
 	local out
 	out=$(pc apply -f "$TD/initsidecar.yml" 2>&1)
 	expect_line "apply: the pod" "$out" "pod/git-sync created"
@@ -393,13 +412,10 @@ case_founding-example() {
 	ev=$(pc events 2>&1 | grep -E 'pod/git-sync/ctr-(sync|web) +Started|ctr-(sync|web) Started|Started container ctr' | head -2)
 	expect_match "the sidecar ctr-sync started before the app ctr-web" "$ev" "ctr-sync.*"$'\n'".*ctr-web"
 	expect_match "the page on the device's bridge address too" "$(tcp_get 10.88.0.1 80 | cut -d'|' -f1)" "This is version 1.0"
-	echo "<h1>This is version 2.0</h1>" >"$site/index.html"
-	git "${gitenv[@]}" -C "$site" commit -qam v2 && git -C "$site" push -q "$repo" master
+	founding_commit 2.0
 	wait_for "[[ \$(tcp_get 127.0.0.1 80 | cut -d'|' -f1) == *'This is version 2.0'* ]]" 30 ||
 		fail "the page did not change after the commit: $(tcp_get 127.0.0.1 80)"
 	expect_match "git-sync's layout: html a relative link to rev-HASH" \
 		"$(readlink "$TD/run/pods/git-sync/volumes/html/html")" '^rev-[0-9a-f]{40}$'
-	kill "$daemon" 2>/dev/null
-	wait "$daemon" 2>/dev/null
-	pkill -f -- "--base-path=$TD/git" 2>/dev/null
+	founding_stop
 }

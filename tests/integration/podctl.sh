@@ -161,6 +161,8 @@ EOF
 	wait_phase web Running 10 || return
 	local out rc main ns
 	main=$(ctr_main_pid web app) || { fail "no main process of web/app"; return; }
+	local fds0
+	fds0=$(podinit_fds)
 	out=$(pc exec web -- sh -c 'echo out; echo err >&2; exit 3' 2>"$TD/err")
 	rc=$?
 	expect_eq "exec: stdout" "$out" out
@@ -236,5 +238,6 @@ PY
 	expect_eq "exec with a directory as stdin: refused" "$(sed -n 2p <<<"$out")" \
 		"error: exec needs the caller's stdin, stdout and stderr passed with the request"
 	expect_eq "after the sessions: no zombies" "$(podinit_zombies)" 0
+	wait_for "[[ \$(podinit_fds) == $fds0 ]]" 5 || fail "after the sessions: podinit holds $(podinit_fds) fds, $fds0 before"
 	expect_eq "web is still running" "$(phase web)" Running
 }
