@@ -182,7 +182,7 @@ EOF
 	expect_eq "exec: its seccomp filter" "$(pc exec web -- grep '^Seccomp:' /proc/self/status)" \
 		"$(grep '^Seccomp:' "/proc/$main/status")"
 	# the container's cgroup, seen from the host: the process is in its groups
-	pc exec web -- sleep 4243 &
+	"$PODCTL" --socket "$SOCK" exec web -- sleep 4243 &
 	local bg=$! h
 	for h in pids memory; do
 		wait_for "in_group $h 'sleep 4243 '" 5 || fail "exec: not in the container's $h cgroup"
