@@ -52,7 +52,7 @@ static int check_files(char **files, int n, enum emit_format fmt)
 	struct emit list;
 	if (fmt == EMIT_JSON) {
 		emit_init(&list, stdout, fmt);
-		status_emit_list_head(&list, "List");
+		status_emit_list_head(&list, "List", 0);
 	}
 	/* every file stays loaded: a port claimed twice spans files */
 	struct mf_file *mfs = calloc((size_t)n, sizeof *mfs);

@@ -43,6 +43,7 @@ struct conn {
 
 static int epfd = -1, listen_fd = -1;
 static volatile sig_atomic_t streams; /* stream processes running */
+static volatile pid_t stream_pids[API_STREAMS]; /* theirs, 0 once reaped */
 static struct conn *conns[API_CONNS];
 static volatile sig_atomic_t stop;
 
@@ -56,8 +57,13 @@ static void on_child(int sig)
 {
 	(void)sig;
 	int e = errno;
-	while (waitpid(-1, NULL, WNOHANG) > 0)
+	pid_t pid;
+	while ((pid = waitpid(-1, NULL, WNOHANG)) > 0) {
 		streams--;
+		for (int i = 0; i < API_STREAMS; i++)
+			if (stream_pids[i] == pid)
+				stream_pids[i] = 0; /* never signalled again: its pid may be reused */
+	}
 	errno = e;
 }
 
@@ -98,13 +104,18 @@ static int stream_start(struct conn *c, const struct api *a)
 		return 0;
 	}
 	if (pid > 0) {
+		for (int i = 0; i < API_STREAMS; i++)
+			if (stream_pids[i] <= 0) {
+				stream_pids[i] = pid;
+				break;
+			}
 		streams++;
 		conn_free(c, true);
 		return 1;
 	}
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	signal(SIGCHLD, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
+	api_stream_catch_term();
 	close(listen_fd);
 	close(epfd);
 	for (int i = 0; i < API_CONNS; i++)
@@ -401,6 +412,15 @@ int api_main(int argc, char **argv)
 	sigaction(SIGCHLD, &sc, NULL);
 	fprintf(stderr, "podinit-api: serving %s (kubeconfig: %s/kubeconfig)\n", server, run);
 	rc = serve(ls, &a, tls);
+	/* stopping: each stream ends its answer (a watch its last chunk, so
+	 * kubectl get -w ends cleanly), within 2 s; they die with us anyway */
+	signal(SIGCHLD, SIG_DFL);
+	for (int i = 0; i < API_STREAMS; i++)
+		if (stream_pids[i] > 0)
+			kill(stream_pids[i], SIGTERM);
+	alarm(2);
+	while (waitpid(-1, NULL, 0) > 0)
+		;
 	api_tls_free(tls);
 	return rc;
 }

@@ -431,8 +431,10 @@ static int session(struct api_stream *s)
 			break;
 		if (!x.pend)
 			p[4].fd = -1;
-		if (poll(p, 5, -1) < 0 && errno != EINTR)
+		if ((poll(p, 5, -1) < 0 && errno != EINTR) || api_stream_stopping()) {
+			snprintf(x.msg, sizeof x.msg, "the API server is stopping");
 			break;
+		}
 		if (p[4].revents)
 			to_process(&x);
 		if (p[1].revents && relay_out(&x, x.out, 1) == -1)

@@ -50,6 +50,8 @@ struct api_obj {
 int api_obj_path(const char *path, struct api_obj *o);
 /* api_logs.c: GET .../pods/NAME/log (false: not that path) */
 bool api_logs(struct api_reply *r, const struct api *a, const struct http_req *q, const struct api_obj *o);
+/* api_pods.c: GET of pods, one, a list, a watch (false: not pods) */
+bool api_pods(struct api_reply *r, const struct api *a, const struct http_req *q, const struct api_obj *o);
 /* api_exec.c: GET .../pods/NAME/exec, a WebSocket (false: not that path) */
 bool api_exec(struct api_reply *r, const struct api *a, const struct http_req *q, const struct api_obj *o);
 /* api_write.c: /openapi/v3 and /openapi/v3/api/v1 (false: not those) */

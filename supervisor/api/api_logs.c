@@ -53,46 +53,8 @@ static int follow(struct api_stream *s)
 	const char *argv[12];
 	struct api_obj o;
 	api_obj_path(s->req->path, &o);
-	const char *name = o.name;
-	log_args(s->req, o.ns, name, ctr, tail, argv);
-	int fd = api_ctl_start(s->api->sock, argv);
-	struct timeval none = {0};
-	if (fd >= 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof none);
-	static char buf[CTL_FRAME_MAX];
-	char stream;
-	size_t n = 0;
-	int rc = fd < 0 ? fd : api_ctl_frame(fd, &stream, buf, sizeof buf, &n);
-	if (rc || stream != CTL_STDOUT) { /* an error first: the Status */
-		struct api_answer ans = {.status = rc ? rc : 1};
-		snprintf(ans.err, sizeof ans.err, "%.*s", (int)(rc ? 0 : n), buf);
-		struct api_reply r = {0};
-		api_status_of(&r, &ans);
-		rc = r.buf ? api_stream_write(s, r.buf, r.len) : -ENOMEM;
-		free(r.buf);
-		if (fd >= 0)
-			close(fd);
-		return rc ? 1 : 0;
-	}
-	rc = api_stream_head(s, "text/plain");
-	while (!rc && stream == CTL_STDOUT) {
-		if (n)
-			rc = api_stream_chunk(s, buf, n);
-		char c;
-		while (!rc) { /* the client leaving ends it too */
-			ssize_t r = api_stream_read(s, &c, 1, fd, -1);
-			if (r == -EAGAIN)
-				break;
-			if (r <= 0)
-				rc = -ECONNRESET;
-		}
-		if (!rc)
-			rc = api_ctl_frame(fd, &stream, buf, sizeof buf, &n);
-	}
-	if (!rc || rc == -ECONNRESET)
-		api_stream_chunk(s, "", 0);
-	close(fd);
-	return 0;
+	log_args(s->req, o.ns, o.name, ctr, tail, argv);
+	return api_stream_relay(s, api_ctl_start(s->api->sock, argv), "text/plain", -1) ? 1 : 0;
 }
 
 bool api_logs(struct api_reply *r, const struct api *a, const struct http_req *q, const struct api_obj *o)

@@ -37,41 +37,6 @@ static const char v1_json[] =
 	"{\"name\":\"events\",\"singularName\":\"event\",\"namespaced\":true,\"kind\":\"Event\","
 	"\"verbs\":[\"get\",\"list\"],\"shortNames\":[\"ev\"]}]}";
 
-static void pods(struct api_reply *r, const struct api *a, const struct http_req *q, const char *ns,
-		 const char *name)
-{
-	const char *accept = http_header(q, "Accept");
-	bool table = accept && strstr(accept, "as=Table");
-	const char *argv[10];
-	int n = 0;
-	argv[n++] = "get";
-	argv[n++] = "pods";
-	if (*name)
-		argv[n++] = name;
-	if (*ns) {
-		argv[n++] = "-n";
-		argv[n++] = ns;
-	} else {
-		argv[n++] = "-A";
-	}
-	argv[n++] = "-o";
-	argv[n++] = table ? "table" : *name ? "json" : "podlist";
-	argv[n] = NULL;
-	struct api_answer ans;
-	api_ctl_call(a->sock, argv, &ans);
-	if (ans.status < 0)
-		api_status(r, 503, "ServiceUnavailable", "podinit does not answer on its control socket");
-	else if (ans.status && strstr(ans.err, "NotFound")) {
-		char msg[300];
-		snprintf(msg, sizeof msg, "pods \"%s\" not found", name);
-		api_status(r, 404, "NotFound", msg);
-	} else if (ans.status)
-		api_status(r, 500, "InternalError", ans.err);
-	else
-		api_reply_set(r, 200, JSON, ans.out, ans.out_len);
-	free(ans.out);
-}
-
 void api_route(struct api_reply *r, const struct api *a, const struct http_req *q)
 {
 	const char *auth = http_header(q, "Authorization");
@@ -102,10 +67,8 @@ void api_route(struct api_reply *r, const struct api *a, const struct http_req *
 			api_reply_set(r, 200, JSON, fixed[i].body, strlen(fixed[i].body));
 			return;
 		}
-	if (obj && !*o.sub && !strcmp(o.res, "pods")) {
-		pods(r, a, q, o.ns, o.name);
+	if (obj && api_pods(r, a, q, &o))
 		return;
-	}
 	if (obj && api_events(r, a, q, &o))
 		return;
 	api_status(r, 404, "NotFound", "the server could not find the requested resource");

@@ -5,18 +5,46 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 #include "api_int.h"
+#include "api_ctl.h"
+#include "ctl_proto.h"
 #include "tls.h"
+
+static volatile sig_atomic_t stopping;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+void api_stream_catch_term(void)
+{
+	struct sigaction sa = {.sa_handler = on_term}; /* no SA_RESTART: poll returns */
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+bool api_stream_stopping(void)
+{
+	return stopping;
+}
 
 static int wait_for(struct api_stream *s, ssize_t want, int other, int timeout_ms)
 {
 	struct pollfd p[2] = {{.fd = s->fd, .events = want == API_TLS_WANT_WRITE ? POLLOUT : POLLIN},
 			      {.fd = other, .events = POLLIN}};
-	int n = poll(p, other >= 0 ? 2 : 1, timeout_ms);
+	int n = stopping ? -1 : poll(p, other >= 0 ? 2 : 1, timeout_ms);
 	if (n < 0)
-		return errno == EINTR ? 0 : -errno;
+		return stopping ? -ESHUTDOWN : errno == EINTR ? 0 : -errno;
 	if (n == 0)
 		return -ETIMEDOUT;
 	if (other >= 0 && p[1].revents)
@@ -87,4 +115,53 @@ int api_stream_reply(struct api_stream *s, const struct api_reply *r)
 	if (!rc)
 		rc = api_stream_write(s, "Connection: close\r\n", 19);
 	return rc ? rc : api_stream_write(s, end + 2, r->len - head);
+}
+
+int api_stream_relay(struct api_stream *s, int fd, const char *type, int timeout_ms)
+{
+	struct timeval none = {0};
+	if (fd >= 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof none);
+	static char buf[CTL_FRAME_MAX];
+	char stream;
+	size_t n = 0;
+	int rc = fd < 0 ? fd : api_ctl_frame(fd, &stream, buf, sizeof buf, &n);
+	if (rc || stream != CTL_STDOUT) { /* an error first: the Status */
+		struct api_answer ans = {.status = rc ? rc : 1};
+		snprintf(ans.err, sizeof ans.err, "%.*s", (int)(rc ? 0 : n < sizeof ans.err ? n : sizeof ans.err - 1), buf);
+		struct api_reply r = {0};
+		api_status_of(&r, &ans);
+		rc = api_stream_reply(s, &r);
+		free(r.buf);
+		if (fd >= 0)
+			close(fd);
+		return rc;
+	}
+	struct timespec t0, t;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = api_stream_head(s, type);
+	while (!rc && stream == CTL_STDOUT) {
+		if (n)
+			rc = api_stream_chunk(s, buf, n);
+		char c;
+		while (!rc) { /* the client leaving ends it too, and the time limit */
+			int left = -1;
+			if (timeout_ms >= 0) {
+				clock_gettime(CLOCK_MONOTONIC, &t);
+				long long ms = (t.tv_sec - t0.tv_sec) * 1000LL + (t.tv_nsec - t0.tv_nsec) / 1000000;
+				left = ms >= timeout_ms ? 0 : (int)(timeout_ms - ms);
+			}
+			ssize_t r = left == 0 ? -ETIMEDOUT : api_stream_read(s, &c, 1, fd, left);
+			if (r == -EAGAIN)
+				break;
+			if (r <= 0) /* EPIPE: the client left */
+				rc = r == -ETIMEDOUT || r == -ESHUTDOWN ? (int)r : -EPIPE;
+		}
+		if (!rc)
+			rc = api_ctl_frame(fd, &stream, buf, sizeof buf, &n);
+	}
+	if (rc != -EPIPE) /* the end, the time limit, a stop, PID 1 gone: a clean end */
+		rc = api_stream_chunk(s, "", 0);
+	close(fd);
+	return rc;
 }

@@ -8,6 +8,7 @@
 #ifndef PODINIT_API_STREAM_H
 #define PODINIT_API_STREAM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -23,6 +24,11 @@ struct api_stream {
 	const struct api *api;
 	const struct http_req *req;
 };
+
+/* In a stream's process: SIGTERM (the API stopping) ends what it waits
+ * for (api_stream_read: -ESHUTDOWN), so it can end its answer cleanly. */
+void api_stream_catch_term(void);
+bool api_stream_stopping(void);
 
 /* The child's work; its return value is the child's exit status. */
 typedef int (*api_stream_fn)(struct api_stream *s);
@@ -42,5 +48,11 @@ int api_stream_reply(struct api_stream *s, const struct api_reply *r);
 int api_stream_head(struct api_stream *s, const char *type);
 /* One chunk of that body; len 0 ends it. 0 or -errno. */
 int api_stream_chunk(struct api_stream *s, const void *buf, size_t len);
+
+/* Answers with what PID 1 sends on fd (api_ctl_start's socket): a Status
+ * when its first frame is an error, else a 200 of type whose chunks are
+ * its stdout frames, until it ends, the client leaves or timeout_ms (-1:
+ * none) pass; closes fd. 0 or -errno. */
+int api_stream_relay(struct api_stream *s, int fd, const char *type, int timeout_ms);
 
 #endif

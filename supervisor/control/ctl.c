@@ -353,16 +353,21 @@ int ctl_listen(struct ctl *ctl)
 void ctl_pods_changed(struct ctl *ctl)
 {
 	ctl->pods_changed = true;
+	ctl->pods_version++;
 }
 
 void ctl_flush(struct ctl *ctl)
 {
-	bool changed = ctl->pods_changed;
+	/* an event may say what no readiness change does (a restart's back-off) */
+	bool changed = ctl->pods_changed, events = ctl->node->events.next != ctl->events_seen;
 	ctl->pods_changed = false;
+	ctl->events_seen = ctl->node->events.next;
 	for (struct ctl_client **pp = &ctl->clients; *pp;) {
 		struct ctl_client *cl = *pp;
 		/* a wait is asked again only when the observer said something changed */
-		bool step = cl->follow != CF_NONE && (cl->follow != CF_WAIT || changed);
+		bool step = cl->follow == CF_WAIT    ? changed
+			    : cl->follow == CF_WATCH ? changed || events
+						     : cl->follow != CF_NONE;
 		if (!cl->dead && step && cl->ctl->follow_step(cl))
 			ctl_exit(cl, 0);
 		else if (!cl->dead && cl->out_len)
@@ -372,6 +377,7 @@ void ctl_flush(struct ctl *ctl)
 			ctl->nclients--;
 			for (unsigned i = 0; i < cl->nfds; i++)
 				close(cl->fds[i]);
+			free(cl->watch); /* one block (ctl_watch.c) */
 			free(cl->in);
 			free(cl->out);
 			free(cl);

@@ -41,12 +41,15 @@ struct ctl {
 	bool (*follow_step)(struct ctl_client *cl); /* true when the follower is done */
 	bool debug;        /* podinit.debug=1: podctl debug commands */
 	bool pods_changed; /* since the last flush: `podctl wait` asks the health again */
+	unsigned long long pods_version; /* counts those changes: the resourceVersion
+					  * of pod lists, where watches start */
+	uint64_t events_seen; /* the events' next sequence at the last flush */
 	struct loop_watch watch;
 	struct ctl_client *clients;
 	unsigned nclients;
 };
 
-enum ctl_follow { CF_NONE, CF_LOGS, CF_EVENTS, CF_WAIT, CF_EXEC };
+enum ctl_follow { CF_NONE, CF_LOGS, CF_EVENTS, CF_WAIT, CF_EXEC, CF_WATCH };
 
 #define CTL_FDS 3 /* fds a request may pass: exec's stdin, stdout, stderr */
 
@@ -70,6 +73,7 @@ struct ctl_client {
 	struct spawn_proc exec;  /* exec: the process while it runs (pid 0: none) */
 	struct loop_watch exec_report;
 	int exec_code;           /* exec: the status when it could not run, else -1 */
+	struct ctl_watch *watch; /* get pods -w (ctl_watch.c) */
 };
 
 int ctl_listen(struct ctl *ctl);

@@ -22,11 +22,13 @@
 #define F_NS {"--namespace", 'n', CF_VALUE, NULL}
 #define F_HELP {"--help", 'h', CF_BOOL, NULL}
 #define F_DRY_RUN {"--dry-run", 0, CF_REFUSED, "see what a change does with podctl apply --dry-run -f"}
-#define F_WATCH_NO {"--watch", 'w', CF_REFUSED, "follow changes with podctl events -f"}
 
 static const struct ctl_flag get_flags[] = {
 	F_NS, F_HELP, {"--output", 'o', CF_VALUE, NULL}, {"--selector", 'l', CF_VALUE, NULL},
-	{"--all-namespaces", 'A', CF_BOOL, NULL}, F_WATCH_NO,
+	{"--all-namespaces", 'A', CF_BOOL, NULL}, {"--watch", 'w', CF_BOOL, NULL},
+	{"--resource-version", 0, CF_VALUE, NULL}, /* the API's watch: where it starts */
+	{"--field-selector", 0, CF_VALUE, NULL},   /* metadata.name=NAME: a list of that one */
+	{"--initial-events", 0, CF_BOOL, NULL},    /* the API's sendInitialEvents=true */
 	{"--show-labels", 0, CF_REFUSED, "see the labels with -o yaml"}, {NULL, 0, 0, NULL}};
 static const struct ctl_flag describe_flags[] = {F_NS, F_HELP, {NULL, 0, 0, NULL}};
 static const struct ctl_flag logs_flags[] = {
@@ -155,7 +157,7 @@ static void cmd_debug(struct ctl_client *cl, const struct ctl_cmd *cmd, const st
 }
 
 static const struct ctl_cmd commands[] = {
-	{"get", get_flags, ctl_cmd_get, "get pods|svc|cm|secrets [NAME] [-o wide|json|yaml|name] [-l SELECTOR] [-n NS|-A]"},
+	{"get", get_flags, ctl_cmd_get, "get pods|svc|cm|secrets [NAME] [-o wide|json|yaml|name] [-l SELECTOR] [-n NS|-A] [-w]"},
 	{"describe", describe_flags, ctl_cmd_describe, "describe pod NAME"},
 	{"logs", logs_flags, ctl_cmd_logs, "logs POD [-c CONTAINER] [-f] [--previous] [--tail N]"},
 	{"apply", apply_flags, ctl_cmd_apply, "apply -f FILE|-"},
@@ -220,6 +222,8 @@ bool ctl_follow_step(struct ctl_client *cl)
 	}
 	if (cl->follow == CF_EXEC)
 		return false; /* the process's exit ends it (ctl_child_exited) */
+	if (cl->follow == CF_WATCH)
+		return ctl_watch_step(cl);
 	if (cl->follow == CF_WAIT)
 		return !ctl->host.rescan_pending(ctl->host.ctx) && node_all_healthy(ctl->node);
 	return ctl_logs_step(cl);

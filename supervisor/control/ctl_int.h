@@ -53,12 +53,35 @@ struct ctl_col {
 	int priority; /* 1: shown with -o wide */
 	bool integer, is_name;
 };
-void ctl_table_begin(struct emit *e, const struct ctl_col *cols, size_t n);
+void ctl_table_begin(struct emit *e, const struct ctl_col *cols, size_t n, unsigned long long rv /* 0: "" */);
 void ctl_table_row_begin(struct emit *e);
 void ctl_table_row_end(struct emit *e, const char *name, const char *ns, const char *uid, const char *created,
 		       const struct mf_list *labels);
 void ctl_table_end(struct emit *e);
 
+/* ctl_show.c: one pod's row as kubectl's get prints it, the same cells
+ * for podctl's table, the API's Table and a watch's events */
+struct pod_row {
+	char name[254], ns[64], uid[37], created[40];
+	char ready[16], status[64], restarts[16], age[16], ip[16], node[64];
+	const struct mf_list *labels; /* NULL: none (a pod that is gone) */
+};
+void ctl_pod_row(const struct pod *p, struct pod_row *r);
+/* a label selector (a=b, a!=b, a, !a; comma-joined) against labels: 1
+ * match, 0 no match, -1 not a selector */
+int ctl_selector_match(const char *sel, const struct mf_list *labels);
+void ctl_pods_head(FILE *f, bool wide, bool all_ns);
+void ctl_pod_line(FILE *f, const struct pod *p, bool wide, bool all_ns);
+/* The API's Table of pods, and of one row */
+void ctl_pods_table(FILE *f, struct pod *const *list, unsigned n, unsigned long long rv);
+void ctl_pod_row_table(FILE *f, const struct pod_row *r, unsigned long long rv);
+/* ctl_watch.c: get pods -w (ns NULL: all; name, sel NULL: every pod; fmt
+ * NULL text rows, "json" or "table" the API's watch events; rv the version
+ * the caller listed at, NULL or "0": every pod is ADDED first; initial:
+ * every pod ADDED, then the BOOKMARK that ends the initial events) */
+void ctl_watch_start(struct ctl_client *cl, const char *ns, const char *name, const char *sel, const char *fmt,
+		     const char *rv, bool initial);
+bool ctl_watch_step(struct ctl_client *cl);
 /* ctl_show.c */
 void ctl_cmd_get(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a);
 void ctl_cmd_describe(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a);

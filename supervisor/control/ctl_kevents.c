@@ -167,7 +167,7 @@ void ctl_events_k8s(struct ctl *ctl, FILE *f, bool table, const char *ns, const 
 	struct emit em;
 	emit_init(&em, f, EMIT_JSON);
 	if (table) {
-		ctl_table_begin(&em, table_cols, sizeof table_cols / sizeof *table_cols);
+		ctl_table_begin(&em, table_cols, sizeof table_cols / sizeof *table_cols, 0);
 	} else {
 		emit_map(&em);
 		kv(&em, "kind", "EventList");

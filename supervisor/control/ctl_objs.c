@@ -84,11 +84,11 @@ static void table(FILE *f, struct node *node, enum mf_kind kind, const struct mf
 	struct emit e;
 	emit_init(&e, f, EMIT_JSON);
 	if (kind == MF_SERVICE)
-		ctl_table_begin(&e, svc, sizeof svc / sizeof *svc);
+		ctl_table_begin(&e, svc, sizeof svc / sizeof *svc, 0);
 	else if (kind == MF_CONFIGMAP)
-		ctl_table_begin(&e, cm, sizeof cm / sizeof *cm);
+		ctl_table_begin(&e, cm, sizeof cm / sizeof *cm, 0);
 	else
-		ctl_table_begin(&e, secret, sizeof secret / sizeof *secret);
+		ctl_table_begin(&e, secret, sizeof secret / sizeof *secret, 0);
 	for (unsigned i = 0; i < n; i++) {
 		const struct mf_meta *m = mf_meta_of(list[i]);
 		char age[16], created[40], sel[256];

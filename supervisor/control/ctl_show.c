@@ -24,8 +24,7 @@ static const char *label(const struct mf_list *l, const char *key, size_t klen)
 	return NULL;
 }
 
-/* 1 match, 0 no match, -1 not a selector */
-static int selector_match(const char *sel, const struct mf_list *labels)
+int ctl_selector_match(const char *sel, const struct mf_list *labels)
 {
 	int match = 1;
 	for (const char *p = sel; *p;) {
@@ -61,7 +60,7 @@ static int selector_match(const char *sel, const struct mf_list *labels)
 
 /* ---- get ------------------------------------------------------------ */
 
-static void table_head(FILE *f, bool wide, bool all_ns)
+void ctl_pods_head(FILE *f, bool wide, bool all_ns)
 {
 	if (all_ns)
 		fprintf(f, "%-16s ", "NAMESPACE");
@@ -69,14 +68,13 @@ static void table_head(FILE *f, bool wide, bool all_ns)
 		wide ? "   IP              NODE" : "");
 }
 
-/* One pod's row as kubectl's get prints it: the same cells for podctl's
- * table and the API's Table. */
-struct pod_row {
-	char ready[16], status[64], restarts[16], age[16], ip[16], node[64];
-};
-
-static void pod_row(const struct pod *p, struct pod_row *r)
+void ctl_pod_row(const struct pod *p, struct pod_row *r)
 {
+	snprintf(r->name, sizeof r->name, "%s", p->name);
+	snprintf(r->ns, sizeof r->ns, "%s", p->spec->meta.namespace_.s);
+	snprintf(r->uid, sizeof r->uid, "%s", p->uid);
+	status_time(&p->created, r->created, sizeof r->created);
+	r->labels = &p->spec->meta.labels;
 	unsigned total, ready = pod_ready_count(p, &total);
 	snprintf(r->ready, sizeof r->ready, "%u/%u", ready, total);
 	char st[sizeof r->status];
@@ -89,10 +87,10 @@ static void pod_row(const struct pod *p, struct pod_row *r)
 	gethostname(r->node, sizeof r->node);
 }
 
-static void table_row(FILE *f, const struct pod *p, bool wide, bool all_ns)
+void ctl_pod_line(FILE *f, const struct pod *p, bool wide, bool all_ns)
 {
 	struct pod_row r;
-	pod_row(p, &r);
+	ctl_pod_row(p, &r);
 	if (all_ns)
 		fprintf(f, "%-16s ", p->spec->meta.namespace_.s);
 	fprintf(f, "%-24s %-7s %-26s %-9s %s", p->name, r.ready, r.status, r.restarts, r.age);
@@ -105,27 +103,40 @@ static void table_row(FILE *f, const struct pod *p, bool wide, bool all_ns)
  * gives (IP and Node at priority 1: -o wide), the cells as kubectl prints
  * them (it prints a Table's cells as they come, ages included), each row
  * with the pod's metadata for labels and namespaces. */
-static void table_json(FILE *f, struct pod *const *list, unsigned n)
+static const struct ctl_col pod_cols[] = {{"Name", 0, false, true}, {"Ready", 0, false, false},
+					  {"Status", 0, false, false}, {"Restarts", 0, false, false},
+					  {"Age", 0, false, false},   {"IP", 1, false, false},
+					  {"Node", 1, false, false}};
+
+static void pod_table_row(struct emit *e, const struct pod_row *r)
 {
-	static const struct ctl_col cols[] = {{"Name", 0, false, true}, {"Ready", 0, false, false},
-					      {"Status", 0, false, false}, {"Restarts", 0, false, false},
-					      {"Age", 0, false, false},   {"IP", 1, false, false},
-					      {"Node", 1, false, false}};
+	const char *cells[] = {r->name, r->ready, r->status, r->restarts, r->age, r->ip, r->node};
+	ctl_table_row_begin(e);
+	for (size_t c = 0; c < sizeof cells / sizeof *cells; c++)
+		emit_str(e, cells[c]);
+	ctl_table_row_end(e, r->name, r->ns, r->uid, r->created, r->labels);
+}
+
+void ctl_pods_table(FILE *f, struct pod *const *list, unsigned n, unsigned long long rv)
+{
 	struct emit e;
 	emit_init(&e, f, EMIT_JSON);
-	ctl_table_begin(&e, cols, sizeof cols / sizeof *cols);
+	ctl_table_begin(&e, pod_cols, sizeof pod_cols / sizeof *pod_cols, rv);
 	for (unsigned i = 0; i < n; i++) {
-		const struct pod *p = list[i];
 		struct pod_row r;
-		char created[40];
-		pod_row(p, &r);
-		status_time(&p->created, created, sizeof created);
-		const char *cells[] = {p->name, r.ready, r.status, r.restarts, r.age, r.ip, r.node};
-		ctl_table_row_begin(&e);
-		for (size_t c = 0; c < sizeof cells / sizeof *cells; c++)
-			emit_str(&e, cells[c]);
-		ctl_table_row_end(&e, p->name, p->spec->meta.namespace_.s, p->uid, created, &p->spec->meta.labels);
+		ctl_pod_row(list[i], &r);
+		pod_table_row(&e, &r);
 	}
+	ctl_table_end(&e);
+	emit_finish(&e);
+}
+
+void ctl_pod_row_table(FILE *f, const struct pod_row *r, unsigned long long rv)
+{
+	struct emit e;
+	emit_init(&e, f, EMIT_JSON);
+	ctl_table_begin(&e, pod_cols, sizeof pod_cols / sizeof *pod_cols, rv);
+	pod_table_row(&e, r);
 	ctl_table_end(&e);
 	emit_finish(&e);
 }
@@ -160,19 +171,33 @@ void ctl_cmd_get(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct 
 			  "the allowed formats are: json,name,wide,yaml (and for the API: table,podlist)", fmt);
 		return;
 	}
-	if (sel && selector_match(sel, &(struct mf_list){0}) < 0) {
+	if (sel && ctl_selector_match(sel, &(struct mf_list){0}) < 0) {
 		ctl_usage(cl, cmd, "error: unable to parse requirement: \"%s\" is not a label selector", sel);
 		return;
 	}
-	const char *name = a->npos == 2 ? a->pos[1] : NULL;
+	const char *name = a->npos == 2 ? a->pos[1] : NULL, *field = ARG("--field-selector");
+	if (field && (strncmp(field, "metadata.name=", 14) || name || strchr(field, ','))) {
+		ctl_usage(cl, cmd, "error: podctl get pods selects fields by metadata.name=NAME only (not %s)", field);
+		return;
+	}
 	struct pod *one = name ? ctl_pod_or_not_found(cl, ns ? ns : "default", name) : NULL;
 	if (name && !one)
 		return;
+	if (ARG("--watch")) {
+		if (fmt && strcmp(fmt, "json") && strcmp(fmt, "table")) {
+			ctl_usage(cl, cmd, "error: podctl get pods -w prints rows (or, for the API, -o json|table)");
+			return;
+		}
+		ctl_watch_start(cl, ns, field ? field + 14 : name, sel, fmt, ARG("--resource-version"),
+				ARG("--initial-events") != NULL);
+		return;
+	}
 	struct pod *list[LIM_PODS];
 	unsigned n = 0;
 	for (struct pod *p = one ? one : ctl->node->pods; p && n < LIM_PODS; p = one ? NULL : p->next)
 		if ((!ns || !strcmp(p->spec->meta.namespace_.s, ns)) &&
-		    (!sel || selector_match(sel, &p->spec->meta.labels) == 1))
+		    (!sel || ctl_selector_match(sel, &p->spec->meta.labels) == 1) &&
+		    (!field || !strcmp(p->name, field + 14)))
 			list[n++] = p;
 	struct membuf m;
 	if (!ctl_mb_open(&m)) {
@@ -180,14 +205,14 @@ void ctl_cmd_get(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct 
 		return;
 	}
 	if (fmt && !strcmp(fmt, "table")) {
-		table_json(m.f, list, n);
+		ctl_pods_table(m.f, list, n, ctl->pods_version);
 	} else if (fmt && (!strcmp(fmt, "json") || !strcmp(fmt, "yaml") || !strcmp(fmt, "podlist"))) {
 		struct emit e;
 		emit_init(&e, m.f, !strcmp(fmt, "yaml") ? EMIT_YAML : EMIT_JSON);
 		if (one) {
 			status_emit_pod(&e, one);
 		} else {
-			status_emit_list_head(&e, !strcmp(fmt, "podlist") ? "PodList" : "List");
+			status_emit_list_head(&e, !strcmp(fmt, "podlist") ? "PodList" : "List", ctl->pods_version);
 			for (unsigned i = 0; i < n; i++)
 				status_emit_pod(&e, list[i]);
 			status_emit_list_end(&e);
@@ -203,9 +228,9 @@ void ctl_cmd_get(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct 
 			fprintf(m.f, "No resources found\n");
 	} else {
 		bool wide = fmt && !strcmp(fmt, "wide");
-		table_head(m.f, wide, !ns);
+		ctl_pods_head(m.f, wide, !ns);
 		for (unsigned i = 0; i < n; i++)
-			table_row(m.f, list[i], wide, !ns);
+			ctl_pod_line(m.f, list[i], wide, !ns);
 	}
 	/* kubectl says "No resources found" on stderr */
 	bool structured = fmt && strcmp(fmt, "wide");

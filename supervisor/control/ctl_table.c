@@ -2,6 +2,7 @@
  * events, Services, ConfigMaps and Secrets: the columns as the API
  * server's printers define them, then rows whose cells kubectl prints as
  * they come, each with the object's metadata (for --show-labels, -A). */
+#include <stdio.h>
 #include <string.h>
 #include "ctl_int.h"
 #include "emit.h"
@@ -13,14 +14,17 @@ static void kv(struct emit *e, const char *key, const char *val)
 	emit_str(e, val);
 }
 
-void ctl_table_begin(struct emit *e, const struct ctl_col *cols, size_t n)
+void ctl_table_begin(struct emit *e, const struct ctl_col *cols, size_t n, unsigned long long rv)
 {
+	char v[24] = "";
+	if (rv)
+		snprintf(v, sizeof v, "%llu", rv);
 	emit_map(e);
 	kv(e, "kind", "Table");
 	kv(e, "apiVersion", "meta.k8s.io/v1");
 	emit_key(e, "metadata");
 	emit_map(e);
-	kv(e, "resourceVersion", "");
+	kv(e, "resourceVersion", v);
 	emit_end(e);
 	emit_key(e, "columnDefinitions");
 	emit_list(e);

@@ -211,8 +211,11 @@ void status_emit_pod(struct emit *e, const struct pod *p)
 	emit_end(e);
 }
 
-void status_emit_list_head(struct emit *e, const char *kind)
+void status_emit_list_head(struct emit *e, const char *kind, unsigned long long rv)
 {
+	char v[24] = "";
+	if (rv)
+		snprintf(v, sizeof v, "%llu", rv);
 	emit_map(e);
 	emit_key(e, "apiVersion");
 	emit_str(e, "v1");
@@ -222,7 +225,7 @@ void status_emit_list_head(struct emit *e, const char *kind)
 		emit_key(e, "metadata");
 		emit_map(e);
 		emit_key(e, "resourceVersion");
-		emit_str(e, "");
+		emit_str(e, v);
 		emit_end(e);
 	}
 	emit_key(e, "items");

