@@ -126,7 +126,7 @@ int api_stream_relay(struct api_stream *s, int fd, const char *type, int timeout
 	char stream;
 	size_t n = 0;
 	int rc = fd < 0 ? fd : api_ctl_frame(fd, &stream, buf, sizeof buf, &n);
-	if (rc || stream != CTL_STDOUT) { /* an error first: the Status */
+	if (rc || (stream != CTL_STDOUT && stream != CTL_STARTED)) { /* an error first: the Status */
 		struct api_answer ans = {.status = rc ? rc : 1};
 		snprintf(ans.err, sizeof ans.err, "%.*s", (int)(rc ? 0 : n < sizeof ans.err ? n : sizeof ans.err - 1), buf);
 		struct api_reply r = {0};
@@ -140,8 +140,8 @@ int api_stream_relay(struct api_stream *s, int fd, const char *type, int timeout
 	struct timespec t0, t;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = api_stream_head(s, type);
-	while (!rc && stream == CTL_STDOUT) {
-		if (n)
+	while (!rc && (stream == CTL_STDOUT || stream == CTL_STARTED)) {
+		if (stream == CTL_STDOUT && n)
 			rc = api_stream_chunk(s, buf, n);
 		char c;
 		while (!rc) { /* the client leaving ends it too, and the time limit */

@@ -50,8 +50,8 @@ int api_stream_head(struct api_stream *s, const char *type);
 int api_stream_chunk(struct api_stream *s, const void *buf, size_t len);
 
 /* Answers with what PID 1 sends on fd (api_ctl_start's socket): a Status
- * when its first frame is an error, else a 200 of type whose chunks are
- * its stdout frames, until it ends, the client leaves or timeout_ms (-1:
+ * when its first frame is an error, else (at once when it says
+ * CTL_STARTED) a 200 of type whose chunks are its stdout frames, until it ends, the client leaves or timeout_ms (-1:
  * none) pass; closes fd. 0 or -errno. */
 int api_stream_relay(struct api_stream *s, int fd, const char *type, int timeout_ms);
 

@@ -16,7 +16,8 @@
 #define CTL_FRAME_MAX 65536 /* bytes in one frame: longer output is split */
 #define CTL_ARGS_MAX 64     /* arguments of one request, the NULL included */
 
-/* CTL_STARTED (no bytes): exec's process runs; what follows is its exit */
+/* CTL_STARTED (no bytes): exec's process runs (what follows is its exit),
+ * a watch is set (what follows are its changes) */
 enum { CTL_STDOUT = '1', CTL_STDERR = '2', CTL_EXIT = 'x', CTL_STARTED = 's' };
 
 /* The head for a body of len bytes into out; its length. */

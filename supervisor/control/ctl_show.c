@@ -134,7 +134,7 @@ void ctl_pods_table(FILE *f, struct pod *const *list, unsigned n, unsigned long 
 void ctl_pod_row_table(FILE *f, const struct pod_row *r, unsigned long long rv)
 {
 	struct emit e;
-	emit_init(&e, f, EMIT_JSON);
+	emit_init(&e, f, EMIT_JSON_LINE);
 	ctl_table_begin(&e, pod_cols, sizeof pod_cols / sizeof *pod_cols, rv);
 	pod_table_row(&e, r);
 	ctl_table_end(&e);

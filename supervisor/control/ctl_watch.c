@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include "base.h"
 #include "ctl_int.h"
+#include "ctl_proto.h"
 #include "emit.h"
 #include "node.h"
 #include "pod.h"
@@ -31,6 +32,7 @@ struct seen {
 	char uid[37];
 	bool live;       /* still there at this step */
 	uint64_t hash;   /* of its JSON as last sent */
+	struct timespec created;
 	char last[LAST_MAX];
 };
 
@@ -68,7 +70,7 @@ static void row_of_kept(const struct seen *s, struct pod_row *r)
 		snprintf(f[i], len[i], "%s", p);
 		p += strnlen(p, (size_t)(end - p)) + 1;
 	}
-	snprintf(r->age, sizeof r->age, "0s");
+	status_age(&s->created, r->age, sizeof r->age);
 	gethostname(r->node, sizeof r->node);
 	r->node[sizeof r->node - 1] = 0;
 }
@@ -122,7 +124,7 @@ static void send_change(struct ctl_client *cl, const char *type, const struct po
 			ctl_pod_row_table(m.f, &r, cl->ctl->pods_version);
 		} else if (p) {
 			struct emit e;
-			emit_init(&e, m.f, EMIT_JSON);
+			emit_init(&e, m.f, EMIT_JSON_LINE);
 			status_emit_pod(&e, p);
 			emit_finish(&e);
 		} else {
@@ -158,6 +160,7 @@ static void step(struct ctl_client *cl, const char *first_type, bool quiet)
 			s = &w->seen[w->n++];
 			snprintf(s->uid, sizeof s->uid, "%s", p->uid);
 			s->hash = 0;
+			s->created = p->created;
 		}
 		if (!s)
 			continue;
@@ -203,6 +206,7 @@ void ctl_watch_start(struct ctl_client *cl, const char *ns, const char *name, co
 		return;
 	}
 	cl->watch = w;
+	ctl_write(cl, CTL_STARTED, "", 0); /* the API answers its head now */
 	w->fmt = !fmt ? W_TEXT : !strcmp(fmt, "table") ? W_TABLE : W_JSON;
 	w->all_ns = !ns;
 	snprintf(w->ns, sizeof w->ns, "%s", ns ? ns : "");

@@ -576,6 +576,9 @@ void pod_terminate(struct pod *p, const char *why)
 		action_cancel(&c->post_start);
 	}
 	p->grace_deadline = loop_now() + grace_ns(p);
+	clock_gettime(CLOCK_REALTIME, &p->deletion);
+	p->grace_s = (unsigned)(grace_ns(p) / 1000000000ULL);
+	p->deletion.tv_sec += p->grace_s;
 	/* rule 21: every running container's preStop starts now, in parallel */
 	for (unsigned i = 0; i < p->nctrs; i++)
 		pre_stop(&p->ctrs[i], grace_ns(p));

@@ -100,6 +100,8 @@ struct pod {
 	bool cg_live;
 	char dir[PATH_MAX]; /* RUN/pods/NAME */
 	struct timespec created, start_time;
+	struct timespec deletion; /* terminating: when the grace period ends (deletionTimestamp) */
+	unsigned grace_s;         /* and its length (deletionGracePeriodSeconds) */
 	const enum pod_stage stage; /* only pod_set_stage changes it */
 	bool initialized;   /* an app container has started: stays true */
 	bool init_done;     /* every init entry finished once */

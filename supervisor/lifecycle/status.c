@@ -157,6 +157,11 @@ void status_emit_pod(struct emit *e, const struct pod *p)
 	emit_key(e, "uid");
 	emit_str(e, p->uid);
 	key_time(e, "creationTimestamp", &p->created);
+	if (p->stage >= PS_TERMINATING) { /* as the API server marks a pod being deleted */
+		key_time(e, "deletionTimestamp", &p->deletion);
+		emit_key(e, "deletionGracePeriodSeconds");
+		emit_int(e, p->grace_s);
+	}
 	emit_kv(e, "labels", &p->spec->meta.labels);
 	emit_kv(e, "annotations", &p->spec->meta.annotations);
 	emit_end(e);

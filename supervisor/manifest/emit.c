@@ -1,5 +1,7 @@
 /* emit.c - block-style YAML (as kubectl prints it) and indented JSON.
  *
+ * EMIT_JSON_LINE is the JSON on one line, without a newline at the end.
+ *
  * YAML layout: nested maps indent by two, lists under a key start at the
  * key's column ("containers:\n- name: x"), the first key of a map in a
  * list shares the "- " line. Containers are opened lazily so that empty
@@ -84,7 +86,10 @@ static void entry(struct emit *e)
 	if (!e->depth)
 		return;
 	unsigned d = e->depth - 1 < EMIT_DEPTH ? e->depth - 1 : EMIT_DEPTH - 1;
-	if (e->fmt == EMIT_JSON) {
+	if (e->fmt == EMIT_JSON_LINE) {
+		if (e->st[d].items)
+			fputc(',', e->f);
+	} else if (e->fmt == EMIT_JSON) {
 		fputs(e->st[d].items ? ",\n" : "\n", e->f);
 		indent(e, e->depth);
 	} else {
@@ -122,7 +127,7 @@ static void open(struct emit *e, bool map)
 	bool inl = in_list(e);
 	if (inl)
 		entry(e);
-	if (e->fmt == EMIT_JSON)
+	if (e->fmt != EMIT_YAML)
 		fputc(map ? '{' : '[', e->f);
 	if (e->depth < EMIT_DEPTH) {
 		e->st[e->depth].map = map;
@@ -150,8 +155,8 @@ void emit_end(struct emit *e)
 		return;
 	unsigned d = --e->depth < EMIT_DEPTH ? e->depth : EMIT_DEPTH - 1;
 	bool empty = !e->st[d].items;
-	if (e->fmt == EMIT_JSON) {
-		if (!empty) {
+	if (e->fmt != EMIT_YAML) {
+		if (!empty && e->fmt == EMIT_JSON) {
 			fputc('\n', e->f);
 			indent(e, e->depth);
 		}
@@ -168,9 +173,9 @@ void emit_end(struct emit *e)
 void emit_key(struct emit *e, const char *key)
 {
 	entry(e);
-	if (e->fmt == EMIT_JSON) {
+	if (e->fmt != EMIT_YAML) {
 		quoted(e, key);
-		fputs(": ", e->f);
+		fputs(e->fmt == EMIT_JSON ? ": " : ":", e->f);
 	} else {
 		if (yaml_plain_ok(key))
 			fputs(key, e->f);
@@ -219,6 +224,7 @@ void emit_null(struct emit *e)
 
 void emit_finish(struct emit *e)
 {
-	fputc('\n', e->f);
+	if (e->fmt != EMIT_JSON_LINE)
+		fputc('\n', e->f);
 	e->midline = false;
 }

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-enum emit_format { EMIT_YAML, EMIT_JSON };
+enum emit_format { EMIT_YAML, EMIT_JSON, EMIT_JSON_LINE };
 
 #define EMIT_DEPTH 64
 

@@ -490,11 +490,24 @@ case_api-watch() {
 	# get -w: the list, then one row per change
 	KUBECONFIG=$TD/run/kubeconfig timeout 60 nsenter -t "$PODINIT" -n "$KUBECTL_BIN" get pods -w >"$TD/w.out" 2>&1 &
 	local getw=$!
+	timeout 60 "$PODCTL" --socket "$SOCK" get pods -w >"$TD/pw.out" 2>&1 &
+	local pgetw=$!
 	wait_for "grep -q '^w3 ' $TD/w.out" 10 || fail "get -w: no list: $(cat "$TD/w.out")"
 	expect_match "get -w: the header once" "$(grep -c '^NAME' "$TD/w.out")" "^1$"
+	# the watch events themselves: from version 0, every pod ADDED
+	local tok
+	tok=$(cat "$TD/data/api/token")
+	expect_eq "watch from resourceVersion 0: ADDED for each pod" \
+		"$(nsenter -t "$PODINIT" -n curl -sk -m 2 -H "Authorization: Bearer $tok" \
+			"https://127.0.0.1:6443/api/v1/namespaces/default/pods?watch=true&resourceVersion=0" |
+			json_lines "d['type'] + ' ' + d['object']['metadata']['name']" | tr '\n' ,)" "ADDED w1,ADDED w2,ADDED w3,"
 	pc exec w1 -- touch /tmp/ready
 	wait_for "grep -Eq '^w1 +1/1 +Running' $TD/w.out" 10 || fail "get -w: no row for w1 Ready: $(cat "$TD/w.out")"
 	expect_eq "get -w: nothing for pods that did not change" "$(grep -c '^w2 ' "$TD/w.out")" 1
+	wait_for "grep -Eq '^w1 +1/1 +Running' $TD/pw.out" 10 || fail "podctl get -w: no row for w1 Ready: $(cat "$TD/pw.out")"
+	expect_eq "podctl get -w: the list, then the change" "$(awk '{ print $1, $2 }' "$TD/pw.out" | tr '\n' ,)" \
+		"NAME READY,w1 0/1,w2 0/1,w3 0/1,w1 1/1,"
+	kill "$pgetw" 2>/dev/null
 	# wait: already met; met later; not met in time
 	local out rc
 	out=$(kc wait --for=condition=Ready pod/w1 --timeout=10s 2>&1)
@@ -527,7 +540,7 @@ case_api-watch() {
 	wait_for "grep -q '^w3 ' $TD/w2.out" 10 || fail "get -w (2): no list"
 	rm "$MANIFESTS/w1.yaml"
 	wait_for "[[ \$(grep -c '^w1 ' $TD/w2.out) -ge 3 ]]" 10 || fail "get -w: no rows for w1's deletion: $(cat "$TD/w2.out")"
-	expect_match "get -w: w1 stopping, then gone" "$(grep '^w1 ' "$TD/w2.out" | tail -1)" "^w1 +0/1 +(Completed|Terminating) "
+	expect_match "get -w: w1 stopping, then gone" "$(grep '^w1 ' "$TD/w2.out" | tail -1)" "^w1 +[01]/1 +(Completed|Terminating) +0 +[0-9]+s$"
 	stop_podinit 20
 	local t0=$SECONDS
 	wait "$getw"

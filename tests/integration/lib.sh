@@ -96,6 +96,18 @@ print(v if isinstance(v, str) else json.dumps(v, sort_keys=True))
 ' "$1"
 }
 
+# json_lines EXPR < LINES: json_get for each line (a watch's events)
+json_lines() {
+	python3 -c '
+import json, sys
+for line in sys.stdin:
+    if line.strip():
+        d = json.loads(line)
+        v = eval(sys.argv[1], {"d": d})
+        print(v if isinstance(v, str) else json.dumps(v, sort_keys=True))
+' "$1"
+}
+
 # podj POD EXPR: a field of `podctl get pod POD -o json`
 podj() {
 	pc get pod "$1" -o json 2>/dev/null | json_get "$2"

@@ -74,6 +74,16 @@ static void yaml_layout(void **state)
 	free(s);
 }
 
+/* a watch event's object: the same JSON on one line, no newline after */
+static void json_line_layout(void **state)
+{
+	(void)state;
+	char *s = render(EMIT_JSON_LINE, nested);
+	assert_string_equal(s, "{\"name\":\"web\",\"empty\":{},\"none\":[],\"items\":[{\"a\":1,\"b\":true},\"x\",{},"
+			       "[\"deep\"]],\"sub\":{\"k\":null}}");
+	free(s);
+}
+
 static void json_layout(void **state)
 {
 	(void)state;
@@ -144,6 +154,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(yaml_layout),
 		cmocka_unit_test(json_layout),
+		cmocka_unit_test(json_line_layout),
 		cmocka_unit_test(quoting),
 	};
 	return cmocka_run_group_tests_name("emit", tests, NULL, NULL);
