@@ -71,7 +71,7 @@ int api_stream_write(struct api_stream *s, const void *buf, size_t len)
 	return 0;
 }
 
-ssize_t api_stream_read(struct api_stream *s, void *buf, size_t len, int other, int timeout_ms)
+static ssize_t stream_read(struct api_stream *s, void *buf, size_t len, int other, int timeout_ms)
 {
 	for (;;) {
 		ssize_t r = api_tls_read(s->tls, buf, len); /* what the record buffer holds first */
@@ -83,7 +83,7 @@ ssize_t api_stream_read(struct api_stream *s, void *buf, size_t len, int other, 
 	}
 }
 
-int api_stream_head(struct api_stream *s, const char *type)
+static int stream_head(struct api_stream *s, const char *type)
 {
 	char head[256];
 	int n = snprintf(head, sizeof head,
@@ -93,7 +93,7 @@ int api_stream_head(struct api_stream *s, const char *type)
 	return api_stream_write(s, head, (size_t)n);
 }
 
-int api_stream_chunk(struct api_stream *s, const void *buf, size_t len)
+static int stream_chunk(struct api_stream *s, const void *buf, size_t len)
 {
 	char head[24];
 	int n = snprintf(head, sizeof head, "%zx\r\n", len);
@@ -139,10 +139,10 @@ int api_stream_relay(struct api_stream *s, int fd, const char *type, int timeout
 	}
 	struct timespec t0, t;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rc = api_stream_head(s, type);
+	rc = stream_head(s, type);
 	while (!rc && (stream == CTL_STDOUT || stream == CTL_STARTED)) {
 		if (stream == CTL_STDOUT && n)
-			rc = api_stream_chunk(s, buf, n);
+			rc = stream_chunk(s, buf, n);
 		char c;
 		while (!rc) { /* the client leaving ends it too, and the time limit */
 			int left = -1;
@@ -151,7 +151,7 @@ int api_stream_relay(struct api_stream *s, int fd, const char *type, int timeout
 				long long ms = (t.tv_sec - t0.tv_sec) * 1000LL + (t.tv_nsec - t0.tv_nsec) / 1000000;
 				left = ms >= timeout_ms ? 0 : (int)(timeout_ms - ms);
 			}
-			ssize_t r = left == 0 ? -ETIMEDOUT : api_stream_read(s, &c, 1, fd, left);
+			ssize_t r = left == 0 ? -ETIMEDOUT : stream_read(s, &c, 1, fd, left);
 			if (r == -EAGAIN)
 				break;
 			if (r <= 0) /* EPIPE: the client left */
@@ -161,7 +161,7 @@ int api_stream_relay(struct api_stream *s, int fd, const char *type, int timeout
 			rc = api_ctl_frame(fd, &stream, buf, sizeof buf, &n);
 	}
 	if (rc != -EPIPE) /* the end, the time limit, a stop, PID 1 gone: a clean end */
-		rc = api_stream_chunk(s, "", 0);
+		rc = stream_chunk(s, "", 0);
 	close(fd);
 	return rc;
 }

@@ -26,7 +26,7 @@ struct api_stream {
 };
 
 /* In a stream's process: SIGTERM (the API stopping) ends what it waits
- * for (api_stream_read: -ESHUTDOWN), so it can end its answer cleanly. */
+ * for, so it can end its answer cleanly. */
 void api_stream_catch_term(void);
 bool api_stream_stopping(void);
 
@@ -35,23 +35,16 @@ typedef int (*api_stream_fn)(struct api_stream *s);
 
 /* Writes all of buf: 0 or -errno (the client went away). */
 int api_stream_write(struct api_stream *s, const void *buf, size_t len);
-/* Reads what the client sent, waiting for it, for fd other to become
- * readable (-1: none) or timeout_ms (-1: none): >0 bytes, 0 the client
- * closed, -EAGAIN other is readable, -ETIMEDOUT, or -errno. */
-ssize_t api_stream_read(struct api_stream *s, void *buf, size_t len, int other, int timeout_ms);
 /* A whole answer (api_int.h's api_reply), saying Connection: close: the
  * process ends with it, so the client must not send another request on
  * the connection. 0 or -errno. */
 struct api_reply;
 int api_stream_reply(struct api_stream *s, const struct api_reply *r);
-/* A 200 answer's head with a chunked body of type. 0 or -errno. */
-int api_stream_head(struct api_stream *s, const char *type);
-/* One chunk of that body; len 0 ends it. 0 or -errno. */
-int api_stream_chunk(struct api_stream *s, const void *buf, size_t len);
 
 /* Answers with what PID 1 sends on fd (api_ctl_start's socket): a Status
  * when its first frame is an error, else (at once when it says
- * CTL_STARTED) a 200 of type whose chunks are its stdout frames, until it ends, the client leaves or timeout_ms (-1:
+ * CTL_STARTED) a 200 of type with a chunked body of its stdout frames,
+ * until it ends, the client leaves, the API stops or timeout_ms (-1:
  * none) pass; closes fd. 0 or -errno. */
 int api_stream_relay(struct api_stream *s, int fd, const char *type, int timeout_ms);
 

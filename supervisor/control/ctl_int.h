@@ -59,7 +59,7 @@ void ctl_table_row_end(struct emit *e, const char *name, const char *ns, const c
 		       const struct mf_list *labels);
 void ctl_table_end(struct emit *e);
 
-/* ctl_show.c: one pod's row as kubectl's get prints it, the same cells
+/* ctl_podrow.c: one pod's row as kubectl's get prints it, the same cells
  * for podctl's table, the API's Table and a watch's events */
 struct pod_row {
 	char name[254], ns[64], uid[37], created[40];
