@@ -22,6 +22,7 @@
 #include <yaml.h>
 #include "api_ctl.h"
 #include "ctl_proto.h"
+#include "smp.h"
 
 #define JSON "application/json"
 
@@ -309,18 +310,12 @@ static void del(struct api_reply *r, const struct api *a, const struct http_req 
 	free(ans.out);
 }
 
-#define LAST_APPLIED "kubectl.kubernetes.io/last-applied-configuration"
-
-/* The object a patch makes. Server-side apply (apply-patch+yaml) sends
- * the whole object: it is the object (one field manager: what it no
- * longer names goes). kubectl apply's strategic merge patch carries the
- * new last-applied configuration, the file as kubectl read it; podinit
- * keeps each object exactly as it was applied, so the three-way merge of
- * last-applied, file and live gives that file: it is taken, with the
- * annotation put back into its metadata (kubectl writes
- * "metadata":{"annotations":{...} first: keys sorted). Other patches
- * (kubectl patch, edit) are refused (415). NULL with *code and *msg. */
-static char *patched(const struct http_req *q, int *code, char *msg, size_t msglen)
+/* The object a PATCH makes: apply-patch+yaml (kubectl apply --server-side)
+ * is the whole object; a strategic merge patch (kubectl apply's three-way
+ * patch, kubectl patch) is merged into the object as PID 1 holds it
+ * (smp.h); other patch types are refused (415). NULL with *code and *msg. */
+static char *patched(const struct api *a, const struct http_req *q, const char *plural, const char *ns,
+		     const char *name, int *code, char *msg, size_t msglen)
 {
 	const char *type = http_header(q, "Content-Type");
 	char *text = NULL;
@@ -334,33 +329,31 @@ static char *patched(const struct http_req *q, int *code, char *msg, size_t msgl
 	}
 	if (!type || strncmp(type, "application/strategic-merge-patch+json", 38)) {
 		*code = 415;
-		snprintf(msg, msglen, "podinit takes apply's patches: strategic-merge-patch+json (kubectl apply) "
+		snprintf(msg, msglen, "podinit takes strategic-merge-patch+json (kubectl apply, kubectl patch) "
 				      "and apply-patch+yaml (kubectl apply --server-side), not %s", type ? type : "none");
 		return NULL;
 	}
-	size_t cap = q->content_length + 1;
-	char *conf = malloc(cap);
-	if (!conf)
-		return NULL;
-	field_of(q->body, q->content_length, "metadata.annotations." LAST_APPLIED, conf, cap);
-	const char *at = strstr(conf, "\"annotations\":{");
-	if (!*conf || !at) {
-		*code = 415;
-		snprintf(msg, msglen, "podinit takes a strategic merge patch only from kubectl apply (with its %s)",
-			 LAST_APPLIED);
-		free(conf);
+	const char *get[] = {"get", plural, name, "-n", ns, "-o", "manifest", NULL};
+	struct api_answer ans;
+	api_ctl_call(a->sock, get, &ans);
+	if (ans.status) {
+		*code = ans.status < 0 ? 503 : 404;
+		snprintf(msg, msglen, ans.status < 0 ? "podinit does not answer on its control socket"
+						     : "%s \"%s\" not found", plural, name);
+		free(ans.out);
 		return NULL;
 	}
-	at += strlen("\"annotations\":{");
 	size_t n = 0;
 	FILE *f = open_memstream(&text, &n);
-	if (f) {
-		fprintf(f, "%.*s\"" LAST_APPLIED "\":", (int)(at - conf), conf);
-		api_json_str(f, conf);
-		fprintf(f, "%s%s", *at == '}' ? "" : ",", at);
+	int rc = f ? smp_apply(ans.out, ans.out_len, q->body, q->content_length, f, msg, msglen) : -ENOMEM;
+	if (f)
 		fclose(f);
+	free(ans.out);
+	if (rc) {
+		*code = rc == -ENOMEM ? 500 : 400;
+		free(text);
+		return NULL;
 	}
-	free(conf);
 	return text;
 }
 
@@ -369,9 +362,10 @@ static void patch(struct api_reply *r, const struct api *a, const struct http_re
 {
 	int code = 500;
 	char msg[512] = "out of memory";
-	char *text = patched(q, &code, msg, sizeof msg);
+	char *text = patched(a, q, plural, ns, name, &code, msg, sizeof msg);
 	if (!text) {
-		api_status(r, code, code == 415 ? "UnsupportedMediaType" : "InternalError", msg);
+		api_status(r, code, code == 415 ? "UnsupportedMediaType" : code == 404 ? "NotFound" : code == 400 ? "BadRequest"
+				   : code == 503 ? "ServiceUnavailable" : "InternalError", msg);
 		return;
 	}
 	char bname[256];

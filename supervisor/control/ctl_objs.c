@@ -2,7 +2,8 @@
  * configmaps, secrets): they are what the desired set holds, nothing
  * runs for them, so they are shown from the set, as the manifest gave
  * them (json, yaml, name, or a table of names). The API reads them here
- * too: -o list, the typed ServiceList etc.; -o table, the API server's
+ * too: -o list, the typed ServiceList etc.; -o manifest (pods too), the
+ * object as the set holds it, which a patch applies to; -o table, the API server's
  * Table of the kind (a Service's ClusterIP and nodePorts are the leases
  * podinit holds; an object's age runs from when podinit read its file). */
 #include <stdio.h>
@@ -121,6 +122,8 @@ void ctl_get_objects(struct ctl_client *cl, const struct ctl_cmd *cmd, const str
 	const char *name = a->npos == 2 ? a->pos[1] : NULL;
 	char word[16];
 	mf_kind_word(kind, word, sizeof word);
+	if (fmt && !strcmp(fmt, "manifest"))
+		fmt = "json"; /* what these kinds show is the manifest already */
 	if (fmt && strcmp(fmt, "json") && strcmp(fmt, "yaml") && strcmp(fmt, "name") && strcmp(fmt, "list") &&
 	    strcmp(fmt, "table")) {
 		ctl_usage(cl, cmd, "error: podctl get %ss prints json, yaml or name (not %s)", word, fmt);

@@ -26,7 +26,8 @@ void ctl_cmd_get(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct 
 	const char *fmt = ARG("--output"), *sel = ARG("--selector");
 	const char *ns = ctl_namespace(cmd, a);
 	enum mf_kind kind;
-	if (a->npos >= 1 && a->npos <= 2 && !is_pods(a->pos[0]) && !ctl_kind_of(a->pos[0], &kind)) {
+	bool manifest = fmt && !strcmp(fmt, "manifest"); /* a pod as the set holds it (the API's patches) */
+	if (a->npos >= 1 && a->npos <= 2 && (manifest || !is_pods(a->pos[0])) && !ctl_kind_of(a->pos[0], &kind)) {
 		ctl_get_objects(cl, cmd, a, kind);
 		return;
 	}

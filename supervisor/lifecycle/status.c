@@ -1,5 +1,7 @@
 /* status.c - core/v1 Pod and PodStatus shapes from the pod's state. */
 #include "status.h"
+#include "mset.h"
+#include "node.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -157,7 +159,11 @@ void status_emit_pod(struct emit *e, const struct pod *p)
 	emit_key(e, "uid");
 	emit_str(e, p->uid);
 	key_time(e, "creationTimestamp", &p->created);
-	if (p->stage >= PS_TERMINATING) { /* as the API server marks a pod being deleted */
+	/* as the API server marks a pod being deleted: one whose object left
+	 * the set (a pod being replaced by a changed one, or stopped with
+	 * podinit, is not deleted) */
+	if (p->stage >= PS_TERMINATING && p->node->set &&
+	    !mset_object(p->node->set, MF_POD, p->spec->meta.namespace_.s, p->name, NULL)) {
 		key_time(e, "deletionTimestamp", &p->deletion);
 		emit_key(e, "deletionGracePeriodSeconds");
 		emit_int(e, p->grace_s);

@@ -208,6 +208,13 @@ void emit_int(struct emit *e, int64_t v)
 	scalar_done(e);
 }
 
+void emit_number(struct emit *e, const char *text)
+{
+	begin_value(e);
+	fputs(text, e->f);
+	scalar_done(e);
+}
+
 void emit_bool(struct emit *e, bool v)
 {
 	begin_value(e);

@@ -35,6 +35,8 @@ void emit_end(struct emit *e); /* closes the innermost map or list */
 void emit_key(struct emit *e, const char *key);
 void emit_str(struct emit *e, const char *s);
 void emit_int(struct emit *e, int64_t v);
+/* a number as written (a float read from YAML or JSON) */
+void emit_number(struct emit *e, const char *text);
 void emit_bool(struct emit *e, bool v);
 void emit_null(struct emit *e);
 /* Ends the document: a newline after JSON, "---" between YAML documents is

@@ -172,8 +172,15 @@ EOF
 	sed -i 's/k: v/k: w/' "$TD/ssa.yaml"
 	expect_eq "apply --server-side: changes" "$(kc apply --server-side -f "$TD/ssa.yaml" 2>&1)" "configmap/ssa serverside-applied"
 	expect_eq "apply --server-side: the data" "$(kc get cm ssa -o jsonpath='{.data.k}')" w
-	expect_match "kubectl patch: refused, saying why" "$(kc patch cm ssa -p '{"data":{"k":"x"}}' 2>&1)" \
-		"is not supported by .*podinit takes a strategic merge patch only from kubectl apply"
+	expect_eq "kubectl patch (a strategic merge patch)" "$(kc patch cm ssa -p '{"data":{"k":"x","n":"1"}}' 2>&1)" \
+		"configmap/ssa patched"
+	expect_eq "kubectl patch: merged into the object" "$(kc get cm ssa -o jsonpath='{.data.k} {.data.n}')" "x 1"
+	expect_match "kubectl patch --type json: refused, saying why" \
+		"$(kc patch cm ssa --type json -p '[{"op":"remove","path":"/data/n"}]' 2>&1)" \
+		"podinit takes strategic-merge-patch\+json .* not application/json-patch\+json"
+	expect_match "kubectl patch of what is not there" "$(kc patch cm nope -p '{"data":{"k":"x"}}' 2>&1)" \
+		'Error from server \(NotFound\): configmaps "nope" not found'
+	expect_match "kubectl patch that is not a patch" "$(kc patch cm ssa -p '[1]' 2>&1)" "BadRequest|error"
 	expect_match "delete cm ssa" "$(kc delete cm ssa 2>&1)" '^configmap "ssa" deleted'
 	# create: AlreadyExists; replace and create of a new one
 	out=$(kc create -f "$TD/web.yaml" 2>&1)
