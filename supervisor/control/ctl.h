@@ -68,6 +68,7 @@ struct ctl_client {
 	uint64_t pos;            /* log position or next event sequence */
 	bool json;
 	unsigned log_instance;   /* restart count when following started */
+	bool stamps;             /* logs -f --timestamps */
 	int fds[CTL_FDS];        /* passed with the request, until used */
 	unsigned nfds;
 	struct spawn_proc exec;  /* exec: the process while it runs (pid 0: none) */

@@ -34,8 +34,7 @@ static const struct ctl_flag describe_flags[] = {F_NS, F_HELP, {NULL, 0, 0, NULL
 static const struct ctl_flag logs_flags[] = {
 	F_NS, F_HELP, {"--container", 'c', CF_VALUE, NULL}, {"--follow", 'f', CF_BOOL, NULL},
 	{"--previous", 'p', CF_BOOL, NULL}, {"--tail", 0, CF_VALUE, NULL},
-	{"--timestamps", 0, CF_REFUSED, "the log rings keep no time of their lines"},
-	{"--since", 0, CF_REFUSED, "the log rings keep no time of their lines; use --tail"},
+	{"--timestamps", 0, CF_BOOL, NULL}, {"--since", 0, CF_VALUE, NULL}, {"--since-time", 0, CF_VALUE, NULL},
 	{"--all-containers", 0, CF_REFUSED, "name one with -c"}, {NULL, 0, 0, NULL}};
 static const struct ctl_flag apply_flags[] = {
 	F_NS, F_HELP, {"--name", 0, CF_VALUE, NULL}, {"--content", 0, CF_VALUE, NULL}, {"--create", 0, CF_BOOL, NULL},
@@ -159,7 +158,7 @@ static void cmd_debug(struct ctl_client *cl, const struct ctl_cmd *cmd, const st
 static const struct ctl_cmd commands[] = {
 	{"get", get_flags, ctl_cmd_get, "get pods|svc|cm|secrets [NAME] [-o wide|json|yaml|name] [-l SELECTOR] [-n NS|-A] [-w]"},
 	{"describe", describe_flags, ctl_cmd_describe, "describe pod NAME"},
-	{"logs", logs_flags, ctl_cmd_logs, "logs POD [-c CONTAINER] [-f] [--previous] [--tail N]"},
+	{"logs", logs_flags, ctl_cmd_logs, "logs POD [-c CONTAINER] [-f] [--previous] [--tail N] [--timestamps] [--since DUR|--since-time T]"},
 	{"apply", apply_flags, ctl_cmd_apply, "apply -f FILE|-"},
 	{"delete", delete_flags, ctl_cmd_delete, "delete KIND NAME [--grace-period N|--now] [--force]"},
 	{"events", events_flags, ctl_cmd_events, "events [-f] [-o json] (for the API: -o eventlist|table [--for-pod NS/NAME/UID])"},

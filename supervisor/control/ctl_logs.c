@@ -1,19 +1,89 @@
 /* ctl_logs.c - podctl logs: a container's log ring (or the previous
- * instance's), the last N lines, and -f, which follows the container
- * across restarts until its pod goes. */
+ * instance's), the last N lines or those since a time, each line after
+ * its time with --timestamps (RFC 3339 with nanoseconds, as the kubelet
+ * writes it), and -f, which follows the container across restarts until
+ * its pod goes. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "ctl_int.h"
 #include "pod.h"
+#include "quantity.h"
 #include "node.h"
 
-static void send_log(struct ctl_client *cl, const struct logbuf *lb, uint64_t *pos)
+/* "2026-12-03T08:02:17.123456789Z " (Go's RFC3339Nano: no trailing zeros) */
+static size_t stamp(int64_t ns, char out[48])
+{
+	time_t sec = (time_t)(ns / 1000000000);
+	long frac = (long)(ns % 1000000000);
+	struct tm tm;
+	gmtime_r(&sec, &tm);
+	size_t n = strftime(out, 48, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (frac) {
+		char f[16];
+		int k = snprintf(f, sizeof f, ".%09ld", frac);
+		while (k > 1 && f[k - 1] == '0')
+			f[--k] = 0;
+		memcpy(out + n, f, (size_t)k);
+		n += (size_t)k;
+	}
+	memcpy(out + n, "Z ", 3);
+	return n + 2;
+}
+
+static void send_log(struct ctl_client *cl, const struct logbuf *lb, uint64_t *pos, bool stamps)
 {
 	char buf[8192];
 	size_t n;
-	while (!cl->dead && (n = logbuf_read(lb, pos, buf, sizeof buf)) > 0)
-		ctl_write(cl, '1', buf, n);
+	if (!stamps) {
+		while (!cl->dead && (n = logbuf_read(lb, pos, buf, sizeof buf)) > 0)
+			ctl_write(cl, '1', buf, n);
+		return;
+	}
+	/* a line at a time, after its time */
+	while (!cl->dead) {
+		uint64_t at = *pos;
+		if (at < logbuf_start(lb))
+			at = logbuf_start(lb);
+		if (!(n = logbuf_read(lb, pos, buf, sizeof buf)))
+			return;
+		char *nl = memchr(buf, '\n', n);
+		size_t line = nl ? (size_t)(nl - buf) + 1 : n;
+		if (logbuf_line_start(lb, at)) {
+			char t[48];
+			size_t tn = stamp(logbuf_time(lb, at), t);
+			ctl_write(cl, '1', t, tn);
+		}
+		ctl_write(cl, '1', buf, line);
+		*pos = at + line; /* the rest is read again, as lines */
+	}
+}
+
+/* --since DUR or --since-time T: the time in ns, 0 without; -1 malformed */
+static int64_t since_of(const char *since, const char *since_time)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	int64_t d;
+	if (since)
+		return dur_parse(since, &d) && d >= 0 ? (int64_t)now.tv_sec * 1000000000 + now.tv_nsec - d : -1;
+	if (!since_time)
+		return 0;
+	struct tm tm = {0};
+	char *rest = strptime(since_time, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!rest)
+		return -1;
+	long frac = 0;
+	if (*rest == '.') {
+		char *e;
+		double f = strtod(rest, &e);
+		frac = (long)(f * 1e9);
+		rest = e;
+	}
+	if (strcmp(rest, "Z"))
+		return -1;
+	return (int64_t)timegm(&tm) * 1000000000 + frac;
 }
 
 void ctl_cmd_logs(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a)
@@ -25,6 +95,12 @@ void ctl_cmd_logs(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct
 	}
 	const char *tail = ARG("--tail"), *cname = ARG("--container");
 	bool follow = ARG("--follow") != NULL, prev = ARG("--previous") != NULL;
+	bool stamps = ARG("--timestamps") != NULL;
+	int64_t since = since_of(ARG("--since"), ARG("--since-time"));
+	if (since < 0) {
+		ctl_usage(cl, cmd, "error: --since takes a duration (5m, 1h), --since-time a time (2026-12-03T08:00:00Z)");
+		return;
+	}
 	char *end = NULL;
 	long lines = tail ? strtol(tail, &end, 10) : -1;
 	if (tail && (!*tail || *end || lines < -1)) {
@@ -54,7 +130,11 @@ void ctl_cmd_logs(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct
 	uint64_t pos = 0;
 	if (lb->buf) {
 		pos = logbuf_tail(lb, lines);
-		send_log(cl, lb, &pos);
+		if (since) { /* both: the later of the two, as the kubelet does */
+			uint64_t s2 = logbuf_since(lb, since);
+			pos = s2 > pos ? s2 : pos;
+		}
+		send_log(cl, lb, &pos, stamps);
 	}
 	if (!follow || prev) {
 		ctl_exit(cl, 0);
@@ -65,6 +145,7 @@ void ctl_cmd_logs(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct
 	snprintf(cl->pod, sizeof cl->pod, "%s", p->name);
 	snprintf(cl->ctr, sizeof cl->ctr, "%s", c->spec->name.s);
 	cl->log_instance = c->restart_count;
+	cl->stamps = stamps;
 }
 
 /* One pass of logs -f: what the container wrote since; true at the end
@@ -81,6 +162,6 @@ bool ctl_logs_step(struct ctl_client *cl)
 		cl->pos = 0;
 	}
 	if (c->log.buf)
-		send_log(cl, &c->log, &cl->pos);
+		send_log(cl, &c->log, &cl->pos, cl->stamps);
 	return c->state == CS_TERMINATED && c->log_watch.fd < 0;
 }

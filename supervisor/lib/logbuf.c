@@ -5,12 +5,14 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 int logbuf_init(struct logbuf *lb, size_t size)
 {
 	lb->buf = malloc(size ? size : 1);
 	lb->size = size ? size : 1;
 	lb->total = 0;
+	lb->nmarks = 0;
 	return lb->buf ? 0 : -ENOMEM;
 }
 
@@ -23,10 +25,21 @@ void logbuf_fini(struct logbuf *lb)
 void logbuf_reset(struct logbuf *lb)
 {
 	lb->total = 0;
+	lb->nmarks = 0;
 }
 
 void logbuf_write(struct logbuf *lb, const char *data, size_t len)
 {
+	struct timespec t;
+	clock_gettime(CLOCK_REALTIME, &t);
+	logbuf_write_at(lb, data, len, (int64_t)t.tv_sec * 1000000000 + t.tv_nsec);
+}
+
+void logbuf_write_at(struct logbuf *lb, const char *data, size_t len, int64_t ns)
+{
+	if (!len)
+		return;
+	lb->marks[lb->nmarks++ % LOGBUF_MARKS] = (struct logbuf_mark){lb->total, ns};
 	if (len > lb->size) { /* only the last size bytes survive */
 		lb->total += len - lb->size;
 		data += len - lb->size;
@@ -86,4 +99,46 @@ size_t logbuf_read(const struct logbuf *lb, uint64_t *pos, char *out, size_t len
 		*pos += chunk;
 	}
 	return n;
+}
+
+/* the marks kept, oldest first: k from 0 to kept - 1 */
+static unsigned kept(const struct logbuf *lb)
+{
+	return lb->nmarks < LOGBUF_MARKS ? lb->nmarks : LOGBUF_MARKS;
+}
+
+static const struct logbuf_mark *mark(const struct logbuf *lb, unsigned k)
+{
+	return &lb->marks[(lb->nmarks - kept(lb) + k) % LOGBUF_MARKS];
+}
+
+int64_t logbuf_time(const struct logbuf *lb, uint64_t pos)
+{
+	unsigned n = kept(lb);
+	if (!n)
+		return 0;
+	for (unsigned k = n; k-- > 0;)
+		if (mark(lb, k)->pos <= pos)
+			return mark(lb, k)->ns;
+	return mark(lb, 0)->ns;
+}
+
+bool logbuf_line_start(const struct logbuf *lb, uint64_t pos)
+{
+	return pos <= logbuf_start(lb) || at(lb, pos - 1) == '\n';
+}
+
+uint64_t logbuf_since(const struct logbuf *lb, int64_t ns)
+{
+	for (unsigned k = 0; k < kept(lb); k++) {
+		const struct logbuf_mark *m = mark(lb, k);
+		if (m->ns < ns)
+			continue;
+		/* a line begun in an earlier write is older: the next one */
+		uint64_t pos = m->pos < logbuf_start(lb) ? logbuf_start(lb) : m->pos;
+		while (pos < lb->total && !logbuf_line_start(lb, pos))
+			pos++;
+		return pos;
+	}
+	return lb->total;
 }

@@ -327,8 +327,14 @@ EOF
 		'error: error from server (NotFound): pods "nope" not found in namespace "default"'
 	# (kubectl checks the name against the pod it read, before it asks)
 	expect_eq "logs of a missing container" "$(kc logs lp -c zzz 2>&1)" 'error: container zzz is not valid for pod lp'
-	expect_match "logs --timestamps: refused, saying why" "$(kc logs lp -c main --timestamps 2>&1)" \
-		"Error from server \(BadRequest\): podinit's log rings keep no time"
+	# the times of the lines: when podinit read them, as the kubelet stamps them
+	out=$(kc logs lp -c main --timestamps 2>&1)
+	expect_match "logs --timestamps: RFC 3339 with nanoseconds, then the line" "$(sed -n 1p <<<"$out")" \
+		"^$(date -u +%Y-%m-%d)T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?Z one$"
+	expect_eq "logs --timestamps: every line" "$(sed 's/^[^ ]* //' <<<"$out")" $'one\ntwo\nthree'
+	expect_eq "logs --since=1h: every line" "$(kc logs lp -c main --since=1h)" $'one\ntwo\nthree'
+	expect_eq "logs --since-time before them" "$(kc logs lp -c main --since-time=2000-01-01T00:00:00Z)" $'one\ntwo\nthree'
+	expect_eq "logs --since-time after them: none" "$(kc logs lp -c main --since-time=2999-01-01T00:00:00Z)" ""
 	# -f: a new line arrives; the pod deleted ends it, kubectl exits 0
 	local f=$TD/follow.out
 	kc logs -f lp -c main >"$f" 2>&1 &

@@ -52,7 +52,7 @@ EOF
 	done
 	# kubectl's flags that podctl does not do: refused by name, nothing changes
 	for c in "apply --server-side -f $TD/p.yaml" "delete pod d --dry-run" \
-		"get pods -w" "get pods --watch" "delete pod d --all" "logs d --timestamps" "wait --for=condition=Ready"; do
+		"delete pod d --all" "wait --for=condition=Ready"; do
 		# shellcheck disable=SC2086
 		out=$(pc $c 2>&1)
 		rc=$?

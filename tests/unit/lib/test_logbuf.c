@@ -46,8 +46,36 @@ static void wraps_and_tails(void **state)
 	logbuf_fini(&lb);
 }
 
+/* the times of lines: the write each began in; since: the first line
+ * begun at or after a time; older than every mark kept: the oldest */
+static void marks_and_since(void **state)
+{
+	(void)state;
+	struct logbuf lb;
+	assert_int_equal(logbuf_init(&lb, 4096), 0);
+	assert_int_equal(logbuf_time(&lb, 0), 0);
+	logbuf_write_at(&lb, "a\nb", 3, 100);   /* "b" continues ... */
+	logbuf_write_at(&lb, "b\nc\n", 4, 200); /* ... into the next write */
+	logbuf_write_at(&lb, "d\n", 2, 300);
+	assert_int_equal(logbuf_time(&lb, 0), 100); /* a */
+	assert_int_equal(logbuf_time(&lb, 2), 100); /* b began at 100 */
+	assert_int_equal(logbuf_time(&lb, 5), 200); /* c */
+	assert_int_equal(logbuf_time(&lb, 7), 300); /* d */
+	assert_true(logbuf_line_start(&lb, 0) && logbuf_line_start(&lb, 2) && !logbuf_line_start(&lb, 3));
+	assert_int_equal(logbuf_since(&lb, 150), 5);   /* c: b began before 150 */
+	assert_int_equal(logbuf_since(&lb, 300), 7);   /* d */
+	assert_int_equal(logbuf_since(&lb, 301), lb.total);
+	assert_int_equal(logbuf_since(&lb, 0), 0);
+	for (int i = 0; i < LOGBUF_MARKS + 5; i++)
+		logbuf_write_at(&lb, "x\n", 2, 1000 + i);
+	assert_int_equal(logbuf_time(&lb, 0), 1005); /* older than every mark: the oldest kept */
+	logbuf_reset(&lb);
+	assert_int_equal(logbuf_time(&lb, 0), 0);
+	logbuf_fini(&lb);
+}
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {cmocka_unit_test(wraps_and_tails)};
+	const struct CMUnitTest tests[] = {cmocka_unit_test(wraps_and_tails), cmocka_unit_test(marks_and_since)};
 	return cmocka_run_group_tests_name("logbuf", tests, NULL, NULL);
 }
