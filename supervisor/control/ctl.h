@@ -69,6 +69,7 @@ struct ctl_client {
 	bool json;
 	unsigned log_instance;   /* restart count when following started */
 	bool stamps;             /* logs -f --timestamps */
+	char kwatch;             /* events -w for the API: 'j' Events, 't' Table rows */
 	int fds[CTL_FDS];        /* passed with the request, until used */
 	unsigned nfds;
 	struct spawn_proc exec;  /* exec: the process while it runs (pid 0: none) */

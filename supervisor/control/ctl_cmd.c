@@ -53,7 +53,8 @@ static const struct ctl_flag delete_flags[] = {
 static const struct ctl_flag events_flags[] = {
 	F_NS, F_HELP, {"--follow", 'f', CF_BOOL, NULL}, {"--watch", 'w', CF_BOOL, NULL},
 	{"--output", 'o', CF_VALUE, NULL}, {"--all-namespaces", 'A', CF_BOOL, NULL},
-	{"--for-pod", 0, CF_VALUE, NULL}, {NULL, 0, 0, NULL}};
+	{"--for-pod", 0, CF_VALUE, NULL}, {"--name", 0, CF_VALUE, NULL}, {"--resource-version", 0, CF_VALUE, NULL},
+	{NULL, 0, 0, NULL}};
 static const struct ctl_flag top_flags[] = {F_NS, F_HELP, {NULL, 0, 0, NULL}};
 static const struct ctl_flag wait_flags[] = {
 	F_HELP, {"--healthy", 0, CF_BOOL, NULL}, {"--timeout", 0, CF_VALUE, NULL},

@@ -89,8 +89,12 @@ void ctl_cmd_events(struct ctl_client *cl, const struct ctl_cmd *cmd, const stru
 void ctl_cmd_top(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a);
 void ctl_send_event(struct ctl_client *cl, const struct event *e);
 /* The events as an EventList or the API's Table (ctl_kevents.c): of
- * namespace ns (NULL: all), of the pod NS/NAME/UID only when sel is given. */
-void ctl_events_k8s(struct ctl *ctl, FILE *f, bool table, const char *ns, const char *sel);
+ * namespace ns (NULL: all), of the pod NS/NAME/UID only when sel is given;
+ * with name, that one event (-1: not there). */
+int ctl_events_k8s(struct ctl *ctl, FILE *f, bool table, const char *ns, const char *sel, const char *name);
+/* One event as a watch's line: {"type":"ADDED","object":...}; nothing when
+ * it is not of namespace ns (NULL: any). */
+void ctl_event_watch_line(struct ctl *ctl, FILE *f, const struct event *e, bool table, const char *ns);
 /* ctl_logs.c */
 void ctl_cmd_logs(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a);
 bool ctl_logs_step(struct ctl_client *cl);

@@ -1,9 +1,13 @@
 /* ctl_kevents.c - the events ring in the API server's shapes, for the API
- * process (`podctl events -o eventlist|table [--for-pod NS/NAME/UID]`):
- * an EventList, or the Table `kubectl get events` prints. An event of a pod
+ * process (`podctl events -o eventlist|table [--for-pod NS/NAME/UID]
+ * [--name NAME] [-w]`): an EventList, or the Table `kubectl get events`
+ * prints, one Event by its name (OBJECT.SEQ), or a watch's ADDED events
+ * (each event's resourceVersion is its seq + 1; a list's, the next seq:
+ * a watch from there misses nothing and repeats nothing). An event of a pod
  * is about the pod of that name that exists now, if it was made before the
  * event; every other event is about the node (podinit's own). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "ctl_int.h"
@@ -157,7 +161,24 @@ static const struct pod *for_pod(const struct ctl *ctl, const char *sel, bool *n
 	return NULL;
 }
 
-void ctl_events_k8s(struct ctl *ctl, FILE *f, bool table, const char *ns, const char *sel)
+/* The event's name as the API shows it (OBJECT.SEQ) and back: the seq of
+ * a name, or -1 */
+static long long seq_of_name(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	char *end;
+	long long seq = dot ? strtoll(dot + 1, &end, 10) : -1;
+	return dot && dot[1] && !*end && seq >= 0 ? seq : -1;
+}
+
+static bool shown(const struct ctl *ctl, const struct event *e, struct kev *k, const struct pod *only,
+		  const char *ns)
+{
+	kev_of(ctl, e, k);
+	return (!only || k->pod == only) && (!ns || !strcmp(k->pod ? k->pod->spec->meta.namespace_.s : "default", ns));
+}
+
+int ctl_events_k8s(struct ctl *ctl, FILE *f, bool table, const char *ns, const char *sel, const char *name)
 {
 	char node[64] = "";
 	gethostname(node, sizeof node);
@@ -166,8 +187,29 @@ void ctl_events_k8s(struct ctl *ctl, FILE *f, bool table, const char *ns, const 
 	const struct pod *only = for_pod(ctl, sel, &none);
 	struct emit em;
 	emit_init(&em, f, EMIT_JSON);
+	if (name) { /* one event: found by its seq, its name must match */
+		long long seq = seq_of_name(name);
+		const struct event *e = seq >= 0 && (uint64_t)seq >= events_first(&ctl->node->events)
+					? events_get(&ctl->node->events, (uint64_t)seq) : NULL;
+		struct kev k;
+		char want[160];
+		if (!e || !shown(ctl, e, &k, only, ns))
+			return -1;
+		snprintf(want, sizeof want, "%s.%llu", k.is_pod ? k.name : node, (unsigned long long)e->seq);
+		if (strcmp(want, name))
+			return -1;
+		if (table) {
+			ctl_table_begin(&em, table_cols, sizeof table_cols / sizeof *table_cols, 0);
+			table_row(&em, e, &k, node);
+			ctl_table_end(&em);
+		} else {
+			emit_event(&em, e, &k, node);
+		}
+		emit_finish(&em);
+		return 0;
+	}
 	if (table) {
-		ctl_table_begin(&em, table_cols, sizeof table_cols / sizeof *table_cols, 0);
+		ctl_table_begin(&em, table_cols, sizeof table_cols / sizeof *table_cols, ctl->node->events.next);
 	} else {
 		emit_map(&em);
 		kv(&em, "kind", "EventList");
@@ -184,10 +226,7 @@ void ctl_events_k8s(struct ctl *ctl, FILE *f, bool table, const char *ns, const 
 	for (uint64_t s = events_first(&ctl->node->events); !none && s < ctl->node->events.next; s++) {
 		const struct event *e = events_get(&ctl->node->events, s);
 		struct kev k;
-		kev_of(ctl, e, &k);
-		if (only && k.pod != only)
-			continue;
-		if (ns && strcmp(k.pod ? k.pod->spec->meta.namespace_.s : "default", ns))
+		if (!shown(ctl, e, &k, only, ns))
 			continue;
 		if (table)
 			table_row(&em, e, &k, node);
@@ -197,4 +236,27 @@ void ctl_events_k8s(struct ctl *ctl, FILE *f, bool table, const char *ns, const 
 	emit_end(&em);
 	emit_end(&em);
 	emit_finish(&em);
+	return 0;
+}
+
+void ctl_event_watch_line(struct ctl *ctl, FILE *f, const struct event *e, bool table, const char *ns)
+{
+	char node[64] = "";
+	gethostname(node, sizeof node);
+	node[sizeof node - 1] = 0;
+	struct kev k;
+	if (!shown(ctl, e, &k, NULL, ns))
+		return;
+	struct emit em;
+	emit_init(&em, f, EMIT_JSON_LINE);
+	fputs("{\"type\":\"ADDED\",\"object\":", f);
+	if (table) {
+		ctl_table_begin(&em, table_cols, sizeof table_cols / sizeof *table_cols, e->seq + 1);
+		table_row(&em, e, &k, node);
+		ctl_table_end(&em);
+	} else {
+		emit_event(&em, e, &k, node);
+	}
+	emit_finish(&em);
+	fputs("}\n", f);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "ctl_int.h"
+#include "ctl_proto.h"
 #include "emit.h"
 #include "events.h"
 #include "pod.h"
@@ -239,6 +240,14 @@ void ctl_cmd_describe(struct ctl_client *cl, const struct ctl_cmd *cmd, const st
 
 void ctl_send_event(struct ctl_client *cl, const struct event *e)
 {
+	if (cl->kwatch) { /* the API's watch of events */
+		struct membuf m;
+		if (ctl_mb_open(&m)) {
+			ctl_event_watch_line(cl->ctl, m.f, e, cl->kwatch == 't', *cl->pod ? cl->pod : NULL);
+			ctl_mb_send(cl, &m, '1');
+		}
+		return;
+	}
 	char t[40];
 	status_time(&(struct timespec){e->when.tv_sec, 0}, t, sizeof t);
 	if (cl->json) {
@@ -282,17 +291,34 @@ void ctl_cmd_events(struct ctl_client *cl, const struct ctl_cmd *cmd, const stru
 			  "eventlist, table)", fmt);
 		return;
 	}
+	const char *ns = ctl_namespace(cmd, a), *name = ARG("--name"), *rv = ARG("--resource-version");
+	if (k8s && follow) { /* a watch: from rv (the list's next seq) on */
+		if (ctl_followers_full(cl))
+			return;
+		cl->kwatch = !strcmp(fmt, "table") ? 't' : 'j';
+		snprintf(cl->pod, sizeof cl->pod, "%s", ns ? ns : "");
+		char *end = NULL;
+		unsigned long long from = rv ? strtoull(rv, &end, 10) : 0;
+		cl->pos = rv && *rv && !*end && from ? from : events_first(&ctl->node->events);
+		if (cl->pos < events_first(&ctl->node->events))
+			cl->pos = events_first(&ctl->node->events);
+		ctl_write(cl, CTL_STARTED, "", 0);
+		cl->follow = CF_EVENTS;
+		return;
+	}
 	if (k8s) {
 		struct membuf m;
-		if (follow) {
-			ctl_usage(cl, cmd, "error: podctl events -o %s: not with -f", fmt);
-			return;
-		}
 		if (!ctl_mb_open(&m)) {
 			ctl_exit(cl, 1);
 			return;
 		}
-		ctl_events_k8s(ctl, m.f, !strcmp(fmt, "table"), ctl_namespace(cmd, a), ARG("--for-pod"));
+		if (ctl_events_k8s(ctl, m.f, !strcmp(fmt, "table"), ns, ARG("--for-pod"), name) < 0) {
+			fclose(m.f);
+			free(m.buf);
+			ERR(cl, "Error from server (NotFound): events \"%s\" not found\n", name);
+			ctl_exit(cl, 1);
+			return;
+		}
 		ctl_mb_send(cl, &m, '1');
 		ctl_exit(cl, 0);
 		return;

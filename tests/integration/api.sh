@@ -275,11 +275,25 @@ case_api-describe() {
 	expect_eq "get events -o json: an EventList or List" \
 		"$(kc get events -o json | json_get "d['kind'] in ('EventList', 'List') and d['items'][0]['kind'] == 'Event'")" true
 	expect_match "api-resources: events" "$(kc api-resources 2>&1)" "events +ev +v1 +true +Event"
+	local ev
+	ev=$(kc get events --field-selector involvedObject.name=web -o name | tail -1)
+	expect_eq "get event NAME: the one of the list" "$(kc get "$ev" -o jsonpath='{.involvedObject.name}')" web
+	expect_eq "get event that is not there" "$(kc get event nope.1 2>&1)" 'Error from server (NotFound): events "nope.1" not found'
+	# get events -w: the list, then each new event once
+	KUBECONFIG=$TD/run/kubeconfig timeout 30 nsenter -t "$PODINIT" -n "$KUBECTL_BIN" get events -w >"$TD/ev.out" 2>&1 &
+	local evw=$!
+	wait_for "grep -q 'Started' $TD/ev.out" 10 || fail "get events -w: no list"
+	local before
+	before=$(wc -l <"$TD/ev.out")
 	# a pod of the same name made again: its describe shows no event of the first
 	local uid
 	uid=$(podj other "d['metadata']['uid']")
 	rm -f "$MANIFESTS/other.yaml"
 	wait_for "! pc get pod other >/dev/null 2>&1" 15 || { fail "pod other not deleted"; return; }
+	wait_for "grep -Eq 'Killing +pod/other' $TD/ev.out" 10 || fail "get events -w: no row for other's Killing: $(cat "$TD/ev.out")"
+	expect_eq "get events -w: the rows after the list are new ones" \
+		"$(tail -n +$((before + 1)) "$TD/ev.out" | grep -c 'Started +pod/web')" 0
+	kill "$evw" 2>/dev/null
 	sleep 1.2
 	stay_pod other
 	wait_for "[[ \$(podj other \"d['metadata']['uid']\") != $uid && \$(phase other) == Running ]]" 15 ||
