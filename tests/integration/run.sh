@@ -63,6 +63,9 @@ STAY="trap 'exit 0' TERM; sleep 3600 & wait"
 . "$HERE/ota.sh"
 # shellcheck source=api.sh
 . "$HERE/api.sh"
+# a function defined in two of these files: the later hides the other
+DUPS=$(grep -ho '^[a-zA-Z_][a-zA-Z0-9_-]*()' "$HERE"/*.sh | sort | uniq -d | tr '\n' ' ')
+[[ -z $DUPS ]] || { echo "tests/integration: defined twice (one hides the other): $DUPS" >&2; exit 2; }
 
 # =====================================================================
 # 1. Inside a container: PID 1, isolation, hostname, /etc, mounts
