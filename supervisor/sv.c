@@ -405,19 +405,32 @@ static unsigned read_last_cap(void)
 	return v;
 }
 
-static bool cmdline_has(const char *word)
+/* The kernel command line's word that is word, or that starts with word
+ * when it ends in '=' (its value then into val): true when there. */
+static bool cmdline_word(const char *word, char *val, size_t vlen)
 {
 	char line[4096] = "";
 	FILE *f = fopen("/proc/cmdline", "re");
 	if (!f)
 		return false;
 	bool found = false;
+	size_t wl = strlen(word);
+	bool prefix = wl && word[wl - 1] == '=' && val;
 	if (fgets(line, sizeof line, f))
 		for (char *save = NULL, *w = strtok_r(line, " \n", &save); w && !found;
 		     w = strtok_r(NULL, " \n", &save))
-			found = !strcmp(w, word);
+			if (prefix ? !strncmp(w, word, wl) : !strcmp(w, word)) {
+				found = true;
+				if (prefix)
+					snprintf(val, vlen, "%s", w + wl);
+			}
 	fclose(f);
 	return found;
+}
+
+static bool cmdline_has(const char *word)
+{
+	return cmdline_word(word, NULL, 0);
 }
 
 static uint64_t read_caps_have(void)
@@ -484,12 +497,14 @@ static struct sv *sv_new(const struct config *cfg)
 	sv->cfg = *cfg;
 	sv->node.cfg = &sv->cfg;
 	snprintf(sv->applied, sizeof sv->applied, "%s/applied", cfg->data);
+	snprintf(sv->kubeconfig, sizeof sv->kubeconfig, "%s/kubeconfig", cfg->run);
 	sv->ota.dirfd = -1;
 	sv->parent_wd = -1;
 	sv->observer.pod_changed = on_pod_changed;
 	sv->node.observer = &sv->observer;
 	sv->ctl = (struct ctl){
-		.node = &sv->node, .cfg = &sv->cfg, .ota = &sv->ota, .applied = sv->applied, .run = ctl_run, .follow_step = ctl_follow_step,
+		.node = &sv->node, .cfg = &sv->cfg, .ota = &sv->ota, .applied = sv->applied,
+		.kubeconfig = sv->kubeconfig, .run = ctl_run, .follow_step = ctl_follow_step,
 		.host = {.ctx = sv, .request_stop = host_request_stop, .rescan_now = host_rescan_now,
 			 .rescan_pending = host_rescan_pending},
 		.watch = {.fd = -1}};
@@ -657,6 +672,19 @@ static void setup_node(struct sv *sv)
 				   n->board.watchdog_dev, strerror(-rc));
 	}
 	sv->debug = sv->ctl.debug = sv->cfg.pid1 && cmdline_has("podinit.debug=1");
+	/* podinit.api=ADDR:PORT|none on the kernel command line: where the
+	 * API listens on a board whose init line is fixed (docs/api.md) */
+	static char api_at[32];
+	if (sv->cfg.pid1 && cmdline_word("podinit.api=", api_at, sizeof api_at)) {
+		if (!strcmp(api_at, "none"))
+			sv->cfg.api = NULL;
+		else if (sv_api_addr_ok(api_at))
+			sv->cfg.api = api_at;
+		else
+			events_add(&n->events, true, "podinit", "ApiFailed",
+				   "podinit.api=%s is not ADDR:PORT (an IPv4 address and a port): %s kept", api_at,
+				   sv->cfg.api ? sv->cfg.api : "none");
+	}
 	ota_open(&sv->ota, n, &sv->cfg);
 	sv->ota.changed = on_ota_changed;
 	if (net_init(&sv->net, &n->board, sv->cfg.data, n->self_netns))

@@ -31,6 +31,7 @@ struct sv {
 	struct mpart agent_seen;  /* the manifests directory as last read */
 	struct mpart op;          /* the operator's files (podctl apply) as last read */
 	char applied[4096];       /* DATA/applied: where podctl apply keeps them */
+	char kubeconfig[4096];    /* RUN/kubeconfig (the API process writes it) */
 	struct ctl ctl;
 	struct console console;   /* with --console (PID 1: /dev/console) */
 	struct watchdog watchdog;
@@ -52,6 +53,8 @@ struct sv {
 
 /* Parses the command line into cfg (exit status 2 on bad flags). */
 int sv_parse_args(struct config *cfg, int argc, char **argv);
+/* A.B.C.D:PORT, what the API process can listen on */
+bool sv_api_addr_ok(const char *s);
 /* Runs the supervisor until it is told to stop; returns the exit status
  * and, in *how, what was asked for (PID 1 then reboots accordingly). */
 int sv_main(struct config *cfg, enum stop_how *how);

@@ -13,8 +13,7 @@
 
 #define usage_error(...) (diag_say(__VA_ARGS__), 2)
 
-/* A.B.C.D:PORT, what the API process can listen on */
-static bool api_addr_ok(const char *s)
+bool sv_api_addr_ok(const char *s)
 {
 	char host[32];
 	struct in_addr a;
@@ -137,7 +136,7 @@ int sv_parse_args(struct config *cfg, int argc, char **argv)
 	}
 	if (cfg->api && !strcmp(cfg->api, "none"))
 		cfg->api = NULL;
-	if (cfg->api && !api_addr_ok(cfg->api)) {
+	if (cfg->api && !sv_api_addr_ok(cfg->api)) {
 		rc = rc ? rc : usage_error("--api takes ADDR:PORT (an IPv4 address and a port) or none (got %s)",
 					   cfg->api);
 		cfg->api = NULL;

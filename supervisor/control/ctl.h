@@ -36,6 +36,7 @@ struct ctl {
 	const struct config *cfg;
 	struct ota *ota;       /* ota status, and the checks apply shares with updates */
 	const char *applied;   /* DATA/applied: the operator's files, one per object */
+	const char *kubeconfig; /* RUN/kubeconfig, which the API process writes */
 	struct ctl_host host;
 	void (*run)(struct ctl_client *cl, int argc, char **argv);
 	bool (*follow_step)(struct ctl_client *cl); /* true when the follower is done */

@@ -5,6 +5,8 @@
  * the kubectl flags podctl does not do are refused by name
  * (docs/podctl.md lists them). The views are in ctl_show.c and
  * ctl_logs.c, the changes in ctl_change.c. */
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 #include "lim.h"
 #include "pod.h"
 #include "quantity.h"
+#include "state.h"
 #include "node.h"
 #include "ota.h"
 
@@ -67,6 +70,7 @@ static const struct ctl_flag exec_flags[] = {
 	{"--tty", 't', CF_BOOL, NULL},   /* stdin is a terminal no session holds (the API's pty) */
 	{"--dry-run", 0, CF_BOOL, NULL}, /* only check that it could run (the API's SPDY answer) */
 	{NULL, 0, 0, NULL}};
+static const struct ctl_flag kubeconfig_flags[] = {F_HELP, {"--server", 0, CF_VALUE, NULL}, {NULL, 0, 0, NULL}};
 static const struct ctl_flag plain_flags[] = {F_HELP, {NULL, 0, 0, NULL}};
 
 /* ---- the small commands -------------------------------------------------- */
@@ -100,6 +104,41 @@ static void cmd_version(struct ctl_client *cl, const struct ctl_cmd *cmd, const 
 		return;
 	}
 	OUT(cl, "podinit %s\n", PODINIT_VERSION);
+	ctl_exit(cl, 0);
+}
+
+/* RUN/kubeconfig, which the API process wrote: for a field engineer at
+ * the console, or a test, to use kubectl from another machine (--server:
+ * the address it reaches the device at, e.g. through ssh -L). */
+static void cmd_kubeconfig(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a)
+{
+	const char *server = ARG("--server");
+	if (a->npos) {
+		ctl_usage(cl, cmd, "error: podctl kubeconfig takes no arguments");
+		return;
+	}
+	if (server && (strncmp(server, "https://", 8) || strpbrk(server, " \n\"'"))) {
+		ctl_usage(cl, cmd, "error: --server takes https://HOST:PORT (got %s)", server);
+		return;
+	}
+	static char text[16384];
+	size_t len = 0;
+	int rc = state_read(AT_FDCWD, cl->ctl->kubeconfig, text, sizeof text - 1, &len);
+	if (rc) {
+		ERR(cl, "error: %s: %s (is the API on? podinit --api)\n", cl->ctl->kubeconfig, strerror(-rc));
+		ctl_exit(cl, 1);
+		return;
+	}
+	text[len] = 0;
+	char *at = server ? strstr(text, "    server: ") : NULL;
+	if (at) {
+		at += 12;
+		size_t old = strcspn(at, "\n");
+		OUT(cl, "%.*s%s", (int)(at - text), text, server);
+		ctl_write(cl, '1', at + old, len - (size_t)(at + old - text));
+	} else {
+		ctl_write(cl, '1', text, len);
+	}
 	ctl_exit(cl, 0);
 }
 
@@ -168,6 +207,7 @@ static const struct ctl_cmd commands[] = {
 	{"wait", wait_flags, cmd_wait, "wait --healthy [--timeout DUR]"},
 	{"ota", ota_flags, cmd_ota, "ota status [-o json]"},
 	{"version", plain_flags, cmd_version, "version"},
+	{"kubeconfig", kubeconfig_flags, cmd_kubeconfig, "kubeconfig [--server https://HOST:PORT]"},
 	{"poweroff", plain_flags, cmd_power, "poweroff"},
 	{"reboot", plain_flags, cmd_power, "reboot"},
 	{"debug", plain_flags, cmd_debug, "debug hang|crash"},

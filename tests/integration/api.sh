@@ -592,4 +592,10 @@ case_api-address() {
 		"$(openssl x509 -in "$TD/data/api/server.crt" -noout -ext subjectAltName 2>&1)" "IP Address:10\.77\.0\.1"
 	expect_eq "and still 127.0.0.1" "$(kc get --raw /healthz 2>&1)" ok
 	expect_eq "the API process did not restart" "$(pc events 2>&1 | grep -c ApiStarted)" 1
+	# podctl kubeconfig: RUN/kubeconfig for kubectl elsewhere, with the address it reaches the device at
+	pc kubeconfig --server https://10.77.0.1:6443 >"$TD/kc2" 2>&1
+	expect_match "podctl kubeconfig --server" "$(cat "$TD/kc2")" "server: https://10\.77\.0\.1:6443"
+	expect_eq "kubectl with it" "$(KUBECONFIG=$TD/kc2 timeout 20 nsenter -t "$PODINIT" -n "$KUBECTL_BIN" get --raw /healthz 2>&1)" ok
+	pc kubeconfig --server "http://x" >/dev/null 2>&1
+	expect_eq "podctl kubeconfig --server http://: usage, 2" "$?" 2
 }
