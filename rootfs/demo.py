@@ -6,12 +6,15 @@ Called by `make demo` once the board's podinit, its image store and the kernel a
     rootfs/demo.py BUILD_DIR IMAGES_DISK
 
 It serves a small site over git:// from the host's loopback ("This is version 1.0"),
-boots the board in 128 MiB with the images disk and a host loopback port forwarded to
-the board's port 80, and at the board's console applies docs/initsidecar.yml with only
-GIT_SYNC_REPO pointed at that repository. It prints every step: podctl apply's output,
-`describe pod git-sync` (the sidecar started before the app), the page as the Service
-serves it, the commit of "This is version 2.0", and the page again once git-sync has
-synced. Then it leaves you at the board's `podinit> ` prompt, the page still served on
+boots the board in 128 MiB with the images disk and host loopback ports forwarded to
+the board's port 80 and to its Kubernetes API (podinit.api=0.0.0.0:6443), and applies
+docs/initsidecar.yml with only GIT_SYNC_REPO pointed at that repository: with the real
+kubectl from the host (build/test/kubectl, or $KUBECTL; the kubeconfig from the console's
+`kubeconfig --server`), else with podctl at the board's console. It prints every step:
+apply's output, `get pods`, `describe pod git-sync` (the sidecar started before the app),
+the page as the Service serves it, git-sync's logs, the page read inside ctr-web with
+`kubectl exec`, the commit of "This is version 2.0", and the page again once git-sync
+has synced. Then it leaves you at the board's `podinit> ` prompt, the page still served on
 the forwarded port (Ctrl-] ends the demo); with DEMO_BATCH=1 it powers the board off
 and exits: 0 when every step worked.
 
@@ -204,6 +207,34 @@ def interact(con):
             termios.tcsetattr(stdin, termios.TCSADRAIN, old)
 
 
+def kubectl_path():
+    k = os.environ.get("KUBECTL") or os.path.join(TOP, "build", "test", "kubectl")
+    return k if os.access(k, os.X_OK) else None
+
+
+def kubectl(kc, *args, timeout=90):
+    """kubectl ARGS against the board: (status, stdout + stderr)."""
+    try:
+        r = subprocess.run([kc["bin"], "--kubeconfig", kc["config"], "--cache-dir", kc["cache"], *args],
+                           capture_output=True, text=True, timeout=timeout)
+        return r.returncode, r.stdout + r.stderr
+    except subprocess.TimeoutExpired:
+        return 124, f"(kubectl {' '.join(args)}: no answer in {timeout} s)"
+
+
+def console_kubeconfig(con, port, path):
+    """The board's kubeconfig, read at its console, with the forwarded address."""
+    out = con.command(f"kubeconfig --server https://127.0.0.1:{port}") or ""
+    lines = [l.rstrip("\r") for l in out.splitlines()[1:] if not l.startswith("podinit: ")]
+    text = "\n".join(lines).strip() + "\n"
+    if "certificate-authority-data:" not in text:
+        return None
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+    return path
+
+
 def main():
     if len(sys.argv) != 3:
         sys.exit("usage: rootfs/demo.py BUILD_DIR IMAGES_DISK")
@@ -218,7 +249,7 @@ def main():
         return good
 
     site, bare = make_site(build)
-    git_port, web_port = free_port(), free_port()
+    git_port, web_port, api_port = free_port(), free_port(), free_port()
     daemon = subprocess.Popen(["git", "daemon", "--reuseaddr", "--listen=127.0.0.1", f"--port={git_port}",
                                "--export-all", "--base-path=" + os.path.dirname(bare), os.path.dirname(bare)],
                               stdout=subprocess.DEVNULL, stderr=open(os.path.join(build, "git-daemon.log"), "w"),
@@ -237,11 +268,14 @@ def main():
         args = [a for a in args if a != "-nographic"]
         if "-m" in args:
             args[args.index("-m") + 1] = MEM
-        args = [a + f",hostfwd=tcp:127.0.0.1:{web_port}-:80" if a.startswith("user,") else a for a in args]
+        args = [a + f",hostfwd=tcp:127.0.0.1:{web_port}-:80,hostfwd=tcp:127.0.0.1:{api_port}-:6443"
+                if a.startswith("user,") else a for a in args]
+        cmdline += " podinit.api=0.0.0.0:6443"
         cmd = [system, *args, "-display", "none", "-monitor", "none", "-serial", "stdio", "-parallel", "none",
                "-drive", f"file={disk},if=none,id=images,format=raw,readonly=on",
                "-device", "virtio-blk-pci,drive=images", "-kernel", kernel, "-initrd", initrd, "-append", cmdline]
-        say(f"booting {BOARD} in {MEM} MiB; the board's port 80 is forwarded to http://127.0.0.1:{web_port}/")
+        say(f"booting {BOARD} in {MEM} MiB; the board's port 80 is forwarded to http://127.0.0.1:{web_port}/, "
+            f"its API to https://127.0.0.1:{api_port}")
         t0 = time.monotonic()
         log = open(os.path.join(build, "console.log"), "w")
         qemu = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -259,21 +293,56 @@ def main():
             if con.wait(r"^podinit> ", 1, con.mark()):
                 break
         print()
-        say(f"podctl apply -f {MANIFEST_ON_BOARD}   (docs/initsidecar.yml, GIT_SYNC_REPO changed)")
-        out = con.command(f"apply -f {MANIFEST_ON_BOARD}") or ""
-        print("\n".join(l for l in out.splitlines()[1:] if not l.startswith("podinit: ")))
-        step("pod/git-sync created" in out and "service/svc-sidecar created" in out,
-             "podctl apply: pod/git-sync created, service/svc-sidecar created", out)
+        kc = None
+        if kubectl_path():
+            cfg = console_kubeconfig(con, api_port, os.path.join(build, "kubeconfig"))
+            step(cfg is not None, "the board's kubeconfig, read at its console (kubeconfig --server)")
+            if cfg:
+                kc = dict(bin=kubectl_path(), config=cfg, cache=os.path.join(build, "kube-cache"))
+                shutil.rmtree(kc["cache"], ignore_errors=True)
+        else:
+            say("no kubectl (build/test/kubectl, $KUBECTL): podctl at the board's console does it all")
+        if kc:
+            manifest = os.path.join(build, "initsidecar.yml")
+            say(f"kubectl apply -f {manifest}   (docs/initsidecar.yml, GIT_SYNC_REPO changed)")
+            rc, out = kubectl(kc, "apply", "-f", manifest)
+            print(out.rstrip())
+            step(rc == 0 and "pod/git-sync created" in out and "service/svc-sidecar created" in out,
+                 "kubectl apply (from the host): pod/git-sync created, service/svc-sidecar created", out)
+        else:
+            say(f"podctl apply -f {MANIFEST_ON_BOARD}   (docs/initsidecar.yml, GIT_SYNC_REPO changed)")
+            out = con.command(f"apply -f {MANIFEST_ON_BOARD}") or ""
+            print("\n".join(l for l in out.splitlines()[1:] if not l.startswith("podinit: ")))
+            step("pod/git-sync created" in out and "service/svc-sidecar created" in out,
+                 "podctl apply (at the console): pod/git-sync created, service/svc-sidecar created", out)
         say("waiting for the page (git-sync clones, nginx serves the volume)")
         body = wait_page(web_port, "This is version 1.0", 240)
         t_page = time.monotonic() - t0
         step(body is not None, f"the page through the Service, {t_page:.1f} s after the board was started")
         if body:
             say(f"http://127.0.0.1:{web_port}/ says: " + re.sub(r"<[^>]+>", "", body).strip())
-        out = con.command("describe pod git-sync") or ""
+        if kc:
+            say("kubectl get pods")
+            rc, out = kubectl(kc, "get", "pods")
+            print(out.rstrip())
+            step(rc == 0 and re.search(r"^git-sync\s+2/2\s+Running\s", out, re.M),
+                 "kubectl get pods: git-sync 2/2 Running", out)
+            say("kubectl describe pod git-sync")
+            rc, out = kubectl(kc, "describe", "pod", "git-sync")
+        else:
+            out = con.command("describe pod git-sync") or ""
         print("\n".join(l for l in out.splitlines()[1:] if not l.startswith("podinit: ")))
         step(out.find("ctr-sync") >= 0 and out.find("ctr-sync") < out.find("ctr-web"),
              "describe: the sidecar ctr-sync is listed (and started) before the app ctr-web", out)
+        if kc:
+            say("kubectl logs git-sync -c ctr-sync --tail 3")
+            rc, out = kubectl(kc, "logs", "git-sync", "-c", "ctr-sync", "--tail", "3")
+            print(out.rstrip())
+            step(rc == 0 and out.strip() != "", "kubectl logs -c ctr-sync: git-sync's lines", out)
+            say("kubectl exec git-sync -c ctr-web -- cat /usr/share/nginx/html/index.html")
+            rc, out = kubectl(kc, "exec", "git-sync", "-c", "ctr-web", "--", "cat", "/usr/share/nginx/html/index.html")
+            print(out.rstrip())
+            step(rc == 0 and "This is version 1.0" in out, "kubectl exec into ctr-web: the page nginx serves", out)
         top = con.command("top") or ""
         m = re.search(r"podinit: RSS (\d+) KiB", top)
         if m:
@@ -288,6 +357,12 @@ def main():
         step(body is not None, f"the page changed after the commit ({time.monotonic() - t1:.1f} s)")
         if body:
             say(f"http://127.0.0.1:{web_port}/ says: " + re.sub(r"<[^>]+>", "", body).strip())
+        if kc and BATCH:
+            say(f"kubectl delete -f {manifest}")
+            rc, out = kubectl(kc, "delete", "-f", manifest)
+            print(out.rstrip())
+            step(rc == 0 and 'pod "git-sync" deleted' in out and 'service "svc-sidecar" deleted' in out,
+                 "kubectl delete -f: the pod and the Service are gone", out)
         if BATCH:
             con.command("poweroff", 5)
             try:
