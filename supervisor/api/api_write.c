@@ -48,12 +48,20 @@ bool api_openapi(struct api_reply *r, const char *path)
 	return body != NULL;
 }
 
-/* The scalar at a dotted path of mapping keys (kind, metadata.name) in
- * a YAML or JSON text; "" when absent or not a scalar. */
-static void field_of(const char *text, size_t len, const char *want, char *out, size_t outlen)
+/* A scalar wanted at a dotted path of mapping keys (kind, metadata.name). */
+struct field {
+	const char *path;
+	char *out; /* "" when absent or not a scalar */
+	size_t len;
+};
+
+/* The fields' scalars in a YAML or JSON text, in one pass. */
+static void fields_of(const char *text, size_t len, struct field *f, size_t nf)
 {
 	yaml_parser_t p;
-	*out = 0;
+	size_t found = 0;
+	for (size_t i = 0; i < nf; i++)
+		*f[i].out = 0;
 	if (!yaml_parser_initialize(&p))
 		return;
 	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
@@ -93,10 +101,11 @@ static void field_of(const char *text, size_t len, const char *want, char *out, 
 					 (const char *)e.data.scalar.value);
 				key[depth] = false;
 			} else {
-				if (!strcmp(path, want)) {
-					snprintf(out, outlen, "%s", (const char *)e.data.scalar.value);
-					done = 1;
-				}
+				for (size_t i = 0; i < nf; i++)
+					if (!*f[i].out && !strcmp(path, f[i].path)) {
+						snprintf(f[i].out, f[i].len, "%s", (const char *)e.data.scalar.value);
+						done = ++found == nf;
+					}
 				path[plen[depth]] = 0;
 				key[depth] = true;
 			}
@@ -110,6 +119,12 @@ static void field_of(const char *text, size_t len, const char *want, char *out, 
 		yaml_event_delete(&e);
 	}
 	yaml_parser_delete(&p);
+}
+
+static void field_of(const char *text, size_t len, const char *want, char *out, size_t outlen)
+{
+	struct field f = {want, out, outlen};
+	fields_of(text, len, &f, 1);
 }
 
 /* kubectl's resource (plural) and the kind a body of it names */
@@ -235,9 +250,9 @@ static void put(struct api_reply *r, const struct api *a, const struct http_req 
 {
 	const char *kind = kind_for(plural);
 	char bkind[64], name[256], bns[64];
-	field_of(q->body, q->content_length, "kind", bkind, sizeof bkind);
-	field_of(q->body, q->content_length, "metadata.name", name, sizeof name);
-	field_of(q->body, q->content_length, "metadata.namespace", bns, sizeof bns);
+	struct field f[] = {{"kind", bkind, sizeof bkind}, {"metadata.name", name, sizeof name},
+			    {"metadata.namespace", bns, sizeof bns}};
+	fields_of(q->body, q->content_length, f, 3);
 	char msg[512];
 	if (!q->content_length || strcmp(bkind, kind)) {
 		snprintf(msg, sizeof msg, "the body is not a %s (kind \"%s\")", kind, bkind);
