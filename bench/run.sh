@@ -263,6 +263,49 @@ idle_row() { # idle_row LABEL PODS SECONDS
 		"$(( (c1 - c0) * 1000 / $(getconf CLK_TCK) ))"
 }
 
+# The Kubernetes API process (podinit --api-process, PID 1's child): its
+# memory, and `kubectl get pods` beside `podctl get pods` with 10 pods (the
+# medians of N; kubectl's own start is in its figure, curl's is the request
+# alone: TLS handshake, token, PID 1's answer)
+api_section() {
+	local api k c ms_p ms_k ms_c tok
+	api=$(pgrep -P "$PID" -f -- --api-process | head -1)
+	k=$TOP/build/test/kubectl
+	echo "## The Kubernetes API process (10 pods running)"
+	echo
+	if [ -z "$api" ]; then
+		echo "(no API process)"
+		return
+	fi
+	echo "| figure | value |"
+	echo "|---|---:|"
+	echo "| API process Rss / Pss (kB) | $(awk '/^Rss:/ {r=$2} /^Pss:/ {p=$2} END {print r " / " p}' "/proc/$api/smaps_rollup") |"
+	ms_p=$(lat_ms "$PODCTL" get pods)
+	echo "| \`podctl get pods\` (ms, median of $N) | $ms_p |"
+	tok=$(cat "$T/data/api/token" 2>/dev/null)
+	ms_c=$(lat_ms nsenter -t "$PID" -n curl -sk -o /dev/null -H "Authorization: Bearer $tok" \
+		-H "Accept: application/json;as=Table;v=v1;g=meta.k8s.io" https://127.0.0.1:6443/api/v1/namespaces/default/pods)
+	echo "| GET pods as a Table over HTTPS, curl (ms, median of $N) | $ms_c |"
+	if [ -x "$k" ]; then
+		KUBECONFIG=$T/run/kubeconfig nsenter -t "$PID" -n "$k" --cache-dir "$T/kcache" get pods >/dev/null 2>&1
+		ms_k=$(KUBECONFIG=$T/run/kubeconfig lat_ms nsenter -t "$PID" -n "$k" --cache-dir "$T/kcache" get pods)
+		echo "| \`kubectl get pods\` (ms, median of $N; its discovery cached) | $ms_k |"
+		echo "| kubectl / podctl | $(awk -v a="$ms_k" -v b="$ms_p" 'BEGIN {printf "%.1f", a / b}') |"
+	fi
+	echo "| API process Rss after those (kB) | $(awk '/^VmRSS:/ {print $2}' "/proc/$api/status") |"
+}
+
+# the median wall time of N runs of a command, in ms
+lat_ms() {
+	local i t0 t1
+	for i in $(seq "$N"); do
+		t0=$(date +%s%N)
+		"$@" >/dev/null 2>&1
+		t1=$(date +%s%N)
+		echo $(((t1 - t0) / 1000))
+	done | sort -n | awk '{a[NR] = $1} END {printf "%.1f", a[int((NR + 1) / 2)] / 1000}'
+}
+
 kb_per() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN {printf "%.1f", (b - a) / n}'; }
 
 echo "# podinit benchmarks"
@@ -307,6 +350,7 @@ wait_running 10
 quiet
 mem_row 10x1 10 10
 IDLE10=$(idle_row "10 pods x 1" 10 10)
+API_SECTION=$(api_section)
 apply_pods idle 11 50 1
 wait_running 50
 quiet
@@ -333,6 +377,8 @@ echo "Increments, kB. Resident (Pss), measured while the count only grows: per p
 	"$(awk -v a="${HEAP[10x1]}" -v b="${HEAP[50x1]}" -v c="${HEAP[10x5]}" 'BEGIN {printf "%.1f", (b - a) / 40 - (c - a) / 40}')."
 echo "fds: per pod with 1 container $(( (FDS[50x1] - FDS[10x1]) / 40 )), per extra container $(( (FDS[10x5] - FDS[10x1]) / 40 ))."
 echo "Pss after deletions is not comparable with the fresh figures: glibc keeps freed heap (see the heap column)."
+echo
+echo "$API_SECTION"
 echo
 echo "## Idle wake-ups of podinit"
 echo

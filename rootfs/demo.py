@@ -295,6 +295,8 @@ def main():
         print()
         kc = None
         if kubectl_path():
+            # on a first boot the API makes its keys first (slow under emulation)
+            con.wait(r"podinit-api: serving ", 90)
             cfg = console_kubeconfig(con, api_port, os.path.join(build, "kubeconfig"))
             step(cfg is not None, "the board's kubeconfig, read at its console (kubeconfig --server)")
             if cfg:

@@ -28,27 +28,6 @@ static int io_all(int fd, char *p, size_t n, bool out)
 	return 0;
 }
 
-/* The head, with fds (3, or NULL) passed along: exec's stdio. */
-static int send_head(int fd, const char *head, size_t len, const int *fds)
-{
-	if (!fds)
-		return io_all(fd, (char *)head, len, true);
-	union {
-		struct cmsghdr h;
-		char b[CMSG_SPACE(3 * sizeof(int))];
-	} u;
-	memset(&u, 0, sizeof u);
-	struct iovec iov = {(void *)head, len};
-	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b, .msg_controllen = sizeof u.b};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(3 * sizeof(int));
-	memcpy(CMSG_DATA(c), fds, 3 * sizeof(int));
-	ssize_t n = sendmsg(fd, &m, MSG_NOSIGNAL);
-	return n == (ssize_t)len ? 0 : n < 0 ? -errno : -EIO;
-}
-
 int api_ctl_start(const char *sock, const char *const *argv)
 {
 	return api_ctl_start_fds(sock, argv, NULL);
@@ -81,7 +60,7 @@ int api_ctl_start_fds(const char *sock, const char *const *argv, const int *fds)
 	}
 	char head[CTL_HEAD_MAX];
 	size_t hl = ctl_req_head(head, len);
-	int rc = send_head(fd, head, hl, fds);
+	int rc = fds ? ctl_send_with_fds(fd, head, hl, fds) : io_all(fd, head, hl, true);
 	if (!rc)
 		rc = io_all(fd, body, len, true);
 	free(body);

@@ -171,30 +171,6 @@ nomem:
 	return 1;
 }
 
-/* The request's head, with our stdin, stdout and stderr passed along
- * (exec: the process in the container uses them). 0 or -1. */
-static int send_stdio(int fd, const char *head, size_t len)
-{
-	union {
-		struct cmsghdr h;
-		char b[CMSG_SPACE(3 * sizeof(int))];
-	} u;
-	memset(&u, 0, sizeof u);
-	struct iovec iov = {(void *)head, len};
-	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b, .msg_controllen = sizeof u.b};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(3 * sizeof(int));
-	int fds[3] = {0, 1, 2};
-	memcpy(CMSG_DATA(c), fds, sizeof fds);
-	ssize_t n;
-	do
-		n = sendmsg(fd, &m, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	return n == (ssize_t)len ? 0 : -1;
-}
-
 /* Copies the framed answer to stdout and stderr; the exit frame's status. */
 static int relay(int fd)
 {
@@ -254,7 +230,9 @@ int ctl_client_main(int argc, char **argv)
 	}
 	char head[CTL_HEAD_MAX];
 	size_t hl = ctl_req_head(head, r.len);
-	int sent = !strcmp(argv[i], "exec") ? send_stdio(fd, head, hl) : write_all(fd, head, hl);
+	/* exec: our stdin, stdout and stderr go with the request, for the command */
+	static const int stdio[3] = {0, 1, 2};
+	int sent = !strcmp(argv[i], "exec") ? ctl_send_with_fds(fd, head, hl, stdio) : write_all(fd, head, hl);
 	if ((sent || write_all(fd, r.buf, r.len)) && errno != EPIPE &&
 	    errno != ECONNRESET) {
 		fprintf(stderr, "podctl: cannot send the request: %s\n", strerror(errno));

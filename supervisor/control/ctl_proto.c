@@ -1,9 +1,11 @@
 /* ctl_proto.c - the control socket's wire format (ctl_proto.h). */
 #include "ctl_proto.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #define MAGIC "PODCTL1 "
 
@@ -50,4 +52,25 @@ size_t ctl_frame(char *out, char stream, const char *data, size_t len)
 size_t ctl_frame_len(const unsigned char head[CTL_FRAME_HEAD])
 {
 	return (size_t)head[1] << 24 | (size_t)head[2] << 16 | (size_t)head[3] << 8 | head[4];
+}
+
+int ctl_send_with_fds(int sock, const void *buf, size_t len, const int fds[3])
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(3 * sizeof(int))];
+	} u;
+	memset(&u, 0, sizeof u);
+	struct iovec iov = {(void *)buf, len};
+	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b, .msg_controllen = sizeof u.b};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(3 * sizeof(int));
+	memcpy(CMSG_DATA(c), fds, 3 * sizeof(int));
+	ssize_t n;
+	do
+		n = sendmsg(sock, &m, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	return n == (ssize_t)len ? 0 : n < 0 ? -errno : -EIO;
 }

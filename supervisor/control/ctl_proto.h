@@ -33,4 +33,8 @@ size_t ctl_frame(char *out, char stream, const char *data, size_t len);
 /* The body length a frame head announces. */
 size_t ctl_frame_len(const unsigned char head[CTL_FRAME_HEAD]);
 
+/* Sends buf (a request's head) with three fds passed along (SCM_RIGHTS:
+ * exec's stdin, stdout, stderr). 0 or -errno. */
+int ctl_send_with_fds(int sock, const void *buf, size_t len, const int fds[3]);
+
 #endif

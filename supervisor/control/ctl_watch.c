@@ -83,18 +83,14 @@ static bool watched(const struct ctl_watch *w, const struct pod *p)
 
 static uint64_t pod_hash(const struct pod *p)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	uint64_t h;
+	FILE *f = emit_hash_file(&h);
 	if (!f)
 		return 0;
 	struct emit e;
-	emit_init(&e, f, EMIT_JSON);
+	emit_init(&e, f, EMIT_JSON_LINE);
 	status_emit_pod(&e, p);
-	emit_finish(&e);
 	fclose(f);
-	uint64_t h = fnv1a(FNV_START, buf, len);
-	free(buf);
 	return h ? h : 1;
 }
 

@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <inttypes.h>
 #include <string.h>
+#include "base.h"
 #include "ytree.h"
 
 void emit_init(struct emit *e, FILE *f, enum emit_format fmt)
@@ -234,4 +235,18 @@ void emit_finish(struct emit *e)
 	if (e->fmt != EMIT_JSON_LINE)
 		fputc('\n', e->f);
 	e->midline = false;
+}
+
+static ssize_t hash_write(void *cookie, const char *buf, size_t n)
+{
+	uint64_t *h = cookie;
+	*h = fnv1a(*h, buf, n);
+	return (ssize_t)n;
+}
+
+FILE *emit_hash_file(uint64_t *h)
+{
+	cookie_io_functions_t io = {.write = hash_write};
+	*h = FNV_START;
+	return fopencookie(h, "w", io);
 }

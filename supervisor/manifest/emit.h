@@ -43,4 +43,9 @@ void emit_null(struct emit *e);
  * the caller's. */
 void emit_finish(struct emit *e);
 
+/* A FILE whose bytes go into an FNV-1a hash (*h, set to FNV_START here;
+ * whole once the FILE is closed): the hash of what an emitter writes,
+ * without keeping the text. NULL without memory. */
+FILE *emit_hash_file(uint64_t *h);
+
 #endif

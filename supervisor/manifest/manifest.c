@@ -46,17 +46,14 @@ const char *mf_object_name(const struct mf_object *o)
 
 uint64_t mf_object_hash(const struct mf_object *o)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	uint64_t h;
+	FILE *f = emit_hash_file(&h);
 	if (!f)
 		return 0;
 	struct emit e;
 	emit_init(&e, f, EMIT_JSON);
 	mf_emit(&e, o);
 	fclose(f);
-	uint64_t h = fnv1a(FNV_START, buf, len);
-	free(buf);
 	return h;
 }
 

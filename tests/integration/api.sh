@@ -227,19 +227,21 @@ EOF
 	stop_podinit 20
 }
 
-# a pod NAME whose one container main stays up
+# a pod NAME whose one container main stays up; EXTRA: more of main's fields
 stay_pod() {
 	manifest "$1" <<EOF
 apiVersion: v1
 kind: Pod
 metadata:
   name: $1
+  labels: {app: $1}
 spec:
   terminationGracePeriodSeconds: 1
   containers:
   - name: main
     image: busybox
     command: ["sh", "-c", "$STAY"]
+${2:-}
 EOF
 }
 
@@ -490,22 +492,9 @@ api_pid() {
 
 # a pod NAME that is Ready once /tmp/ready exists in it
 api_ready_pod() {
-	manifest "$1" <<EOF
-apiVersion: v1
-kind: Pod
-metadata:
-  name: $1
-  labels: {app: $1}
-spec:
-  terminationGracePeriodSeconds: 1
-  containers:
-  - name: main
-    image: busybox
-    command: ["sh", "-c", "$STAY"]
-    readinessProbe:
+	stay_pod "$1" '    readinessProbe:
       exec: {command: ["test", "-e", "/tmp/ready"]}
-      periodSeconds: 1
-EOF
+      periodSeconds: 1'
 }
 
 # watch streams: kubectl get -w (the Table's rows as pods change), kubectl
