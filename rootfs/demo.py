@@ -331,9 +331,10 @@ def main():
                  "kubectl get pods: git-sync 2/2 Running", out)
             say("kubectl describe pod git-sync")
             rc, out = kubectl(kc, "describe", "pod", "git-sync")
+            print(out.rstrip())
         else:
             out = con.command("describe pod git-sync") or ""
-        print("\n".join(l for l in out.splitlines()[1:] if not l.startswith("podinit: ")))
+            print("\n".join(l for l in out.splitlines()[1:] if not l.startswith("podinit: ")))
         step(out.find("ctr-sync") >= 0 and out.find("ctr-sync") < out.find("ctr-web"),
              "describe: the sidecar ctr-sync is listed (and started) before the app ctr-web", out)
         if kc:
