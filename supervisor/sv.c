@@ -505,6 +505,7 @@ static struct sv *sv_new(const struct config *cfg)
 	sv->ctl = (struct ctl){
 		.node = &sv->node, .cfg = &sv->cfg, .ota = &sv->ota, .applied = sv->applied,
 		.kubeconfig = sv->kubeconfig, .run = ctl_run, .follow_step = ctl_follow_step,
+		.free_watch = ctl_watch_end,
 		.host = {.ctx = sv, .request_stop = host_request_stop, .rescan_now = host_rescan_now,
 			 .rescan_pending = host_rescan_pending},
 		.watch = {.fd = -1}};

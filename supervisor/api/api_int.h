@@ -50,7 +50,9 @@ struct api_obj {
 int api_obj_path(const char *path, struct api_obj *o);
 /* api_logs.c: GET .../pods/NAME/log (false: not that path) */
 bool api_logs(struct api_reply *r, const struct api *a, const struct http_req *q, const struct api_obj *o);
-/* api_pods.c: GET of pods, one, a list, a watch (false: not pods) */
+/* api_pods.c: GET of pods, one, a list, a watch (and the watches of
+ * services, configmaps, secrets); false: not those */
+bool api_is_watch(const struct http_req *q);
 bool api_pods(struct api_reply *r, const struct api *a, const struct http_req *q, const struct api_obj *o);
 /* api_exec.c: GET .../pods/NAME/exec, a WebSocket (false: not that path) */
 bool api_exec(struct api_reply *r, const struct api *a, const struct http_req *q, const struct api_obj *o);

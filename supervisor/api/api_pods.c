@@ -1,7 +1,8 @@
 /* api_pods.c - GET of pods: one (Pod, or a Table of one row), a list
  * (PodList or Table; labelSelector and fieldSelector metadata.name), and
- * watch=true, a stream of watch events (api_stream.h) that PID 1 writes
- * (`podctl get pods -w -o json|table`, ctl_watch.c) from the list's
+ * watch=true (of services, configmaps and secrets too), a stream of watch
+ * events (api_stream.h) that PID 1 writes
+ * (`podctl get KIND -w -o json|table`, ctl_watch.c) from the list's
  * resourceVersion on (or, with sendInitialEvents=true, every pod and a
  * BOOKMARK first: client-go's watch list), ended after timeoutSeconds. */
 #include "api_int.h"
@@ -27,11 +28,11 @@ static int pod_args(struct api_reply *r, const struct http_req *q, const struct 
 	const char *accept = http_header(q, "Accept");
 	char w[8] = "";
 	pq->table = accept && strstr(accept, "as=Table");
-	pq->watch = http_query(q, "watch", w, sizeof w) == 0 && (!strcmp(w, "true") || !strcmp(w, "1"));
+	pq->watch = api_is_watch(q);
 	int n = 0, bad = 0;
 	const char **argv = pq->argv;
 	argv[n++] = "get";
-	argv[n++] = "pods";
+	argv[n++] = o->res;
 	if (*o->name)
 		argv[n++] = o->name;
 	if (*o->ns) {
@@ -88,9 +89,16 @@ static int watch(struct api_stream *s)
 	return api_stream_relay(s, api_ctl_start(s->api->sock, pq.argv), JSON, ms) ? 1 : 0;
 }
 
+bool api_is_watch(const struct http_req *q)
+{
+	char w[8];
+	return http_query(q, "watch", w, sizeof w) == 0 && (!strcmp(w, "true") || !strcmp(w, "1"));
+}
+
 bool api_pods(struct api_reply *r, const struct api *a, const struct http_req *q, const struct api_obj *o)
 {
-	if (strcmp(o->res, "pods") || *o->sub)
+	bool watchable = !strcmp(o->res, "services") || !strcmp(o->res, "configmaps") || !strcmp(o->res, "secrets");
+	if (*o->sub || (strcmp(o->res, "pods") && !(watchable && api_is_watch(q))))
 		return false;
 	struct pod_query pq = {0};
 	if (pod_args(r, q, o, &pq))

@@ -472,7 +472,7 @@ bool api_write(struct api_reply *r, const struct api *a, const struct http_req *
 		r->stream = delete_pod;
 	else if (q->method == HTTP_DELETE && *name)
 		del(r, a, q, plural, ns, name);
-	else if (q->method == HTTP_GET && strcmp(plural, "pods"))
+	else if (q->method == HTTP_GET && strcmp(plural, "pods") && !api_is_watch(q))
 		object_as(r, a, 200, plural, ns, *name ? name : NULL, accept_table(q));
 	else
 		return false;

@@ -377,7 +377,8 @@ void ctl_flush(struct ctl *ctl)
 			ctl->nclients--;
 			for (unsigned i = 0; i < cl->nfds; i++)
 				close(cl->fds[i]);
-			free(cl->watch); /* one block (ctl_watch.c) */
+			if (cl->watch)
+				ctl->free_watch(cl);
 			free(cl->in);
 			free(cl->out);
 			free(cl);

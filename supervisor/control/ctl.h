@@ -29,8 +29,8 @@ struct ctl_host {
 	bool (*rescan_pending)(void *ctx); /* a change is seen but not read yet */
 };
 
-/* The server. Its owner fills node, cfg, host and the two command entry
- * points (ctl_cmd.c's ctl_run and ctl_follow_step), then calls ctl_listen. */
+/* The server. Its owner fills node, cfg, host and the command entry
+ * points (ctl_cmd.c's ctl_run, ctl_follow_step, ctl_watch_end), then calls ctl_listen. */
 struct ctl {
 	struct node *node; /* the pods, events, loop and manifests commands read */
 	const struct config *cfg;
@@ -40,6 +40,7 @@ struct ctl {
 	struct ctl_host host;
 	void (*run)(struct ctl_client *cl, int argc, char **argv);
 	bool (*follow_step)(struct ctl_client *cl); /* true when the follower is done */
+	void (*free_watch)(struct ctl_client *cl);  /* ctl_watch.c's, as the client goes */
 	bool debug;        /* podinit.debug=1: podctl debug commands */
 	bool pods_changed; /* since the last flush: `podctl wait` asks the health again */
 	unsigned long long pods_version; /* counts those changes: the resourceVersion
@@ -103,6 +104,8 @@ void ctl_exit(struct ctl_client *cl, int code);
 void ctl_run(struct ctl_client *cl, int argc, char **argv);
 /* ctl_cmd.c: what a follower gets on each pass; true when it is done. */
 bool ctl_follow_step(struct ctl_client *cl);
+/* ctl_cmd.c: a watcher's state let go as its client goes. */
+void ctl_watch_end(struct ctl_client *cl);
 
 /* podctl: the client side. */
 int ctl_client_main(int argc, char **argv);

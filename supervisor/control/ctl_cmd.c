@@ -249,6 +249,11 @@ void ctl_run(struct ctl_client *cl, int argc, char **argv)
 	cmd->run(cl, cmd, &a);
 }
 
+void ctl_watch_end(struct ctl_client *cl)
+{
+	ctl_watch_free(cl);
+}
+
 bool ctl_follow_step(struct ctl_client *cl)
 {
 	struct ctl *ctl = cl->ctl;

@@ -11,6 +11,7 @@
 
 struct pod;
 struct event;
+enum mf_kind;
 
 struct ctl_cmd {
 	const char *name;
@@ -75,13 +76,15 @@ void ctl_pod_line(FILE *f, const struct pod *p, bool wide, bool all_ns);
 /* The API's Table of pods, and of one row */
 void ctl_pods_table(FILE *f, struct pod *const *list, unsigned n, unsigned long long rv);
 void ctl_pod_row_table(FILE *f, const struct pod_row *r, unsigned long long rv);
-/* ctl_watch.c: get pods -w (ns NULL: all; name, sel NULL: every pod; fmt
+/* ctl_watch.c: get pods|svc|cm|secrets -w (ns NULL: all; name, sel NULL: every pod; fmt
  * NULL text rows, "json" or "table" the API's watch events; rv the version
  * the caller listed at, NULL or "0": every pod is ADDED first; initial:
  * every pod ADDED, then the BOOKMARK that ends the initial events) */
-void ctl_watch_start(struct ctl_client *cl, const char *ns, const char *name, const char *sel, const char *fmt,
-		     const char *rv, bool initial);
+void ctl_watch_start(struct ctl_client *cl, enum mf_kind kind, const char *ns, const char *name, const char *sel,
+		     const char *fmt, const char *rv, bool initial);
 bool ctl_watch_step(struct ctl_client *cl);
+/* What a watcher holds (references to the files of the objects it saw). */
+void ctl_watch_free(struct ctl_client *cl);
 /* ctl_show.c */
 void ctl_cmd_get(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a);
 void ctl_cmd_describe(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a);
@@ -99,9 +102,15 @@ void ctl_event_watch_line(struct ctl *ctl, FILE *f, const struct event *e, bool 
 void ctl_cmd_logs(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a);
 bool ctl_logs_step(struct ctl_client *cl);
 /* ctl_objs.c: services, configmaps and secrets as the set holds them */
-enum mf_kind;
 int ctl_kind_of(const char *word, enum mf_kind *k); /* "svc" -> MF_SERVICE; -1 unknown */
 void ctl_get_objects(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a, enum mf_kind kind);
+/* The API server's Table of n services, configmaps or secrets (each of
+ * files[i]), with resourceVersion rv (0: ""); line: on one line. */
+struct node;
+struct mfile;
+struct mf_object;
+void ctl_objs_table(FILE *f, struct node *node, enum mf_kind kind, const struct mf_object *const *list,
+		    const struct mfile *const *files, unsigned n, unsigned long long rv, bool line);
 /* ctl_exec.c */
 void ctl_cmd_exec(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a);
 /* ctl_change.c */

@@ -71,9 +71,8 @@ static void service_cells(struct emit *e, struct node *node, const struct mf_ser
 		emit_str(e, cells[i]);
 }
 
-/* The API server's Table of services, configmaps or secrets. */
-static void table(FILE *f, struct node *node, enum mf_kind kind, const struct mf_object *const *list,
-		  const struct mfile *const *files, unsigned n)
+void ctl_objs_table(FILE *f, struct node *node, enum mf_kind kind, const struct mf_object *const *list,
+		    const struct mfile *const *files, unsigned n, unsigned long long rv, bool line)
 {
 	static const struct ctl_col svc[] = {{"Name", 0, false, true}, {"Type", 0, false, false},
 					     {"Cluster-IP", 0, false, false}, {"External-IP", 0, false, false},
@@ -83,13 +82,13 @@ static void table(FILE *f, struct node *node, enum mf_kind kind, const struct mf
 	static const struct ctl_col secret[] = {{"Name", 0, false, true}, {"Type", 0, false, false},
 						{"Data", 0, true, false}, {"Age", 0, false, false}};
 	struct emit e;
-	emit_init(&e, f, EMIT_JSON);
+	emit_init(&e, f, line ? EMIT_JSON_LINE : EMIT_JSON);
 	if (kind == MF_SERVICE)
-		ctl_table_begin(&e, svc, sizeof svc / sizeof *svc, 0);
+		ctl_table_begin(&e, svc, sizeof svc / sizeof *svc, rv);
 	else if (kind == MF_CONFIGMAP)
-		ctl_table_begin(&e, cm, sizeof cm / sizeof *cm, 0);
+		ctl_table_begin(&e, cm, sizeof cm / sizeof *cm, rv);
 	else
-		ctl_table_begin(&e, secret, sizeof secret / sizeof *secret, 0);
+		ctl_table_begin(&e, secret, sizeof secret / sizeof *secret, rv);
 	for (unsigned i = 0; i < n; i++) {
 		const struct mf_meta *m = mf_meta_of(list[i]);
 		char age[16], created[40], sel[256];
@@ -150,7 +149,7 @@ void ctl_get_objects(struct ctl_client *cl, const struct ctl_cmd *cmd, const str
 		return;
 	}
 	if (fmt && !strcmp(fmt, "table")) {
-		table(m.f, cl->ctl->node, kind, list, files, n);
+		ctl_objs_table(m.f, cl->ctl->node, kind, list, files, n, cl->ctl->pods_version, false);
 	} else if (fmt && strcmp(fmt, "name")) {
 		struct emit e;
 		emit_init(&e, m.f, !strcmp(fmt, "yaml") ? EMIT_YAML : EMIT_JSON);
@@ -166,8 +165,10 @@ void ctl_get_objects(struct ctl_client *cl, const struct ctl_cmd *cmd, const str
 			emit_str(&e, strcmp(fmt, "list") ? "List" : kname);
 			emit_key(&e, "metadata");
 			emit_map(&e);
-			emit_key(&e, "resourceVersion");
-			emit_str(&e, "");
+			emit_key(&e, "resourceVersion"); /* where a watch starts */
+			char rv[24];
+			snprintf(rv, sizeof rv, "%llu", cl->ctl->pods_version);
+			emit_str(&e, rv);
 			emit_end(&e);
 			emit_key(&e, "items");
 			emit_list(&e);

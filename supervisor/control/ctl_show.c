@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "ctl_int.h"
+#include "manifest.h"
 #include "ctl_proto.h"
 #include "emit.h"
 #include "events.h"
@@ -29,7 +30,11 @@ void ctl_cmd_get(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct 
 	enum mf_kind kind;
 	bool manifest = fmt && !strcmp(fmt, "manifest"); /* a pod as the set holds it (the API's patches) */
 	if (a->npos >= 1 && a->npos <= 2 && (manifest || !is_pods(a->pos[0])) && !ctl_kind_of(a->pos[0], &kind)) {
-		ctl_get_objects(cl, cmd, a, kind);
+		if (ARG("--watch") && (!fmt || !strcmp(fmt, "json") || !strcmp(fmt, "table")))
+			ctl_watch_start(cl, kind, ctl_namespace(cmd, a), a->npos == 2 ? a->pos[1] : NULL, sel,
+					fmt ? fmt : "table", ARG("--resource-version"), ARG("--initial-events") != NULL);
+		else
+			ctl_get_objects(cl, cmd, a, kind);
 		return;
 	}
 	if (a->npos < 1 || !is_pods(a->pos[0])) {
@@ -64,7 +69,7 @@ void ctl_cmd_get(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct 
 			ctl_usage(cl, cmd, "error: podctl get pods -w prints rows (or, for the API, -o json|table)");
 			return;
 		}
-		ctl_watch_start(cl, ns, field ? field + 14 : name, sel, fmt, ARG("--resource-version"),
+		ctl_watch_start(cl, MF_POD, ns, field ? field + 14 : name, sel, fmt, ARG("--resource-version"),
 				ARG("--initial-events") != NULL);
 		return;
 	}

@@ -1,19 +1,22 @@
-/* ctl_watch.c - podctl get pods -w: the pods' changes as they happen,
- * as kubectl get -w shows them (text rows), or as the API's watch events
- * (-o json: {"type":"ADDED|MODIFIED|DELETED","object":<Pod>} a line;
- * -o table: the object a Table of one row), for the API process.
+/* ctl_watch.c - podctl get pods|svc|cm|secrets -w: the changes as they
+ * happen, as kubectl get -w shows them (text rows, pods), or as the API's
+ * watch events (-o json: {"type":"ADDED|MODIFIED|DELETED","object":...}
+ * on a line; -o table: the object a Table of one row), for the API process.
  *
  * A watcher is stepped when the observer says pods changed or an event
- * was added; it renders each pod it watches and compares a hash of that
- * with what it sent last, so it says each change once and nothing else.
- * Its state is one block (freed with the client): the uid, hash and last
- * row of each pod it has seen, LIM_PODS at most.
+ * was added (a new desired set says so too); it compares a hash of each
+ * object it watches with what it sent last (a pod's rendered status; a
+ * Service's, ConfigMap's or Secret's manifest hash), so it says each change
+ * once and nothing else. Its state is one block: for each object seen (at
+ * most LIM_PODS), its identity, hash and last row (a pod) or a reference to
+ * the file holding it (the others: a DELETED event shows the object as it
+ * was, from that file).
  *
- * resourceVersion: pod lists carry ctl->pods_version. A watch from the
- * version now starts quiet; from an older one (a change in between) it
- * sends every pod as MODIFIED; from none or "0", every pod as ADDED.
+ * resourceVersion: lists carry ctl->pods_version. A watch from the version
+ * now starts quiet; from an older one (a change in between) it sends every
+ * object as MODIFIED; from none or "0", every object as ADDED.
  * --initial-events (the API's sendInitialEvents=true, client-go's watch
- * list): every pod as ADDED, then a BOOKMARK saying that was all. */
+ * list): every object as ADDED, then a BOOKMARK saying that was all. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +25,7 @@
 #include "ctl_int.h"
 #include "ctl_proto.h"
 #include "emit.h"
+#include "mset.h"
 #include "node.h"
 #include "pod.h"
 #include "status.h"
@@ -29,15 +33,18 @@
 #define LAST_MAX 320 /* a pod's last row: name, ns, uid, created, ready, status, restarts, ip */
 
 struct seen {
-	char uid[37];
+	uint64_t id;     /* a pod's uid, an object's namespace/name, hashed */
 	bool live;       /* still there at this step */
-	uint64_t hash;   /* of its JSON as last sent */
+	uint64_t hash;   /* as last sent */
 	struct timespec created;
+	struct mfile *file; /* the others: the file of the object as last sent (a reference) */
+	unsigned obj;       /* and its index there */
 	char last[LAST_MAX];
 };
 
 struct ctl_watch {
 	enum { W_TEXT, W_JSON, W_TABLE } fmt;
+	enum mf_kind kind;
 	bool all_ns;
 	char ns[64], name[254], sel[256];
 	unsigned n;
@@ -75,10 +82,16 @@ static void row_of_kept(const struct seen *s, struct pod_row *r)
 	r->node[sizeof r->node - 1] = 0;
 }
 
-static bool watched(const struct ctl_watch *w, const struct pod *p)
+static bool in_scope(const struct ctl_watch *w, const char *ns, const char *name, const struct mf_list *labels)
 {
-	return (w->all_ns || !strcmp(p->spec->meta.namespace_.s, w->ns)) && (!*w->name || !strcmp(p->name, w->name)) &&
-	       (!*w->sel || ctl_selector_match(w->sel, &p->spec->meta.labels) == 1);
+	return (w->all_ns || !strcmp(ns, w->ns)) && (!*w->name || !strcmp(name, w->name)) &&
+	       (!*w->sel || ctl_selector_match(w->sel, labels) == 1);
+}
+
+static uint64_t id_of(const char *a, const char *b)
+{
+	uint64_t h = fnv1a(FNV_START, a, strlen(a) + 1);
+	return fnv1a(h, b, strlen(b));
 }
 
 static uint64_t pod_hash(const struct pod *p)
@@ -94,18 +107,41 @@ static uint64_t pod_hash(const struct pod *p)
 	return h ? h : 1;
 }
 
-/* One change to the client: the pod p, or (gone) the row kept of it. */
-static void send_change(struct ctl_client *cl, const char *type, const struct pod *p, const struct seen *gone)
+/* the object seen s names, in its file */
+static const struct mf_object *kept_obj(const struct seen *s)
+{
+	return &s->file->file.objs[s->obj];
+}
+
+/* One change to the client: the pod p, or the object s holds, or (a pod
+ * gone) the row kept of it. */
+static void send_change(struct ctl_client *cl, const char *type, const struct pod *p, const struct seen *s)
 {
 	struct ctl_watch *w = cl->watch;
 	struct membuf m;
 	if (!ctl_mb_open(&m))
 		return;
+	if (w->kind != MF_POD) {
+		const struct mf_object *o = kept_obj(s);
+		fprintf(m.f, "{\"type\":\"%s\",\"object\":", type);
+		if (w->fmt == W_TABLE) {
+			const struct mfile *f = s->file;
+			ctl_objs_table(m.f, cl->ctl->node, w->kind, &o, &f, 1, cl->ctl->pods_version, true);
+		} else {
+			struct emit e;
+			emit_init(&e, m.f, EMIT_JSON_LINE);
+			mf_emit(&e, o);
+			emit_finish(&e);
+		}
+		fputs("}\n", m.f);
+		ctl_mb_send(cl, &m, '1');
+		return;
+	}
 	struct pod_row r;
 	if (p)
 		ctl_pod_row(p, &r);
 	else
-		row_of_kept(gone, &r);
+		row_of_kept(s, &r);
 	if (w->fmt == W_TEXT) {
 		if (p) {
 			ctl_pod_line(m.f, p, false, w->all_ns);
@@ -132,43 +168,71 @@ static void send_change(struct ctl_client *cl, const char *type, const struct po
 	ctl_mb_send(cl, &m, '1');
 }
 
-static struct seen *find(struct ctl_watch *w, const char *uid)
+/* The entry of id (made when new; NULL when the table is full). */
+static struct seen *entry(struct ctl_watch *w, uint64_t id, bool *fresh)
 {
+	*fresh = false;
 	for (unsigned i = 0; i < w->n; i++)
-		if (!strcmp(w->seen[i].uid, uid))
+		if (w->seen[i].id == id)
 			return &w->seen[i];
-	return NULL;
+	if (w->n >= LIM_PODS)
+		return NULL;
+	struct seen *s = &w->seen[w->n++];
+	*s = (struct seen){.id = id};
+	*fresh = true;
+	return s;
 }
 
-/* Compares every watched pod with what was sent; quiet: record only. */
+static void drop(struct seen *s)
+{
+	mfile_unref(s->file);
+	s->file = NULL;
+}
+
+/* Compares every watched object with what was sent; quiet: record only. */
 static void step(struct ctl_client *cl, const char *first_type, bool quiet)
 {
 	struct ctl_watch *w = cl->watch;
 	for (unsigned i = 0; i < w->n; i++)
 		w->seen[i].live = false;
-	for (struct pod *p = cl->ctl->node->pods; p; p = p->next) {
-		if (!watched(w, p))
-			continue;
-		uint64_t h = pod_hash(p);
-		struct seen *s = find(w, p->uid);
-		const char *type = s ? "MODIFIED" : first_type;
-		if (!s && w->n < LIM_PODS) {
-			s = &w->seen[w->n++];
-			snprintf(s->uid, sizeof s->uid, "%s", p->uid);
-			s->hash = 0;
+	bool fresh;
+	if (w->kind == MF_POD) {
+		for (struct pod *p = cl->ctl->node->pods; p; p = p->next) {
+			struct seen *s;
+			if (!in_scope(w, p->spec->meta.namespace_.s, p->name, &p->spec->meta.labels) ||
+			    !(s = entry(w, id_of(p->uid, ""), &fresh)))
+				continue;
+			s->live = true;
+			uint64_t h = pod_hash(p);
+			if (s->hash == h)
+				continue;
+			s->hash = h;
 			s->created = p->created;
+			struct pod_row r;
+			ctl_pod_row(p, &r);
+			keep_row(s, &r);
+			if (!quiet)
+				send_change(cl, fresh ? first_type : "MODIFIED", p, NULL);
 		}
-		if (!s)
-			continue;
-		s->live = true;
-		if (s->hash == h)
-			continue;
-		s->hash = h;
-		struct pod_row r;
-		ctl_pod_row(p, &r);
-		keep_row(s, &r);
-		if (!quiet)
-			send_change(cl, type, p, NULL);
+	} else {
+		MSET_FOREACH(cl->ctl->node->set, f, o) {
+			const struct mf_meta *m = mf_meta_of(o);
+			struct seen *s;
+			if (o->kind != w->kind || !in_scope(w, m->namespace_.s, m->name.s, &m->labels) ||
+			    !(s = entry(w, id_of(m->namespace_.s, m->name.s), &fresh)))
+				continue;
+			s->live = true;
+			uint64_t h = mfile_object_hash(f, o);
+			if (s->hash == h)
+				continue;
+			drop(s);
+			s->hash = h;
+			s->file = (struct mfile *)f;
+			mfile_ref(s->file);
+			s->obj = o_i;
+			if (!quiet)
+				send_change(cl, fresh ? first_type : "MODIFIED", NULL, s);
+		}
 	}
 	for (unsigned i = 0; i < w->n;) {
 		if (w->seen[i].live) {
@@ -176,22 +240,23 @@ static void step(struct ctl_client *cl, const char *first_type, bool quiet)
 			continue;
 		}
 		send_change(cl, "DELETED", NULL, &w->seen[i]);
+		drop(&w->seen[i]);
 		w->seen[i] = w->seen[--w->n];
 	}
 }
 
-static void bookmark(struct ctl_client *cl)
+static void bookmark(struct ctl_client *cl, enum mf_kind kind)
 {
 	char line[256];
 	int n = snprintf(line, sizeof line,
-			 "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":"
+			 "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"%s\",\"apiVersion\":\"v1\",\"metadata\":"
 			 "{\"resourceVersion\":\"%llu\",\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}}}}\n",
-			 cl->ctl->pods_version);
+			 mf_kind_name(kind), cl->ctl->pods_version);
 	ctl_write(cl, '1', line, (size_t)n);
 }
 
-void ctl_watch_start(struct ctl_client *cl, const char *ns, const char *name, const char *sel, const char *fmt,
-		     const char *rv, bool initial)
+void ctl_watch_start(struct ctl_client *cl, enum mf_kind kind, const char *ns, const char *name, const char *sel,
+		     const char *fmt, const char *rv, bool initial)
 {
 	if (ctl_followers_full(cl))
 		return;
@@ -204,6 +269,7 @@ void ctl_watch_start(struct ctl_client *cl, const char *ns, const char *name, co
 	cl->watch = w;
 	ctl_write(cl, CTL_STARTED, "", 0); /* the API answers its head now */
 	w->fmt = !fmt ? W_TEXT : !strcmp(fmt, "table") ? W_TABLE : W_JSON;
+	w->kind = kind;
 	w->all_ns = !ns;
 	snprintf(w->ns, sizeof w->ns, "%s", ns ? ns : "");
 	snprintf(w->name, sizeof w->name, "%s", name ? name : "");
@@ -220,7 +286,7 @@ void ctl_watch_start(struct ctl_client *cl, const char *ns, const char *name, co
 	}
 	step(cl, fresh || initial ? "ADDED" : "MODIFIED", !fresh && !initial && !strcmp(rv, now));
 	if (initial && w->fmt != W_TEXT)
-		bookmark(cl);
+		bookmark(cl, kind);
 	cl->follow = CF_WATCH;
 }
 
@@ -228,4 +294,13 @@ bool ctl_watch_step(struct ctl_client *cl)
 {
 	step(cl, "ADDED", false);
 	return false; /* a watch ends with its client */
+}
+
+void ctl_watch_free(struct ctl_client *cl)
+{
+	struct ctl_watch *w = cl->watch;
+	for (unsigned i = 0; w && i < w->n; i++)
+		drop(&w->seen[i]);
+	free(w);
+	cl->watch = NULL;
 }

@@ -42,6 +42,11 @@ void mset_problem(struct mset_report *rep, struct events *ev, const char *object
 		events_add(ev, true, object, "InvalidManifest", "%s", text);
 }
 
+void mfile_ref(struct mfile *f)
+{
+	f->refs++;
+}
+
 void mfile_unref(struct mfile *f)
 {
 	if (f && --f->refs == 0) {

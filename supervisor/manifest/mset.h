@@ -57,6 +57,7 @@ int mpart_read(struct mpart *out, const char *dir, enum mfile_origin origin,
 /* A file of objects parsed elsewhere (podctl apply's text): takes mf
  * over, refs 1. NULL without memory (mf is freed then). */
 struct mfile *mfile_adopt(const char *name, enum mfile_origin origin, struct mf_file *mf);
+void mfile_ref(struct mfile *f);
 void mfile_unref(struct mfile *f);
 /* *dst = src, taking a reference on each file; mpart_clear drops them. */
 void mpart_copy(struct mpart *dst, const struct mpart *src);

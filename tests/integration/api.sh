@@ -171,6 +171,16 @@ EOF
 	expect_no_match "the changed pod was made again" "$(podj web "d['metadata']['uid']")" "^$uid\$"
 	expect_eq "apply again after the change" "$(kc apply -f "$TD/web.yaml" 2>&1)" \
 		$'pod/web unchanged\nservice/web unchanged\nconfigmap/conf unchanged'
+	# get svc -w: the list, then a row when the Service changes (kubectl patch)
+	KUBECONFIG=$TD/run/kubeconfig timeout 30 nsenter -t "$PODINIT" -n "$KUBECTL_BIN" get svc -w >"$TD/svcw.out" 2>&1 &
+	local svcw=$!
+	wait_for "grep -q '^web ' $TD/svcw.out" 10 || fail "get svc -w: no list: $(cat "$TD/svcw.out")"
+	expect_eq "kubectl patch svc" "$(kc patch svc web -p '{"spec":{"ports":[{"port":8080,"targetPort":81}]}}' 2>&1)" \
+		"service/web patched"
+	wait_for "[[ \$(grep -c '^web ' $TD/svcw.out) -ge 2 ]]" 10 || fail "get svc -w: no row for the change: $(cat "$TD/svcw.out")"
+	expect_eq "get svc -w: one header" "$(grep -c '^NAME' "$TD/svcw.out")" 1
+	expect_eq "the patch merged by port" "$(kc get svc web -o jsonpath='{.spec.ports[0].targetPort}')" 81
+	kill "$svcw" 2>/dev/null
 	printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\ndata:\n  k: v\n' >"$TD/ssa.yaml"
 	expect_eq "apply --server-side: creates" "$(kc apply --server-side -f "$TD/ssa.yaml" 2>&1)" "configmap/ssa serverside-applied"
 	sed -i 's/k: v/k: w/' "$TD/ssa.yaml"
