@@ -1,12 +1,13 @@
 #!/bin/bash
 # Runs each libFuzzer target for a bounded time, seeded with the golden
-# manifests. A crash, leak or sanitizer report fails the target; the
-# reproducer is kept under build/test/fuzz/crashes/.
+# manifests, as many at once as there are CPUs. A crash, leak or sanitizer
+# report fails the target; the reproducer is kept under build/test/fuzz/crashes/.
 # Usage: tests/fuzz/run.sh SECONDS BINARY...
 secs=$1; shift
 top=$(cd "$(dirname "$0")/../.." && pwd)
-pass=0 fail=0
-for bin in "$@"; do
+jobs=$(nproc 2>/dev/null || echo 1)
+one() { # one BINARY: its verdict line in build/test/fuzz/NAME.verdict
+	local bin=$1 name corpus crashes log runs
 	name=$(basename "$bin")
 	corpus=$top/build/test/fuzz/corpus-$name
 	crashes=$top/build/test/fuzz/crashes
@@ -17,12 +18,26 @@ for bin in "$@"; do
 		-artifact_prefix="$crashes/" -print_final_stats=1 "$corpus" >"$log" 2>&1; then
 		runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$')
 		echo "ok - $name (${runs:-?} inputs in ${secs}s)"
-		pass=$((pass + 1))
 	else
 		echo "not ok - $name"
 		grep -E 'ERROR|SUMMARY|Test unit written|==[0-9]+==' "$log" | head -20 | sed 's/^/    /'
-		fail=$((fail + 1))
+	fi >"$top/build/test/fuzz/$name.verdict"
+}
+running=0
+for bin in "$@"; do
+	one "$bin" &
+	running=$((running + 1))
+	if [ "$running" -ge "$jobs" ]; then
+		wait -n
+		running=$((running - 1))
 	fi
+done
+wait
+pass=0 fail=0
+for bin in "$@"; do
+	v=$top/build/test/fuzz/$(basename "$bin").verdict
+	cat "$v" 2>/dev/null || echo "not ok - $(basename "$bin") (no verdict)"
+	if grep -q '^ok - ' "$v" 2>/dev/null; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
 done
 echo "$pass passed, $fail failed, 0 skipped"
 [ "$fail" -eq 0 ]
