@@ -412,7 +412,8 @@ spec:
       mountPath: /out
 EOF
 
-gone() {
+gone() { # lat made by podctl apply (the operator's) or by a file in the manifests directory (the agent's)
+	rm -f "$T/manifests/lat.yaml"
 	"$PODCTL" delete pod lat >/dev/null 2>&1
 	for _ in $(seq 300); do
 		"$PODCTL" get pod lat >/dev/null 2>&1 || { sleep 0.4; return 0; }

@@ -13,6 +13,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <linux/capability.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -387,6 +389,10 @@ static int serve(int ls, const struct api *a)
 					if (e)
 						fprintf(stderr, "podinit-api: a new certificate: %s\n", strerror(-e));
 				}
+				/* an answer is a few small TLS records: sent as they are
+				 * written, not held for the client's (delayed) ACK */
+				int one = 1;
+				setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 				c->fd = fd;
 				c->last = now;
 				c->cfg = creds.tls;

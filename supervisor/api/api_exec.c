@@ -17,8 +17,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <mbedtls/base64.h>
-#include <mbedtls/sha1.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +27,7 @@
 #include <termios.h>
 #include <unistd.h>
 #include "api_ctl.h"
+#include "api_ws.h"
 #include "ctl_proto.h"
 
 #define WS_PROTOCOL "v5.channel.k8s.io"
@@ -44,46 +43,6 @@ static bool query_true(const struct http_req *q, const char *key)
 static bool is_exec(const struct api_obj *o)
 {
 	return !strcmp(o->res, "pods") && !strcmp(o->sub, "exec") && *o->ns && *o->name;
-}
-
-/* ---- WebSocket (RFC 6455) ----------------------------------------------- */
-
-static int ws_accept(const char *key, char out[32])
-{
-	char in[128];
-	unsigned char sha[20];
-	size_t n;
-	int len = snprintf(in, sizeof in, "%s258EAFA5-E914-47DA-95CA-C5AB0DC85B11", key);
-	if (len < 0 || (size_t)len >= sizeof in || mbedtls_sha1_ret((unsigned char *)in, (size_t)len, sha) ||
-	    mbedtls_base64_encode((unsigned char *)out, 32, &n, sha, sizeof sha))
-		return -EINVAL;
-	return 0;
-}
-
-/* One server frame (unmasked, whole): opcode, then an optional channel
- * byte (ch < 0: none) and data. */
-static int ws_send(struct api_stream *s, int opcode, int ch, const void *data, size_t len)
-{
-	unsigned char h[11];
-	size_t hl = 2, total = len + (ch >= 0);
-	h[0] = (unsigned char)(0x80 | opcode);
-	if (total < 126) {
-		h[1] = (unsigned char)total;
-	} else if (total < 65536) {
-		h[1] = 126;
-		h[2] = (unsigned char)(total >> 8);
-		h[3] = (unsigned char)total;
-		hl = 4;
-	} else {
-		h[1] = 127;
-		for (int i = 0; i < 8; i++)
-			h[2 + i] = (unsigned char)((uint64_t)total >> (56 - 8 * i));
-		hl = 10;
-	}
-	if (ch >= 0)
-		h[hl++] = (unsigned char)ch;
-	int rc = api_stream_write(s, h, hl);
-	return rc || !len ? rc : api_stream_write(s, data, len);
 }
 
 /* ---- the session ---------------------------------------------------------- */
@@ -147,44 +106,31 @@ static int on_frames(struct session *x)
 {
 	size_t off = 0;
 	int rc = 0;
-	while (!rc && !x->pend && x->rx_len - off >= 2) {
-		unsigned char *f = x->rx + off;
-		int fin = f[0] & 0x80, op = f[0] & 0x0f;
-		uint64_t len = f[1] & 0x7f;
-		size_t hl = 2;
-		if (len == 126 && x->rx_len - off >= 4) {
-			len = (uint64_t)f[2] << 8 | f[3];
-			hl = 4;
-		} else if (len == 127 && x->rx_len - off >= 10) {
-			len = 0;
-			for (int i = 0; i < 8; i++)
-				len = len << 8 | f[2 + i];
-			hl = 10;
-		} else if (len >= 126) {
-			break; /* the length is not all here yet */
-		}
-		if (!(f[1] & 0x80) || len > WS_FRAME_MAX) { /* clients mask; bounded */
-			unsigned char code[2] = {0x03, len > WS_FRAME_MAX ? 0xf1 : 0xea}; /* 1009, 1002 */
-			ws_send(x->s, 8, -1, code, 2);
+	while (!rc && !x->pend) {
+		int op;
+		bool fin;
+		unsigned char *p;
+		size_t len;
+		ssize_t n = api_ws_frame(x->rx + off, x->rx_len - off, WS_FRAME_MAX, &op, &fin, &p, &len);
+		if (n == 0)
+			break;
+		if (n < 0) { /* bounded, and clients mask */
+			unsigned char code[2] = {0x03, n == -EMSGSIZE ? 0xf1 : 0xea}; /* 1009, 1002 */
+			api_ws_send(x->s, WS_CLOSE, -1, code, 2);
 			return 1;
 		}
-		if (x->rx_len - off < hl + 4 + len)
-			break;
-		unsigned char *mask = f + hl, *p = f + hl + 4;
-		for (uint64_t i = 0; i < len; i++)
-			p[i] ^= mask[i & 3];
-		if (op == 8) {
+		if (op == WS_CLOSE) {
 			x->client_done = true; /* it sends no more: stdin is over too */
 			close_in(x);
-		} else if (op == 9) {
-			rc = ws_send(x->s, 10, -1, p, (size_t)len);
-		} else if (op == 2 || op == 1 || op == 0) {
-			int ch = op ? (len ? p[0] : -1) : x->msg_chan;
-			size_t skip = op && len ? 1 : 0;
-			on_channel(x, ch, p + skip, (size_t)len - skip);
+		} else if (op == WS_PING) {
+			rc = api_ws_send(x->s, WS_PONG, -1, p, len);
+		} else if (op == WS_BINARY || op == WS_TEXT || op == WS_CONT) {
+			int ch = op != WS_CONT ? (len ? p[0] : -1) : x->msg_chan;
+			size_t skip = op != WS_CONT && len ? 1 : 0;
+			on_channel(x, ch, p + skip, len - skip);
 			x->msg_chan = fin ? -1 : ch;
 		}
-		off += hl + 4 + (size_t)len;
+		off += (size_t)n;
 	}
 	memmove(x->rx, x->rx + off, x->rx_len - off);
 	x->rx_len -= off;
@@ -220,7 +166,7 @@ static int relay_out(struct session *x, int fd, int ch)
 		return 0;
 	if (n <= 0) /* EOF, or EIO: the pty's last holder closed it */
 		return -1;
-	return ws_send(x->s, 2, ch, buf, (size_t)n) ? -2 : 0;
+	return api_ws_send(x->s, WS_BINARY, ch, buf, (size_t)n) ? -2 : 0;
 }
 
 static void to_process(struct session *x)
@@ -288,9 +234,9 @@ static void send_status(struct session *x)
 			 x->code, x->code);
 	}
 	body[sizeof body - 1] = 0;
-	if (!ws_send(x->s, 2, 3, body, strlen(body))) {
+	if (!api_ws_send(x->s, WS_BINARY, 3, body, strlen(body))) {
 		unsigned char code[2] = {0x03, 0xe8}; /* 1000 */
-		ws_send(x->s, 8, -1, code, 2);
+		api_ws_send(x->s, WS_CLOSE, -1, code, 2);
 	}
 }
 
@@ -381,7 +327,7 @@ static int session(struct api_stream *s)
 	struct api_obj o;
 	api_obj_path(s->req->path, &o);
 	int theirs[3] = {-1, -1, -1};
-	if (ws_accept(http_header(s->req, "Sec-WebSocket-Key"), accept))
+	if (api_ws_accept(http_header(s->req, "Sec-WebSocket-Key"), accept))
 		return 1;
 	struct api_answer ans = {.status = 1};
 	int rc = exec_args(s->req, &o, x.tty, ctr, store, argv);
