@@ -1,5 +1,8 @@
 /* logbuf.c - ring buffer addressed by absolute byte positions.
- * Invariant: the ring holds positions [total - min(total, size), total). */
+ * Invariant: the ring holds positions [total - min(total, size), total).
+ * It starts at LOGBUF_FIRST bytes and doubles (realloc) as output comes,
+ * up to max; it wraps only once it is that large, so while it grows every
+ * byte held is at its own position and realloc keeps them. */
 #include "logbuf.h"
 
 #include <errno.h>
@@ -9,11 +12,32 @@
 
 int logbuf_init(struct logbuf *lb, size_t size)
 {
-	lb->buf = malloc(size ? size : 1);
-	lb->size = size ? size : 1;
+	lb->max = size ? size : 1;
+	lb->size = lb->max < LOGBUF_FIRST ? lb->max : LOGBUF_FIRST;
+	lb->buf = malloc(lb->size);
 	lb->total = 0;
 	lb->nmarks = 0;
 	return lb->buf ? 0 : -ENOMEM;
+}
+
+/* Room for len more bytes without wrapping, as far as max allows; a
+ * failed realloc makes the present size the ring's for good. */
+static void grow(struct logbuf *lb, size_t len)
+{
+	if (lb->size >= lb->max || lb->total + len <= lb->size)
+		return;
+	size_t want = lb->size;
+	while (want < lb->total + len && want < lb->max)
+		want *= 2;
+	if (want > lb->max)
+		want = lb->max;
+	char *p = realloc(lb->buf, want);
+	if (!p) {
+		lb->max = lb->size;
+		return;
+	}
+	lb->buf = p;
+	lb->size = want;
 }
 
 void logbuf_fini(struct logbuf *lb)
@@ -40,6 +64,7 @@ void logbuf_write_at(struct logbuf *lb, const char *data, size_t len, int64_t ns
 	if (!len)
 		return;
 	lb->marks[lb->nmarks++ % LOGBUF_MARKS] = (struct logbuf_mark){lb->total, ns};
+	grow(lb, len);
 	if (len > lb->size) { /* only the last size bytes survive */
 		lb->total += len - lb->size;
 		data += len - lb->size;

@@ -1,7 +1,8 @@
-/* logbuf.h - a fixed-size ring of a container's output bytes.
+/* logbuf.h - a bounded ring of a container's output bytes.
  *
- * Memory per container is fixed at creation; the oldest bytes are
- * overwritten. Readers name a position by the total count of bytes ever
+ * It starts small (LOGBUF_FIRST) and grows as output comes, up to the size
+ * given at creation; from then on the oldest bytes are overwritten. So a
+ * quiet container holds a few KiB, not the whole bound. Readers name a position by the total count of bytes ever
  * written, so a follower (podctl logs -f) can tell what it missed.
  *
  * Time: each write is marked with the wall clock at that moment, in a
@@ -17,10 +18,12 @@
 #include <stdint.h>
 
 #define LOGBUF_MARKS 32
+#define LOGBUF_FIRST 4096
 
 struct logbuf {
 	char *buf;
-	size_t size;
+	size_t size;    /* now */
+	size_t max;     /* at most */
 	uint64_t total; /* bytes ever written */
 	struct logbuf_mark {
 		uint64_t pos;

@@ -74,8 +74,34 @@ static void marks_and_since(void **state)
 	logbuf_fini(&lb);
 }
 
+/* a quiet container holds LOGBUF_FIRST bytes; the ring grows to its bound
+ * as output comes, keeping every byte, and wraps only there */
+static void grows_then_wraps(void **state)
+{
+	(void)state;
+	struct logbuf lb;
+	static char chunk[3000], out[20000];
+	memset(chunk, 'a', sizeof chunk);
+	assert_int_equal(logbuf_init(&lb, 10000), 0);
+	assert_int_equal(lb.size, LOGBUF_FIRST);
+	logbuf_write(&lb, "first\n", 6);
+	for (int i = 0; i < 2; i++)
+		logbuf_write(&lb, chunk, sizeof chunk);
+	assert_int_equal(lb.size, 8192);
+	read_all(&lb, 0, out, sizeof out);
+	assert_int_equal(strlen(out), 6006);
+	assert_memory_equal(out, "first\naaa", 9);
+	for (int i = 0; i < 3; i++)
+		logbuf_write(&lb, chunk, sizeof chunk);
+	assert_int_equal(lb.size, 10000); /* the bound */
+	assert_int_equal(logbuf_start(&lb), 15006 - 10000);
+	read_all(&lb, 0, out, sizeof out);
+	assert_int_equal(strlen(out), 10000);
+	logbuf_fini(&lb);
+}
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {cmocka_unit_test(wraps_and_tails), cmocka_unit_test(marks_and_since)};
+	const struct CMUnitTest tests[] = {cmocka_unit_test(wraps_and_tails), cmocka_unit_test(marks_and_since), cmocka_unit_test(grows_then_wraps)};
 	return cmocka_run_group_tests_name("logbuf", tests, NULL, NULL);
 }
