@@ -1,4 +1,6 @@
-/* arena.c - chunked bump allocation; chunks are freed together. */
+/* arena.c - chunked bump allocation; chunks are freed together. The first
+ * chunk is small and each next one twice the last (up to CHUNK_MAX), so a
+ * container's few arguments take 1 KiB and a large manifest few chunks. */
 #include "arena.h"
 
 #include <stdalign.h>
@@ -6,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHUNK_MIN (16 * 1024)
+#define CHUNK_FIRST 1024
+#define CHUNK_MAX (64 * 1024)
 
 struct arena_chunk {
 	struct arena_chunk *next;
@@ -29,7 +32,8 @@ void *arena_alloc(struct arena *a, size_t size)
 	size = (size + align - 1) & ~(align - 1);
 	struct arena_chunk *c = a->head;
 	if (!c || c->size - c->off < size) {
-		size_t want = size > CHUNK_MIN ? size : CHUNK_MIN;
+		size_t next = c ? (c->size < CHUNK_MAX / 2 ? c->size * 2 : CHUNK_MAX) : CHUNK_FIRST;
+		size_t want = size > next ? size : next;
 		if (a->used + want + sizeof *c > a->cap)
 			return NULL;
 		c = malloc(sizeof *c + want);
