@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "names.h"
@@ -14,15 +16,17 @@ void logfile_init(struct logfile *lf)
 {
 	lf->fd = -1;
 	lf->size = lf->dropped = 0;
-	lf->path[0] = 0;
+	lf->path = NULL;
 }
 
 int logfile_open(struct logfile *lf, const char *data, const char *pod, const char *ctr)
 {
-	char dir[4096];
-	if (pathf(dir, sizeof dir, "%s/logs", data) ||
-	    pathf(lf->path, sizeof lf->path, "%s/%s_%s.log", dir, pod, ctr))
+	char dir[4096], path[4096];
+	if (pathf(dir, sizeof dir, "%s/logs", data) || pathf(path, sizeof path, "%s/%s_%s.log", dir, pod, ctr))
 		return -ENAMETOOLONG;
+	free(lf->path);
+	if (!(lf->path = strdup(path))) /* held only with --log-files */
+		return -ENOMEM;
 	if (mkdir(dir, 0750) < 0 && errno != EEXIST)
 		return -errno;
 	lf->fd = open(lf->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0640);
@@ -77,4 +81,6 @@ void logfile_close(struct logfile *lf)
 	if (lf->fd >= 0)
 		close(lf->fd);
 	lf->fd = -1;
+	free(lf->path);
+	lf->path = NULL;
 }

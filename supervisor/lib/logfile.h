@@ -13,7 +13,7 @@
 struct logfile {
 	int fd;
 	uint64_t size, dropped;
-	char path[4096];
+	char *path; /* malloc'd by logfile_open, NULL when closed */
 };
 
 void logfile_init(struct logfile *lf);

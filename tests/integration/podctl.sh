@@ -241,3 +241,24 @@ PY
 	wait_for "[[ \$(podinit_fds) == $fds0 ]]" 5 || fail "after the sessions: podinit holds $(podinit_fds) fds, $fds0 before"
 	expect_eq "web is still running" "$(phase web)" Running
 }
+
+# --log-files N: each container's output also in DATA/logs/POD_CONTAINER.log
+case_log-files() {
+	manifest lf <<EOF
+apiVersion: v1
+kind: Pod
+metadata:
+  name: lf
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: c
+    image: busybox
+    command: ["sh", "-c", "echo to-the-file; $STAY"]
+EOF
+	start_podinit --log-files 2 || return
+	wait_for "grep -qx to-the-file $TD/data/logs/lf_c.log 2>/dev/null" 10 ||
+		fail "no DATA/logs/lf_c.log with the line: $(ls "$TD/data/logs" 2>&1)"
+	expect_eq "the ring has it too" "$(pc logs lf)" to-the-file
+	stop_podinit 10
+}

@@ -44,7 +44,7 @@ CASES=(
 	image-config:40 exit-codes:40 oomkilled:40 logs:50 apply:60 bad-input:50 lifecycle:60
 	shutdown:40 podctl-status:40 control-socket:40 leaks:150
 	attack-proc:40 attack-devices:40 attack-fd-race:90 attack-subpath:40 attack-control:60
-	attack-bounds:90 attack-seccomp:40 podctl-flags:60 podctl-exec:60 podinit-flags:30
+	attack-bounds:90 attack-seccomp:40 podctl-flags:60 podctl-exec:60 podinit-flags:30 log-files:30
 	net-pods:60 net-services:90 net-restart:90 founding-example:180
 	ota-commit:60 ota-reject:50 ota-rollback:60 ota-reboot:60 ota-swap:50 ota-operator:40
 	api-kubectl:60 api-kubectl-path:60 api-apply:90 api-describe:60 api-logs:60 api-exec:60 api-founding:180 api-watch:120 api-address:40 ota-dry-run:30 "ota-power-cut:$((${PODINIT_OTA_CUTS:-50} * 5 + 60))"
