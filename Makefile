@@ -44,7 +44,7 @@ endif
 include boards/$(BOARD)/board.mk
 include boards/cross.mk
 OUT := build/$(BOARD)
-OPT := -Os -ffunction-sections -fdata-sections
+OPT := -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables
 LDFLAGS += -Wl,--gc-sections
 STRIP_CMD = $(STRIP) $@
 endif

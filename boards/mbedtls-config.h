@@ -3,8 +3,9 @@
  * included, so the library and its users always agree on it).
  *
  * Only what the api layer needs (supervisor/api/tls.h): a TLS 1.2 server,
- * ECDHE-ECDSA and ECDHE-RSA with AES-128-GCM and ChaCha20-Poly1305 (no
- * AES-256-GCM: its suites need SHA-384),
+ * ECDHE-ECDSA with AES-128-GCM and ChaCha20-Poly1305 (no AES-256-GCM: its
+ * suites need SHA-384; no RSA: the credentials are made here, ECDSA, and a
+ * server certificate not signed by the device's CA is made again anyway),
  * P-256 keys, X.509 parse and write, CTR-DRBG (seeded from getrandom() by
  * the caller: no entropy module), SHA-256. What each part costs (size, memory) is in
  * docs/api-tls.md. */
@@ -25,13 +26,10 @@
 #define MBEDTLS_SSL_SRV_C
 #define MBEDTLS_SSL_PROTO_TLS1_2
 #define MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED
-#define MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED
 #define MBEDTLS_SSL_EXTENDED_MASTER_SECRET
 #define MBEDTLS_SSL_CIPHERSUITES                            \
     MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,        \
-    MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,  \
-    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,          \
-    MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256
 /* Record buffers: what one connection holds. A peer may send records of up
  * to 16 KiB plaintext (TLS 1.2 has no way for a server to ask for less, and
  * Go's crypto/tls grows its records to 16 KiB on long uploads), so the input
@@ -60,9 +58,6 @@
 #define MBEDTLS_ECP_NIST_OPTIM
 #define MBEDTLS_ECDH_C
 #define MBEDTLS_ECDSA_C
-#define MBEDTLS_RSA_C                /* ECDHE-RSA, for an RSA certificate supplied later */
-#define MBEDTLS_PKCS1_V15
-#define MBEDTLS_PKCS1_V21
 #define MBEDTLS_PK_C
 #define MBEDTLS_PK_PARSE_C
 #define MBEDTLS_PK_WRITE_C
