@@ -90,18 +90,28 @@ static const char *seccomp_type(const struct container *c, bool privileged)
 	return privileged || !c->pod->node->board.seccomp_default ? "Unconfined" : "RuntimeDefault";
 }
 
-/* RuntimeDefault for a process holding caps, in the instance's arena */
-static const struct sock_fprog *seccomp_prog(struct arena *a, uint64_t caps)
+/* RuntimeDefault for a process holding caps: the node's copy for that set
+ * (made once, kept while podinit runs), else one in the instance's arena */
+static const struct sock_fprog *seccomp_prog(struct node *node, struct arena *a, uint64_t caps)
 {
+	struct node_filter *slot = NULL;
+	for (unsigned i = 0; i < NODE_FILTERS; i++) {
+		if (node->filters[i].prog && node->filters[i].caps == caps)
+			return node->filters[i].prog;
+		if (!node->filters[i].prog && !slot)
+			slot = &node->filters[i];
+	}
 	struct sock_filter f[SECCOMP_MAX_INSNS];
 	unsigned n = seccomp_build(caps, f);
-	struct sock_fprog *prog = arena_alloc(a, sizeof *prog);
-	struct sock_filter *copy = arena_alloc(a, n * sizeof *copy);
-	if (!prog || !copy)
+	struct sock_fprog *prog = slot ? malloc(sizeof *prog + n * sizeof *f) : arena_alloc(a, sizeof *prog + n * sizeof *f);
+	if (!prog)
 		return NULL;
+	struct sock_filter *copy = (struct sock_filter *)(prog + 1);
 	memcpy(copy, f, n * sizeof *copy);
 	prog->len = (unsigned short)n;
 	prog->filter = copy;
+	if (slot)
+		*slot = (struct node_filter){caps, prog};
 	return prog;
 }
 
@@ -301,7 +311,7 @@ static int security_of(struct container *c, struct start *st)
 			  "seccompProfile type Localhost is not supported by podinit (RuntimeDefault, Unconfined)");
 		return -1;
 	}
-	if (!strcmp(sc, "RuntimeDefault") && !(st->filter = seccomp_prog(&c->arena, st->caps))) {
+	if (!strcmp(sc, "RuntimeDefault") && !(st->filter = seccomp_prog(c->pod->node, &c->arena, st->caps))) {
 		fail_wait(c, "CreateContainerError", "out of memory");
 		return -1;
 	}

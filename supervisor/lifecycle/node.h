@@ -35,6 +35,9 @@ struct node_observer {
 	void (*pod_changed)(struct node_observer *o, struct pod *p, enum node_change what);
 };
 
+#define NODE_FILTERS 4
+
+struct sock_fprog;
 struct node {
 	const struct config *cfg;
 	struct loop loop;
@@ -59,6 +62,12 @@ struct node {
 	struct net *net;           /* the pod network; NULL or not up: pods get none */
 	struct services services;  /* what the Services' table and hosts files hold */
 	struct node_observer *observer;
+	/* RuntimeDefault filters by the capabilities they allow (ctr_start.c):
+	 * containers with the same set share one, made once (NODE_FILTERS) */
+	struct node_filter {
+		uint64_t caps;
+		struct sock_fprog *prog; /* NULL: a free slot */
+	} filters[NODE_FILTERS];
 };
 
 struct pod *node_find_pod(struct node *n, const char *name);
