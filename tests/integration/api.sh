@@ -448,6 +448,11 @@ case_api-exec() {
 	out=$(nsenter -t "$PODINIT" -n curl -sk -X POST -H "Authorization: Bearer $tok" -H "Connection: Upgrade" \
 		-H "Upgrade: SPDY/3.1" "https://127.0.0.1:6443/api/v1/namespaces/default/pods/web/exec?command=true" 2>&1)
 	expect_match "exec over SPDY: refused with the reason" "$out" '"message":"podinit serves exec over WebSocket.*"code":400'
+	# a hostile client: frames it must mask, sizes beyond the bound: closed
+	# with the protocol's codes, the API unharmed
+	out=$(nsenter -t "$PODINIT" -n python3 "$HERE/ws_hostile.py" "$tok" 2>&1)
+	expect_eq "exec: an unmasked frame is closed with 1002, 2^40 bytes with 1009" "$(tr '\n' ' ' <<<"$out")" "1002 1009 "
+	expect_eq "the API still answers" "$(kc get --raw /healthz 2>&1)" ok
 	expect_eq "after the sessions: no zombies" "$(podinit_zombies)" 0
 	expect_eq "web is still running" "$(phase web)" Running
 }
