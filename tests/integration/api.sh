@@ -387,9 +387,10 @@ api_start() {
 	wait_for "kc get --raw /healthz" 10 || { fail "the API does not answer: $(kc get --raw /healthz 2>&1)"; return 1; }
 }
 
-# kc_tty COMMAND: kubectl ARGS run on a terminal of 30 rows and 100 columns
+# kc_tty ARGS...: kubectl ARGS run on a terminal of 30 rows and 100 columns
+# (pty_run.py: see there why not script(1))
 kc_tty() {
-	script -qec "stty rows 30 cols 100; KUBECONFIG=$TD/run/kubeconfig timeout 20 nsenter -t $PODINIT -n $KUBECTL_BIN $*" /dev/null
+	KUBECONFIG=$TD/run/kubeconfig python3 "$HERE/pty_run.py" 30 100 timeout --foreground 20 nsenter -t "$PODINIT" -n "$KUBECTL_BIN" "$@"
 }
 
 # kubectl exec over WebSocket v5.channel.k8s.io: stdout, stderr, stdin, the
@@ -419,7 +420,7 @@ case_api-exec() {
 	expect_eq "exec: 200000 bytes out" "$(kc exec web -- sh -c 'head -c 200000 /dev/zero | tr "\0" x' | wc -c)" 200000
 	expect_eq "exec -i: 300000 bytes in" "$(head -c 300000 /dev/zero | kc exec -i web -- wc -c | tr -d ' ')" 300000
 	# the size comes once kubectl sends it (SIGWINCH), maybe after the start
-	out=$(kc_tty exec -it web -- sh -c "'[ -t 0 ] && echo TTY; for i in \$(seq 50); do [ \"\$(stty size)\" = \"30 100\" ] && break; sleep 0.1; done; stty size; exit 4'" 2>&1)
+	out=$(kc_tty exec -it web -- sh -c '[ -t 0 ] && echo TTY; for i in $(seq 50); do [ "$(stty size)" = "30 100" ] && break; sleep 0.1; done; stty size; exit 4' 2>&1)
 	note "kubectl exec -it: $(tr -d '\r' <<<"$out" | tr '\n' '|')"
 	expect_match "exec -it: a terminal" "$out" "TTY"
 	expect_match "exec -it: the client's size" "$out" "30 100"
