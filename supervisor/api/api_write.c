@@ -365,7 +365,7 @@ static char *patched(const struct api *a, const struct http_req *q, const char *
 		fclose(f);
 	free(ans.out);
 	if (rc) {
-		*code = rc == -ENOMEM ? 500 : 400;
+		*code = rc == -ENOMEM ? 500 : rc == -E2BIG ? 413 : 400;
 		free(text);
 		return NULL;
 	}
@@ -379,7 +379,8 @@ static void patch(struct api_reply *r, const struct api *a, const struct http_re
 	char msg[512] = "out of memory";
 	char *text = patched(a, q, plural, ns, name, &code, msg, sizeof msg);
 	if (!text) {
-		api_status(r, code, code == 415 ? "UnsupportedMediaType" : code == 404 ? "NotFound" : code == 400 ? "BadRequest"
+		api_status(r, code, code == 415 ? "UnsupportedMediaType" : code == 413 ? "RequestEntityTooLarge"
+				   : code == 404 ? "NotFound" : code == 400 ? "BadRequest"
 				   : code == 503 ? "ServiceUnavailable" : "InternalError", msg);
 		return;
 	}

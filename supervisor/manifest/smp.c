@@ -341,9 +341,21 @@ static struct yt_node *merge(struct smp *m, const struct yt_node *orig, const st
 
 /* ---- out ------------------------------------------------------------------ */
 
+/* Whether what is written so far still fits in a manifest: aliases are
+ * shared nodes in the tree but written out whole, so a small object and
+ * patch can make a result past what reads back (ytree.h's bound). */
+static bool fits(struct smp *m, const struct emit *e)
+{
+	long at = ftell(e->f); /* -1 on a stream that cannot tell: the reader's bound remains */
+	if (at <= LIM_MANIFEST_BYTES)
+		return true;
+	fail(m, -E2BIG, "the merged object is larger than a manifest may be (1 MiB)");
+	return false;
+}
+
 static int write_node(struct smp *m, struct emit *e, const struct yt_node *n)
 {
-	if (!counted(m))
+	if (!counted(m) || !fits(m, e))
 		return m->err;
 	if (n->kind == YT_MAP) {
 		emit_map(e);
@@ -416,7 +428,7 @@ int smp_apply(const char *live, size_t live_len, const char *patch, size_t patch
 		/* the writing walk has a bound of its own: what reads back as a
 		 * manifest (every key a node too) */
 		m.visits = LIM_YAML_VISITS - LIM_YAML_NODES;
-		if (!write_node(&m, &e, r))
+		if (!write_node(&m, &e, r) && fits(&m, &e))
 			emit_finish(&e);
 	}
 	arena_free(&a);
