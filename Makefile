@@ -3,6 +3,7 @@
 #   make BOARD=<board>        static musl build into build/<board>/
 #   make check                every test suite, ends with "N passed, N failed"
 #   make deps                 install/build what the builds need (Debian only)
+#   make bench                the host bench; make BOARD=<board> bench: on the board
 .DEFAULT_GOAL := all
 TOP := $(abspath .)
 VERSION := $(shell git -C $(TOP) describe --always --dirty 2>/dev/null || echo 0.1.0)
@@ -88,7 +89,7 @@ endef
 $(foreach l,$(LAYERS),$(eval $(call layer_lib,$(l))))
 
 $(OUT)/podinit: $(TOP_OBJS) $(LAYER_LIBS)
-	$(CC) $(LDFLAGS) $(DEPS_LDFLAGS) -o $@ $(TOP_OBJS) $(LAYER_LIBS) $(DEPS_LDLIBS) $(MBEDTLS_LDLIBS)
+	$(CC) $(LDFLAGS) $(DEPS_LDFLAGS) -Wl,-Map=$@.map -o $@ $(TOP_OBJS) $(LAYER_LIBS) $(DEPS_LDLIBS) $(MBEDTLS_LDLIBS)
 	$(STRIP_CMD)
 
 # podctl is the same program, chosen by argv[0]
@@ -226,11 +227,22 @@ $(OUT)/escape: tests/integration/escape.c | $(DEPS_STAMP)
 	$(STRIP) $@
 image: $(OUT)/podinit $(OUT)/podctl
 	rootfs/mkinitramfs.sh $(BOARD) $(IMAGE) $(MANIFESTS)
+# the board bench (docs/performance.md): its two programs, static for the board
+$(OUT)/bench/%: bench/%.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) -static -O2 -Wall -o $@ $<
+	$(STRIP) $@
+.PHONY: bench
+bench: $(OUT)/podinit $(OUT)/podctl $(OUT)/bench/lat $(OUT)/bench/stamp
+	bench/board.sh $(BOARD)
 run: image
 	rootfs/run.sh $(BOARD) $(IMAGE) $(QEMU_EXTRA)
 else
 E2E_BOARDS ?= qemu-virt-arm64 qemu-virt-armv7
-.PHONY: e2e
+.PHONY: e2e bench
+# the host bench (docs/performance.md); `make BOARD=<board> bench` for a board's
+bench: all
+	bench/run.sh
 e2e:
 	tests/e2e/run.sh $(E2E_BOARDS)
 endif

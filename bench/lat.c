@@ -4,6 +4,8 @@
  *                            until OUT holds a stamp (ts)
  *   lat OUT -w SRC DST       t0, copy SRC to DIR/.NAME.tmp and rename it to
  *                            DST (DIR/NAME) (t1), then wait for OUT
+ *   lat -n N OUT ...         N starts at once (bench/board-init.sh's parallel
+ *                            rows): waits for OUT.0 ... OUT.N-1, ts the last
  *
  * Prints "t0 t1 ts" in ns of CLOCK_MONOTONIC (stamp writes the same clock).
  * OUT is removed first. Exits 1 when no stamp came within 20 s. OUT "-":
@@ -44,16 +46,49 @@ static int copy_rename(const char *src, const char *dst)
 	return rename(tmp, dst);
 }
 
+/* The stamp in path, or 0 while there is none (yet). */
+static unsigned long long read_stamp(const char *path)
+{
+	char buf[64];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0 || buf[n - 1] != '\n')
+		return 0;
+	buf[n] = 0;
+	return strtoull(buf, NULL, 10);
+}
+
 int main(int argc, char **argv)
 {
+	int count = 0; /* 0: one stamp in OUT itself */
+	if (argc > 3 && !strcmp(argv[1], "-n")) {
+		count = atoi(argv[2]);
+		if (count < 1 || count > 100) {
+			fprintf(stderr, "lat: -n takes 1 to 100\n");
+			return 2;
+		}
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc < 4 || (strcmp(argv[2], "--") && (strcmp(argv[2], "-w") || argc != 5))) {
-		fprintf(stderr, "usage: lat OUT -- CMD ARG... | lat OUT -w SRC DST\n");
+		fprintf(stderr, "usage: lat [-n N] OUT -- CMD ARG... | lat [-n N] OUT -w SRC DST\n");
 		return 2;
 	}
 	const char *out = argv[1];
 	bool stamp = strcmp(out, "-") != 0;
-	if (stamp)
-		unlink(out);
+	char paths[100][4096];
+	int npaths = count ? count : 1;
+	for (int i = 0; i < npaths; i++) {
+		if (count)
+			snprintf(paths[i], sizeof paths[i], "%s.%d", out, i);
+		else
+			snprintf(paths[i], sizeof paths[i], "%s", out);
+		if (stamp)
+			unlink(paths[i]);
+	}
 	unsigned long long t0 = now(), t1;
 	if (!strcmp(argv[2], "-w")) {
 		if (copy_rename(argv[3], argv[4]) < 0) {
@@ -82,21 +117,25 @@ int main(int argc, char **argv)
 		printf("%llu %llu 0\n", t0, t1);
 		return 0;
 	}
-	/* the stamp: poll every 0.5 ms; its value, not this wait, is the sample */
+	/* the stamps: poll every 0.5 ms; their values, not this wait, are the sample */
+	unsigned long long last = 0;
+	int seen = 0;
+	bool got[100] = {false};
 	for (unsigned long long give_up = now() + 20000000000ULL; now() < give_up;) {
-		char buf[64];
-		int fd = open(out, O_RDONLY | O_CLOEXEC);
-		if (fd >= 0) {
-			ssize_t n = read(fd, buf, sizeof buf - 1);
-			close(fd);
-			if (n > 0 && buf[n - 1] == '\n') {
-				buf[n] = 0;
-				printf("%llu %llu %llu\n", t0, t1, strtoull(buf, NULL, 10));
-				return 0;
+		for (int i = 0; i < npaths; i++) {
+			unsigned long long ts = got[i] ? 0 : read_stamp(paths[i]);
+			if (ts) {
+				got[i] = true;
+				seen++;
+				last = ts > last ? ts : last;
 			}
+		}
+		if (seen == npaths) {
+			printf("%llu %llu %llu\n", t0, t1, last);
+			return 0;
 		}
 		nanosleep(&(struct timespec){0, 500000}, NULL);
 	}
-	fprintf(stderr, "lat: no stamp in %s after 20 s\n", out);
+	fprintf(stderr, "lat: %d of %d stamps in %s after 20 s\n", seen, npaths, out);
 	return 1;
 }
