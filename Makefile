@@ -46,10 +46,14 @@ include boards/$(BOARD)/board.mk
 include boards/cross.mk
 OUT := build/$(BOARD)
 OPT := -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables
-# segments aligned to 16 KiB, not ld's 64 KiB: the read-only-after-relocation part then
-# ends on a 16 KiB boundary and the file loses ~48 KB of padding (RELRO kept). Kernels
+LDFLAGS += -Wl,--gc-sections
+# arm64: segments aligned to 16 KiB, not ld's 64 KiB: the read-only-after-relocation part
+# then ends on a 16 KiB boundary and the file loses ~48 KB of padding (RELRO kept). Kernels
 # with 4 KiB (Debian's) and 16 KiB pages (the Raspberry Pi 5's) run it; 64 KiB ones do not.
-LDFLAGS += -Wl,--gc-sections -Wl,-z,max-page-size=16384
+# (armv7's own default is smaller: 16 KiB there adds 8 KB.)
+ifeq ($(ARCH),aarch64)
+LDFLAGS += -Wl,-z,max-page-size=16384
+endif
 STRIP_CMD = $(STRIP) $@
 endif
 
