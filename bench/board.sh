@@ -81,48 +81,15 @@ install -m 755 "$B/bench/lat" "$B/bench/stamp" "$S/bench/bin/"
 install -m 755 "$B/bench/stamp" "$S/var/lib/podinit/images/docker.io/library/busybox/latest/rootfs/bin/stamp"
 install -m 755 bench/board-init.sh "$S/bench/init"
 
-# ---- eleven OCI bundles: crun spec's defaults (written here as crun 1.8 writes them), the
-# busybox image's root read-only, stamp writing /out/t (one) or /out/p.N (p0..p9)
-python3 - "$S/bench/crun" <<'EOF'
-import json, os, sys
-caps = ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW",
-        "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE",
-        "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE"]
-for n in range(-1, 10):  # -1: the one-start bundle "one"; 0-9: the ten at once, p0..p9
-    c = {
-        "ociVersion": "1.0.0",
-        "process": {"terminal": False, "user": {"uid": 0, "gid": 0},
-                    "args": ["/bin/stamp", f"/out/p.{n}" if n >= 0 else "/out/t"],
-                    "env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm"],
-                    "cwd": "/",
-                    "capabilities": {k: caps for k in ("bounding", "effective", "inheritable", "permitted", "ambient")},
-                    "rlimits": [{"type": "RLIMIT_NOFILE", "hard": 1024, "soft": 1024}],
-                    "noNewPrivileges": True},
-        "root": {"path": "/var/lib/podinit/images/docker.io/library/busybox/latest/rootfs", "readonly": True},
-        "hostname": "crun",
-        "mounts": [
-            {"destination": "/proc", "type": "proc", "source": "proc"},
-            {"destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "strictatime", "mode=755", "size=65536k"]},
-            {"destination": "/dev/pts", "type": "devpts", "source": "devpts",
-             "options": ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]},
-            {"destination": "/dev/shm", "type": "tmpfs", "source": "shm", "options": ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]},
-            {"destination": "/dev/mqueue", "type": "mqueue", "source": "mqueue", "options": ["nosuid", "noexec", "nodev"]},
-            {"destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["nosuid", "noexec", "nodev", "ro"]},
-            {"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup", "options": ["nosuid", "noexec", "nodev", "relatime", "ro"]},
-            {"destination": "/out", "type": "bind", "source": "/tmp/bench/out", "options": ["rbind", "rw"]},
-        ],
-        "linux": {
-            "resources": {"devices": [{"allow": False, "access": "rwm"}]},
-            "namespaces": [{"type": t} for t in ("pid", "mount", "ipc", "uts", "network")],
-            "maskedPaths": ["/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
-                            "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi"],
-            "readonlyPaths": ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"],
-        },
-    }
-    d = os.path.join(sys.argv[1], f"p{n}" if n >= 0 else "one")
-    os.makedirs(d, exist_ok=True)
-    json.dump(c, open(os.path.join(d, "config.json"), "w"), indent=1)
-EOF
+# ---- eleven OCI bundles (bench/oci_bundle.py, as the host bench makes its one): crun spec's
+# defaults, the busybox image's root read-only, stamp writing /out/t (one) or /out/p.N (pN)
+command -v crun >/dev/null || ensure_pkgs crun
+(cd "$W" && crun spec) || die "crun spec failed"
+BUSYBOX_ROOT=/var/lib/podinit/images/docker.io/library/busybox/latest/rootfs
+python3 bench/oci_bundle.py "$W/config.json" "$S/bench/crun/one" $BUSYBOX_ROOT /tmp/bench/out /bin/stamp /out/t
+for n in 0 1 2 3 4 5 6 7 8 9; do
+    python3 bench/oci_bundle.py "$W/config.json" "$S/bench/crun/p$n" $BUSYBOX_ROOT /tmp/bench/out /bin/stamp "/out/p.$n"
+done
 
 # the overlay archive: owned by root, after the board's own image
 (cd "$S" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -9n) >"$W/overlay.cpio.gz"

@@ -61,6 +61,16 @@ static unsigned long long read_stamp(const char *path)
 	return strtoull(buf, NULL, 10);
 }
 
+/* OUT, or OUT.i with -n */
+static const char *stamp_path(char *buf, size_t len, const char *out, int count, int i)
+{
+	if (count)
+		snprintf(buf, len, "%s.%d", out, i);
+	else
+		snprintf(buf, len, "%s", out);
+	return buf;
+}
+
 int main(int argc, char **argv)
 {
 	int count = 0; /* 0: one stamp in OUT itself */
@@ -79,16 +89,10 @@ int main(int argc, char **argv)
 	}
 	const char *out = argv[1];
 	bool stamp = strcmp(out, "-") != 0;
-	char paths[100][4096];
 	int npaths = count ? count : 1;
-	for (int i = 0; i < npaths; i++) {
-		if (count)
-			snprintf(paths[i], sizeof paths[i], "%s.%d", out, i);
-		else
-			snprintf(paths[i], sizeof paths[i], "%s", out);
-		if (stamp)
-			unlink(paths[i]);
-	}
+	char path[4096];
+	for (int i = 0; stamp && i < npaths; i++)
+		unlink(stamp_path(path, sizeof path, out, count, i));
 	unsigned long long t0 = now(), t1;
 	if (!strcmp(argv[2], "-w")) {
 		if (copy_rename(argv[3], argv[4]) < 0) {
@@ -123,7 +127,7 @@ int main(int argc, char **argv)
 	bool got[100] = {false};
 	for (unsigned long long give_up = now() + 20000000000ULL; now() < give_up;) {
 		for (int i = 0; i < npaths; i++) {
-			unsigned long long ts = got[i] ? 0 : read_stamp(paths[i]);
+			unsigned long long ts = got[i] ? 0 : read_stamp(stamp_path(path, sizeof path, out, count, i));
 			if (ts) {
 				got[i] = true;
 				seen++;

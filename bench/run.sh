@@ -451,17 +451,8 @@ record() { # record NAME T0 T1 TS
 # crun: an OCI bundle over the same rootfs
 mkdir -p "$T/crun" "$T/crunroot"
 (cd "$T/crun" && crun spec) || die "crun spec failed"
-python3 - "$T/crun/config.json" "$ROOTFS" "$T/out" <<'EOF' || die "cannot adapt config.json"
-import json, sys
-path, rootfs, out = sys.argv[1:]
-c = json.load(open(path))
-c["root"] = {"path": rootfs, "readonly": True}
-c["process"]["args"] = ["/bin/stamp", "/out/t"]
-c["process"]["terminal"] = False
-c["linux"]["namespaces"] = [{"type": t} for t in ("pid", "mount", "ipc", "uts", "network")]
-c["mounts"].append({"destination": "/out", "type": "bind", "source": out, "options": ["rbind", "rw"]})
-json.dump(c, open(path, "w"), indent=1)
-EOF
+python3 "$TOP/bench/oci_bundle.py" "$T/crun/config.json" "$T/crun" "$ROOTFS" "$T/out" /bin/stamp /out/t ||
+	die "cannot adapt config.json"
 
 # podctl's own round trip, for scale
 for i in $(seq "$N"); do

@@ -24,6 +24,9 @@ struct api_reply {
 /* "OK", "Not Found", ... */
 const char *api_reason(int code);
 void api_reply_set(struct api_reply *r, int code, const char *type, const char *body, size_t len);
+/* The Status reason of an HTTP code ("NotFound" for 404; "InternalError"
+ * for a code without one). */
+const char *api_status_reason(int code);
 /* A Kubernetes Status body with code, reason and message. */
 void api_status(struct api_reply *r, int code, const char *reason, const char *message);
 /* PID 1's refusal as the API server's Status: its line "Error from server

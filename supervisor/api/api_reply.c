@@ -78,13 +78,33 @@ void api_status(struct api_reply *r, int code, const char *reason, const char *m
 }
 
 
+/* The Status reasons PID 1's refusals name and the API's own answers use,
+ * with their codes (the first of a code is its reason). */
+static const struct {
+	const char *reason;
+	int code;
+} codes[] = {{"BadRequest", 400},
+	     {"Forbidden", 403},
+	     {"NotFound", 404},
+	     {"AlreadyExists", 409},
+	     {"Conflict", 409},
+	     {"RequestEntityTooLarge", 413},
+	     {"UnsupportedMediaType", 415},
+	     {"Invalid", 422},
+	     {"TooManyRequests", 429},
+	     {"InternalError", 500},
+	     {"ServiceUnavailable", 503}};
+
+const char *api_status_reason(int code)
+{
+	for (size_t i = 0; i < sizeof codes / sizeof *codes; i++)
+		if (codes[i].code == code)
+			return codes[i].reason;
+	return "InternalError";
+}
+
 void api_status_of(struct api_reply *r, const struct api_answer *ans)
 {
-	static const struct {
-		const char *reason;
-		int code;
-	} codes[] = {{"BadRequest", 400}, {"Forbidden", 403}, {"NotFound", 404}, {"AlreadyExists", 409},
-		     {"Conflict", 409}, {"Invalid", 422}, {"TooManyRequests", 429}, {"InternalError", 500}};
 	if (ans->status < 0) {
 		api_status(r, 503, "ServiceUnavailable", "podinit does not answer on its control socket");
 		return;

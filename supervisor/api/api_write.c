@@ -379,9 +379,7 @@ static void patch(struct api_reply *r, const struct api *a, const struct http_re
 	char msg[512] = "out of memory";
 	char *text = patched(a, q, plural, ns, name, &code, msg, sizeof msg);
 	if (!text) {
-		api_status(r, code, code == 415 ? "UnsupportedMediaType" : code == 413 ? "RequestEntityTooLarge"
-				   : code == 404 ? "NotFound" : code == 400 ? "BadRequest"
-				   : code == 503 ? "ServiceUnavailable" : "InternalError", msg);
+		api_status(r, code, api_status_reason(code), msg);
 		return;
 	}
 	char bname[256];
