@@ -195,6 +195,15 @@ EOF
 	expect_match "kubectl patch of what is not there" "$(kc patch cm nope -p '{"data":{"k":"x"}}' 2>&1)" \
 		'Error from server \(NotFound\): configmaps "nope" not found'
 	expect_match "kubectl patch that is not a patch" "$(kc patch cm ssa -p '[1]' 2>&1)" "BadRequest|error"
+	# a patch of 200 KiB whose aliases write 1.6 MB: past what a manifest may be
+	python3 -c 'print("data:\n  a: &s \"" + "x" * 204800 + "\"\n  b: [*s, *s, *s, *s, *s, *s, *s, *s]")' >"$TD/big.patch"
+	out=$(nsenter -t "$PODINIT" -n curl -sk -X PATCH -H "Authorization: Bearer $(cat "$TD/data/api/token")" \
+		-H "Content-Type: application/strategic-merge-patch+json" --data-binary @"$TD/big.patch" \
+		"https://127.0.0.1:6443/api/v1/namespaces/default/configmaps/ssa" 2>&1)
+	expect_match "a patch whose result is too large: 413, saying why" "$out" \
+		'"reason":"RequestEntityTooLarge".*"code":413|"code":413.*RequestEntityTooLarge'
+	expect_match "a patch whose result is too large: the message" "$out" "larger than a manifest may be"
+	expect_eq "a patch whose result is too large: the object as it was" "$(kc get cm ssa -o jsonpath='{.data.k} {.data.n}')" "x 1"
 	expect_match "delete cm ssa" "$(kc delete cm ssa 2>&1)" '^configmap "ssa" deleted'
 	# create: AlreadyExists; replace and create of a new one
 	out=$(kc create -f "$TD/web.yaml" 2>&1)
