@@ -46,10 +46,12 @@ include boards/$(BOARD)/board.mk
 include boards/cross.mk
 OUT := build/$(BOARD)
 OPT := -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables
-LDFLAGS += -Wl,--gc-sections
-# arm64: segments aligned to 16 KiB, not ld's 64 KiB: the read-only-after-relocation part
-# then ends on a 16 KiB boundary and the file loses ~48 KB of padding (RELRO kept). Kernels
-# with 4 KiB (Debian's) and 16 KiB pages (the Raspberry Pi 5's) run it; 64 KiB ones do not.
+# No RELRO segment: in a static musl binary nothing makes it read-only (the
+# kernel ignores PT_GNU_RELRO and only musl's dynamic linker applies it), so
+# it only padded the file to a page boundary: 6-16 KB (docs/toolchain.md).
+LDFLAGS += -Wl,--gc-sections -Wl,-z,norelro
+# arm64: segments aligned to 16 KiB, not ld's 64 KiB. Kernels with 4 KiB
+# (Debian's) and 16 KiB pages (the Raspberry Pi 5's) run it; 64 KiB ones do not.
 # (armv7's own default is smaller: 16 KiB there adds 8 KB.)
 ifeq ($(ARCH),aarch64)
 LDFLAGS += -Wl,-z,max-page-size=16384
@@ -95,7 +97,8 @@ $(OUT)/lib/lib$(1).a: $(patsubst %.c,$(OUT)/obj/%.o,$(call layer_srcs,$(1)))
 endef
 $(foreach l,$(LAYERS),$(eval $(call layer_lib,$(l))))
 
-$(OUT)/podinit: $(TOP_OBJS) $(LAYER_LIBS)
+# the mbedTLS stamp too: a new configuration relinks (its libraries change)
+$(OUT)/podinit: $(TOP_OBJS) $(LAYER_LIBS) $(MBEDTLS_STAMP)
 	$(CC) $(LDFLAGS) $(DEPS_LDFLAGS) -Wl,-Map=$@.map -o $@ $(TOP_OBJS) $(LAYER_LIBS) $(DEPS_LDLIBS) $(MBEDTLS_LDLIBS)
 	$(STRIP_CMD)
 

@@ -38,6 +38,7 @@
 #include "state.h"
 #include "mset.h"
 #include "ota.h"
+#include "scan.h"
 
 static void sv_request_stop(struct sv *sv, enum stop_how how, const char *who);
 
@@ -395,14 +396,16 @@ static int setup_dirs(struct sv *sv)
 
 static unsigned read_last_cap(void)
 {
-	unsigned v = 40;
+	unsigned long v = 40;
+	char line[16];
 	FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
 	if (f) {
-		if (fscanf(f, "%u", &v) != 1)
+		const char *s = line;
+		if (!fgets(line, sizeof line, f) || !scan_uint(&s, 3, 255, &v))
 			v = 40;
 		fclose(f);
 	}
-	return v;
+	return (unsigned)v;
 }
 
 /* The kernel command line's word that is word, or that starts with word

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "scan.h"
 
 const char *api_reason(int code)
 {
@@ -112,8 +113,10 @@ void api_status_of(struct api_reply *r, const struct api_answer *ans)
 	const char *e = ans->err, *reason = "BadRequest";
 	char why[32] = "", msg[512];
 	int code = 400;
-	if (sscanf(e, "Error from server (%31[A-Za-z]): ", why) == 1 && strstr(e, "): ")) {
-		e = strstr(e, "): ") + 3;
+	const char *s = e;
+	if (scan_lit(&s, "Error from server (") && scan_until(&s, ")", why, sizeof why) &&
+	    scan_lit(&s, "): ")) {
+		e = s;
 		for (size_t i = 0; i < sizeof codes / sizeof *codes; i++)
 			if (!strcmp(why, codes[i].reason)) {
 				reason = codes[i].reason;

@@ -10,6 +10,7 @@
  * strict decoding's BadRequest (400). */
 #include "api_int.h"
 
+#include <limits.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 #include "api_ctl.h"
 #include "ctl_proto.h"
 #include "smp.h"
+#include "scan.h"
 
 #define JSON "application/json"
 
@@ -160,11 +162,12 @@ static void invalid(struct api_reply *r, const char *kind, const char *name, con
 		char text[1024], field[512] = "", msg[512];
 		snprintf(text, sizeof text, "%.*s", (int)len, line);
 		line += len + (end != NULL);
-		unsigned ln, col;
-		int at = 0;
-		if (sscanf(text, "api:%u:%u: %n", &ln, &col, &at) < 2 || !at)
+		unsigned long ln, col;
+		const char *t = text;
+		if (!(scan_lit(&t, "api:") && scan_uint(&t, 9, UINT_MAX, &ln) && scan_lit(&t, ":") &&
+		      scan_uint(&t, 9, UINT_MAX, &col) && scan_lit(&t, ":") && scan_blanks(&t)))
 			continue;
-		const char *t = text + at, *colon = strstr(t, ": ");
+		const char *colon = strstr(t, ": ");
 		const char *req = strstr(t, "missing required field \"");
 		if (req) { /* spec.containers[0]: missing required field "image" */
 			const char *q = req + strlen("missing required field \"");

@@ -16,6 +16,7 @@
 #include "pod.h"
 #include "status.h"
 #include "node.h"
+#include "scan.h"
 
 struct kev {
 	const struct pod *pod; /* NULL: the node's, or a pod no longer there */
@@ -150,7 +151,10 @@ static const struct pod *for_pod(const struct ctl *ctl, const char *sel, bool *n
 	if (!sel)
 		return NULL;
 	*none = true;
-	if (sscanf(sel, "%63[^/]/%95[^/]/%39s", ns, name, uid) != 3)
+	const char *s = sel;
+	if (!(scan_until(&s, "/", ns, sizeof ns) && scan_lit(&s, "/") &&
+	      scan_until(&s, "/", name, sizeof name) && scan_lit(&s, "/") &&
+	      scan_until(&s, " \t\n", uid, sizeof uid)))
 		return NULL;
 	for (const struct pod *p = ctl->node->pods; p; p = p->next)
 		if (!strcmp(p->name, name) && !strcmp(p->spec->meta.namespace_.s, ns) &&

@@ -74,12 +74,11 @@ static int64_t since_of(const char *since, const char *since_time)
 	char *rest = strptime(since_time, "%Y-%m-%dT%H:%M:%S", &tm);
 	if (!rest)
 		return -1;
-	long frac = 0;
-	if (*rest == '.') {
-		char *e;
-		double f = strtod(rest, &e);
-		frac = (long)(f * 1e9);
-		rest = e;
+	long frac = 0; /* nanoseconds: digits past the ninth are dropped */
+	if (*rest == '.' && rest[1] >= '0' && rest[1] <= '9') {
+		long scale = 100000000;
+		for (rest++; *rest >= '0' && *rest <= '9'; rest++, scale /= 10)
+			frac += (*rest - '0') * scale;
 	}
 	if (strcmp(rest, "Z"))
 		return -1;

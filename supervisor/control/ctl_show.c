@@ -1,6 +1,7 @@
 /* ctl_show.c - podctl's read-only views: get (tables as kubectl prints
  * them, -o wide|json|yaml|name, -l selectors, -n/-A), describe, events,
  * top. Everything is derived from the running pods at the moment asked. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "quantity.h"
 #include "status.h"
 #include "node.h"
+#include "scan.h"
 
 /* ---- get ------------------------------------------------------------ */
 
@@ -358,9 +360,11 @@ void ctl_cmd_top(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct 
 	/* the supervisor itself first: what a device owner asks about most */
 	FILE *status = fopen("/proc/self/status", "re");
 	char line[128], rss[32] = "?";
-	while (status && fgets(line, sizeof line, status))
-		if (sscanf(line, "VmRSS: %31s", rss) == 1)
+	while (status && fgets(line, sizeof line, status)) {
+		const char *s = line;
+		if (scan_lit(&s, "VmRSS:") && scan_blanks(&s) && scan_until(&s, " \t\n", rss, sizeof rss))
 			break;
+	}
 	if (status)
 		fclose(status);
 	unsigned npods = 0;
@@ -371,9 +375,13 @@ void ctl_cmd_top(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct 
 	/* the device: what `kubectl top node` would say of memory */
 	FILE *mi = fopen("/proc/meminfo", "re");
 	unsigned long total = 0, avail = 0;
-	while (mi && fgets(line, sizeof line, mi))
-		if (sscanf(line, "MemTotal: %lu", &total) != 1)
-			sscanf(line, "MemAvailable: %lu", &avail);
+	while (mi && fgets(line, sizeof line, mi)) {
+		const char *s = line;
+		if (scan_lit(&s, "MemTotal:") && scan_blanks(&s))
+			scan_uint(&s, 19, ULONG_MAX, &total);
+		else if (scan_lit(&s, "MemAvailable:") && scan_blanks(&s))
+			scan_uint(&s, 19, ULONG_MAX, &avail);
+	}
 	if (mi)
 		fclose(mi);
 	if (total)

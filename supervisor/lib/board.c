@@ -9,6 +9,7 @@
 #include <string.h>
 #include "lim.h"
 #include "quantity.h"
+#include "scan.h"
 
 enum key_type { K_STR, K_SECONDS, K_BYTES, K_COUNT, K_SECCOMP, K_CIDR, K_IP, K_UPLINK_ADDR };
 
@@ -63,10 +64,11 @@ static void defaults(struct board *b)
 /* A.B.C.D, each part 0..255 */
 static bool is_ip(const char *v)
 {
-	unsigned a[4];
-	char end;
-	return sscanf(v, "%3u.%3u.%3u.%3u%c", &a[0], &a[1], &a[2], &a[3], &end) == 4 && a[0] < 256 &&
-	       a[1] < 256 && a[2] < 256 && a[3] < 256;
+	unsigned long part;
+	for (int i = 0; i < 4; i++)
+		if ((i && !scan_lit(&v, ".")) || !scan_uint(&v, 3, 255, &part))
+			return false;
+	return scan_end(v);
 }
 
 /* A.B.C.D/N with min <= N <= max */

@@ -23,6 +23,7 @@
 #include "pod.h"
 #include "sandbox.h"
 #include "node.h"
+#include "scan.h"
 
 
 static struct loop *loop_of(struct action *a)
@@ -245,13 +246,15 @@ static void on_socket(struct loop *l, struct loop_watch *w, uint32_t events)
 	char *eol = strstr(a->buf, "\r\n");
 	if (!eol && r > 0 && a->len < sizeof a->buf - 1)
 		return; /* the status line is not complete yet */
-	int code = 0;
-	if (sscanf(a->buf, "HTTP/1.%*d %d", &code) != 1) {
+	unsigned long minor, code;
+	const char *s = a->buf;
+	if (!(scan_lit(&s, "HTTP/1.") && scan_uint(&s, 1, 9, &minor) && scan_lit(&s, " ") &&
+	      scan_uint(&s, 3, 999, &code))) {
 		finish(a, false, "not an HTTP response");
 		return;
 	}
 	char why[64];
-	snprintf(why, sizeof why, "HTTP probe failed with statuscode: %d", code);
+	snprintf(why, sizeof why, "HTTP probe failed with statuscode: %lu", code);
 	finish(a, code >= 200 && code < 400, why);
 }
 

@@ -16,6 +16,7 @@
 #include "names.h"
 #include "node.h"
 #include "quantity.h"
+#include "scan.h"
 #include "mset.h"
 
 static bool label_value(const struct mf_list *l, const char *key, const char **out)
@@ -28,6 +29,13 @@ static bool label_value(const struct mf_list *l, const char *key, const char **o
 		}
 	*out = "";
 	return false;
+}
+
+/* the KEY of PREFIX KEY '] (metadata.labels['KEY'], checked by manifest_check) */
+static bool map_key(const char *path, const char *prefix, char *key, size_t cap)
+{
+	return scan_lit(&path, prefix) && scan_until(&path, "'", key, cap) && scan_lit(&path, "']") &&
+	       scan_end(path);
 }
 
 static int field_value(struct container *c, const char *path, char *buf, size_t len)
@@ -48,9 +56,9 @@ static int field_value(struct container *c, const char *path, char *buf, size_t 
 		v = pod_ip(p, ip);
 	} else if (!strcmp(path, "status.hostIP") || !strcmp(path, "status.hostIPs")) {
 		v = pod_host_ip(p, ip);
-	} else if (sscanf(path, "metadata.labels['%255[^']']", key) == 1)
+	} else if (map_key(path, "metadata.labels['", key, sizeof key))
 		label_value(&p->spec->meta.labels, key, &v);
-	else if (sscanf(path, "metadata.annotations['%255[^']']", key) == 1)
+	else if (map_key(path, "metadata.annotations['", key, sizeof key))
 		label_value(&p->spec->meta.annotations, key, &v);
 	snprintf(buf, len, "%s", v);
 	return 0;

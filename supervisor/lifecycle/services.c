@@ -6,6 +6,7 @@
 #include "services.h"
 #include "base.h"
 
+#include <limits.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -18,6 +19,7 @@
 #include "node.h"
 #include "pod.h"
 #include "mset.h"
+#include "scan.h"
 
 #define HOSTS_BYTES (LIM_SVC_ENTRIES * 512) /* /etc/hosts of one pod: a line per Service at most */
 
@@ -213,14 +215,16 @@ static void release_gone(struct node *n)
 			if (!l->busy)
 				continue;
 			char ns[IPAM_KEY], name[IPAM_KEY];
-			if (sscanf(l->key, "%159[^/]/%159[^/]", ns, name) != 2)
+			const char *s = l->key;
+			if (!(scan_until(&s, "/", ns, sizeof ns) && scan_lit(&s, "/") &&
+			      scan_until(&s, "/", name, sizeof name)))
 				continue;
 			const struct mf_object *o = service_in(n, ns, name);
 			bool keep = o != NULL;
 			if (keep && t == 1) {
-				unsigned idx;
-				const char *slash = strrchr(l->key, '/');
-				keep = slash && sscanf(slash + 1, "%u", &idx) == 1 &&
+				unsigned long idx;
+				const char *at = strrchr(l->key, '/');
+				keep = at++ && scan_uint(&at, 9, UINT_MAX, &idx) &&
 				       idx < o->service->spec.ports.n &&
 				       strcmp(o->service->spec.type.s, "ClusterIP") &&
 				       !((const struct mf_svc_port *)o->service->spec.ports.v)[idx].node_port.set;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "scan.h"
 #include "state.h"
 
 /* the directory part of path as an fd, and the name */
@@ -58,9 +59,12 @@ int ipam_init(struct ipam *a, const char *path, uint32_t lo, uint32_t hi, unsign
 	while (f && a->n < max && fgets(line, sizeof line, f)) {
 		struct ipam_lease *l = &a->l[a->n];
 		char key[IPAM_KEY];
-		unsigned v, u;
-		if (sscanf(line, "%159s %u %u", key, &v, &u) != 3 || v < lo || v > hi ||
-		    ipam_find(a, key))
+		unsigned long v, u;
+		const char *s = line;
+		if (!(scan_until(&s, " \t\n", key, sizeof key) && scan_lit(&s, " ") &&
+		      scan_uint(&s, 10, UINT32_MAX, &v) && scan_lit(&s, " ") &&
+		      scan_uint(&s, 10, UINT32_MAX, &u)) ||
+		    v < lo || v > hi || ipam_find(a, key))
 			continue;
 		bool taken = false;
 		for (unsigned i = 0; i < a->n && !taken; i++)
@@ -68,8 +72,8 @@ int ipam_init(struct ipam *a, const char *path, uint32_t lo, uint32_t hi, unsign
 		if (taken)
 			continue;
 		snprintf(l->key, sizeof l->key, "%s", key);
-		l->val = v;
-		l->used = u;
+		l->val = (uint32_t)v;
+		l->used = (uint32_t)u;
 		a->clock = u > a->clock ? u : a->clock;
 		a->n++;
 	}

@@ -14,6 +14,9 @@ Checks, each printed as one TAP-style line:
              module or by a unit test; the rest must be static
   link       each layer's archive, linked whole with only the archives below
              it, leaves no symbol undefined: an upward call fails to link
+  libc       no module calls scanf or strtod: they bring musl's float and
+             wide-character readers into the static build (~18 KB on arm64;
+             supervisor/lib/scan.h reads what podinit reads)
 """
 import collections, os, re, subprocess, sys
 
@@ -138,6 +141,12 @@ for m, ds in sorted(graph.items()):
         if layer_of(d + ".c") > layer_of(m + ".c"):
             up.append("%s calls up into %s" % (m, d))
 report("calls: no module calls a module of a higher layer", up)
+
+FLOATY = {"sscanf", "fscanf", "scanf", "vsscanf", "vfscanf", "__isoc99_sscanf", "__isoc99_fscanf",
+          "__isoc99_scanf", "__isoc99_vsscanf", "__isoc99_vfscanf", "__isoc23_sscanf", "__isoc23_fscanf",
+          "strtod", "strtof", "strtold", "atof"}
+report("libc: no module calls scanf or strtod",
+       sorted("%s.c calls %s" % (m, s) for m, us in undef.items() for s in us if s in FLOATY))
 
 # exports nobody else uses
 used = collections.defaultdict(set)
