@@ -159,6 +159,18 @@ static void ctr_try_start(struct container *c)
 
 #define POST_START_NS (120 * NS_PER_S) /* a postStart hook is given at most this */
 
+/* c's probe of kind k, NULL when its spec has none */
+static struct probe *probe_of(struct container *c, enum probe_kind k)
+{
+	return c->act && c->act->probes[k].spec ? &c->act->probes[k] : NULL;
+}
+
+/* c's postStart hook (post) or preStop hook runs now */
+static bool hook_running(const struct container *c, bool post)
+{
+	return c->act && (post ? c->act->post_start.running : c->act->pre_stop.running);
+}
+
 static void run_hook(struct container *c, struct action *a, const struct mf_handler *h,
 		     uint64_t timeout, void (*done)(struct action *, bool, const char *))
 {
@@ -179,9 +191,11 @@ static void mark_started(struct container *c)
 		c->init_done = true;
 	/* initialDelaySeconds counts from the container's start, as in the
 	 * kubelet's prober worker */
-	probe_start(&c->probes[PROBE_LIVENESS], c->started_mono);
-	if (c->probes[PROBE_READINESS].spec)
-		probe_start(&c->probes[PROBE_READINESS], c->started_mono); /* not ready until it passes */
+	struct probe *live = probe_of(c, PROBE_LIVENESS), *ready = probe_of(c, PROBE_READINESS);
+	if (live)
+		probe_start(live, c->started_mono);
+	if (ready)
+		probe_start(ready, c->started_mono); /* not ready until it passes */
 	else
 		c->ready = true;
 	if (!c->is_init)
@@ -192,8 +206,9 @@ static void mark_started(struct container *c)
 
 static void after_post_start(struct container *c)
 {
-	if (c->probes[PROBE_STARTUP].spec) {
-		probe_start(&c->probes[PROBE_STARTUP], c->started_mono);
+	struct probe *startup = probe_of(c, PROBE_STARTUP);
+	if (startup) {
+		probe_start(startup, c->started_mono);
 		pod_advance(c->pod); /* the next app container may start now */
 	} else {
 		mark_started(c);
@@ -217,10 +232,20 @@ static void on_post_start(struct action *a, bool ok, const char *why)
 
 void ctr_stop_probes(struct container *c, bool readiness_too)
 {
-	probe_stop(&c->probes[PROBE_STARTUP]);
-	probe_stop(&c->probes[PROBE_LIVENESS]);
+	if (!c->act)
+		return;
+	probe_stop(&c->act->probes[PROBE_STARTUP]);
+	probe_stop(&c->act->probes[PROBE_LIVENESS]);
 	if (readiness_too)
-		probe_stop(&c->probes[PROBE_READINESS]);
+		probe_stop(&c->act->probes[PROBE_READINESS]);
+}
+
+void ctr_cancel_hooks(struct container *c, bool post, bool pre)
+{
+	if (c->act && post)
+		action_cancel(&c->act->post_start);
+	if (c->act && pre)
+		action_cancel(&c->act->pre_stop);
 }
 
 /* The verdict of probe p changed (startup passed or failed for good,
@@ -274,7 +299,7 @@ static void spawn_reported(struct container *c, const struct spawn_error *e)
 	const struct mf_handler *ps = &c->spec->lifecycle.post_start;
 	if (ps->node.set) {
 		/* nothing else in the pod starts until it returns (rule 7) */
-		run_hook(c, &c->post_start, ps, POST_START_NS, on_post_start);
+		run_hook(c, &c->act->post_start, ps, POST_START_NS, on_post_start); /* act: it has a hook */
 		return;
 	}
 	after_post_start(c);
@@ -350,8 +375,7 @@ static void ctr_exited(struct container *c, int status)
 	if (c->cg_live)
 		cg_kill_all(&c->cg);
 	ctr_stop_probes(c, true);
-	action_cancel(&c->post_start);
-	action_cancel(&c->pre_stop);
+	ctr_cancel_hooks(c, true, true);
 	c->killing = false;
 	ctr_log_close(c);
 	arena_free(&c->arena);
@@ -401,11 +425,12 @@ bool pod_child_exited(struct pod *p, pid_t pid, int status)
 {
 	for (unsigned i = 0; i < p->nctrs; i++) {
 		struct container *c = &p->ctrs[i];
-		for (int k = 0; k < PROBE_KINDS; k++)
-			if (action_child_exited(&c->probes[k].act, pid, status))
+		struct ctr_actions *a = c->act;
+		for (int k = 0; a && k < PROBE_KINDS; k++)
+			if (action_child_exited(&a->probes[k].act, pid, status))
 				return true;
-		if (action_child_exited(&c->post_start, pid, status) ||
-		    action_child_exited(&c->pre_stop, pid, status))
+		if (a && (action_child_exited(&a->post_start, pid, status) ||
+			  action_child_exited(&a->pre_stop, pid, status)))
 			return true;
 		if (alive(c) && c->proc.pid == pid) {
 			spawn_forget(&c->proc);
@@ -429,7 +454,7 @@ static void ctr_kill(struct container *c)
 static void ctr_term(struct container *c)
 {
 	struct pod *p = c->pod;
-	if (c->term_sent || c->proc.pid <= 0 || c->pre_stop.running)
+	if (c->term_sent || c->proc.pid <= 0 || hook_running(c, false))
 		return; /* SIGTERM follows the preStop hook (rule 21) */
 	ctr_event(c, false, "Killing", "Stopping container %s", c->spec->name.s);
 	spawn_signal(&c->proc, c->stop_signal ? c->stop_signal : SIGTERM); /* StopSignal */
@@ -446,9 +471,9 @@ static bool pre_stop(struct container *c, uint64_t timeout)
 {
 	const struct mf_handler *h = &c->spec->lifecycle.pre_stop;
 	if (!h->node.set || c->pre_stop_ran || !alive(c))
-		return c->pre_stop.running;
+		return hook_running(c, false);
 	c->pre_stop_ran = true;
-	run_hook(c, &c->pre_stop, h, timeout, on_pre_stop);
+	run_hook(c, &c->act->pre_stop, h, timeout, on_pre_stop); /* act: it has a hook */
 	return true;
 }
 
@@ -522,7 +547,7 @@ void pod_on_grace(struct loop *l, struct loop_timer *t)
 		struct container *c = &p->ctrs[i];
 		if (!alive(c))
 			continue;
-		action_cancel(&c->pre_stop); /* the budget is spent, hooks included */
+		ctr_cancel_hooks(c, false, true); /* the budget is spent, hooks included */
 		if (!c->term_sent) {
 			ctr_term(c);
 			continue;
@@ -539,7 +564,7 @@ void ctr_on_timer(struct loop *l, struct loop_timer *t)
 	if (c->killing && c->pod->stage < PS_TERMINATING && alive(c) && !c->term_sent) {
 		/* the grace ran out in the preStop hook: SIGTERM now, SIGKILL no
 		 * sooner than 2 s after it */
-		action_cancel(&c->pre_stop);
+		ctr_cancel_hooks(c, false, true);
 		ctr_term(c);
 		loop_timer_at(&c->pod->node->loop, &c->timer, loop_now() + KILL_AFTER_TERM);
 		return;
@@ -573,7 +598,7 @@ void pod_terminate(struct pod *p, const char *why)
 			loop_timer_cancel(&p->node->loop, &c->timer);
 		/* readiness goes on during termination; startup and liveness stop */
 		ctr_stop_probes(c, false);
-		action_cancel(&c->post_start);
+		ctr_cancel_hooks(c, true, false);
 	}
 	p->grace_deadline = loop_now() + grace_ns(p);
 	clock_gettime(CLOCK_REALTIME, &p->deletion);
@@ -667,7 +692,7 @@ void pod_advance(struct pod *p)
 		struct container *c = &p->ctrs[i];
 		if (c->state == CS_WAITING)
 			ctr_try_start(c);
-		if (c->state == CS_STARTING || c->post_start.running)
+		if (c->state == CS_STARTING || hook_running(c, true))
 			break;
 	}
 	if (strcmp(p->spec->spec.restart_policy.s, "Always")) {

@@ -37,6 +37,13 @@ enum ctr_event {
 	CE_NEVENTS
 };
 
+/* A container's probes and hooks: 2.1 KB, so allocated only for a container
+ * whose spec has a probe or a hook (most have neither). */
+struct ctr_actions {
+	struct probe probes[PROBE_KINDS];
+	struct action post_start, pre_stop;
+};
+
 struct ctr_term {
 	int exit_code, signal;
 	const char *reason; /* Completed, Error, OOMKilled, StartError */
@@ -62,8 +69,7 @@ struct container {
 	const char *path;    /* its PATH */
 	struct spawn_cred cred;
 	int stop_signal;     /* the image's StopSignal, else SIGTERM */
-	struct probe probes[PROBE_KINDS];
-	struct action post_start, pre_stop;
+	struct ctr_actions *act; /* NULL: the spec has no probe and no hook */
 	bool killing;      /* a probe or hook failure is stopping this instance */
 	bool pre_stop_ran; /* at most once per instance */
 	bool init_done;    /* a sidecar was Started once: its init entry is done */

@@ -14,5 +14,7 @@ void ctr_on_verdict(struct probe *p, bool healthy);
 /* Walks the pod in declaration order and starts what is due. */
 void pod_advance(struct pod *p);
 void ctr_stop_probes(struct container *c, bool readiness_too);
+/* Cancels c's postStart hook (post) and preStop hook (pre) if they run. */
+void ctr_cancel_hooks(struct container *c, bool post, bool pre);
 
 #endif

@@ -28,12 +28,36 @@ static void uuid4(char out[37])
 		 b[13], b[14], b[15]);
 }
 
+static bool has_actions(const struct mf_container *c)
+{
+	return c->startup.node.set || c->readiness.node.set || c->liveness.node.set ||
+	       c->lifecycle.post_start.node.set || c->lifecycle.pre_stop.node.set;
+}
+
+/* The probes and hooks of the containers that have any; all or nothing. */
+static bool alloc_actions(struct container *ctrs, const struct mf_pod_spec *s)
+{
+	unsigned ni = s->init_containers.n, n = ni + s->containers.n;
+	for (unsigned i = 0; i < n; i++) {
+		const struct mf_container *spec = i < ni ? &((const struct mf_container *)s->init_containers.v)[i]
+							: &((const struct mf_container *)s->containers.v)[i - ni];
+		if (has_actions(spec) && !(ctrs[i].act = calloc(1, sizeof *ctrs[i].act))) {
+			while (i--)
+				free(ctrs[i].act);
+			return false;
+		}
+	}
+	return true;
+}
+
 struct pod *pod_create(struct node *node, struct mset *set, const struct mf_pod *spec, uint64_t hash)
 {
 	const struct mf_pod_spec *s = &spec->spec;
 	struct pod *p = calloc(1, sizeof *p);
 	unsigned n = s->init_containers.n + s->containers.n;
-	if (!p || !(p->ctrs = calloc(n, sizeof *p->ctrs))) {
+	if (!p || !(p->ctrs = calloc(n, sizeof *p->ctrs)) || !alloc_actions(p->ctrs, s)) {
+		if (p)
+			free(p->ctrs);
 		free(p);
 		events_add(&node->events, true, spec->meta.name.s, "FailedCreate", "out of memory");
 		return NULL;
@@ -66,12 +90,15 @@ struct pod *pod_create(struct node *node, struct mset *set, const struct mf_pod 
 		c->log_watch.fd = c->err_watch.fd = -1;
 		c->timer.cb = ctr_on_timer;
 		logfile_init(&c->file);
-		probe_init(&c->probes[PROBE_STARTUP], c, &c->spec->startup, PROBE_STARTUP, ctr_on_verdict);
-		probe_init(&c->probes[PROBE_READINESS], c, &c->spec->readiness, PROBE_READINESS, ctr_on_verdict);
-		probe_init(&c->probes[PROBE_LIVENESS], c, &c->spec->liveness, PROBE_LIVENESS, ctr_on_verdict);
-		c->post_start.c = c->pre_stop.c = c;
-		c->post_start.watch.fd = c->pre_stop.watch.fd = -1;
-		c->post_start.proc.pidfd = c->pre_stop.proc.pidfd = -1;
+		struct ctr_actions *a = c->act;
+		if (!a)
+			continue;
+		probe_init(&a->probes[PROBE_STARTUP], c, &c->spec->startup, PROBE_STARTUP, ctr_on_verdict);
+		probe_init(&a->probes[PROBE_READINESS], c, &c->spec->readiness, PROBE_READINESS, ctr_on_verdict);
+		probe_init(&a->probes[PROBE_LIVENESS], c, &c->spec->liveness, PROBE_LIVENESS, ctr_on_verdict);
+		a->post_start.c = a->pre_stop.c = c;
+		a->post_start.watch.fd = a->pre_stop.watch.fd = -1;
+		a->post_start.proc.pidfd = a->pre_stop.proc.pidfd = -1;
 	}
 	events_add(&node->events, false, p->name, "Scheduled", "pod %s created", p->name);
 	if (sandbox_create(p, p->setup_error, sizeof p->setup_error)) {
@@ -118,8 +145,8 @@ void pod_free(struct pod *p)
 		logfile_close(&c->file);
 		arena_free(&c->arena);
 		ctr_stop_probes(c, true);
-		action_cancel(&c->post_start);
-		action_cancel(&c->pre_stop);
+		ctr_cancel_hooks(c, true, true);
+		free(c->act);
 		/* its last processes may still be exiting (reaped by the pod's
 		 * PID-namespace init): the supervisor tries again a little later */
 		if (c->cg_live && cg_destroy(&c->cg) < 0)

@@ -317,7 +317,8 @@ static void check_names(const struct mset *s, struct events *ev, struct mset_rep
 		first[k] = k;
 		k++;
 	}
-	qsort(all, n, sizeof *all, by_key);
+	if (n) /* qsort's base may not be NULL, even for no elements */
+		qsort(all, n, sizeof *all, by_key);
 	/* the nearest earlier equal one already knows the first */
 	for (unsigned i = 1; i < n; i++)
 		for (unsigned j = i; j-- > 0 && all[j].key == all[i].key;)
