@@ -10,8 +10,8 @@
  * strict decoding's BadRequest (400). */
 #include "api_int.h"
 
-#include <limits.h>
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>

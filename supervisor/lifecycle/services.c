@@ -6,9 +6,9 @@
 #include "services.h"
 #include "base.h"
 
-#include <limits.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -223,8 +223,8 @@ static void release_gone(struct node *n)
 			bool keep = o != NULL;
 			if (keep && t == 1) {
 				unsigned long idx;
-				const char *at = strrchr(l->key, '/');
-				keep = at++ && scan_uint(&at, 9, UINT_MAX, &idx) &&
+				const char *at = strrchr(l->key, '/'); /* ns/name/INDEX */
+				keep = at && scan_lit(&at, "/") && scan_uint(&at, 9, UINT_MAX, &idx) &&
 				       idx < o->service->spec.ports.n &&
 				       strcmp(o->service->spec.type.s, "ClusterIP") &&
 				       !((const struct mf_svc_port *)o->service->spec.ports.v)[idx].node_port.set;
