@@ -259,9 +259,9 @@ bool ctl_follow_step(struct ctl_client *cl)
 	struct ctl *ctl = cl->ctl;
 	if (cl->follow == CF_EVENTS) {
 		for (; cl->pos < ctl->node->events.next; cl->pos++) {
-			const struct event *e = events_get(&ctl->node->events, cl->pos);
-			if (e)
-				ctl_send_event(cl, e);
+			struct event e;
+			if (events_get(&ctl->node->events, cl->pos, &e))
+				ctl_send_event(cl, &e);
 		}
 		return false;
 	}

@@ -193,8 +193,9 @@ int ctl_events_k8s(struct ctl *ctl, FILE *f, bool table, const char *ns, const c
 	emit_init(&em, f, EMIT_JSON);
 	if (name) { /* one event: found by its seq, its name must match */
 		long long seq = seq_of_name(name);
-		const struct event *e = seq >= 0 && (uint64_t)seq >= events_first(&ctl->node->events)
-					? events_get(&ctl->node->events, (uint64_t)seq) : NULL;
+		struct event got;
+		const struct event *e = seq >= 0 && events_get(&ctl->node->events, (uint64_t)seq, &got)
+					? &got : NULL;
 		struct kev k;
 		char want[160];
 		if (!e || !shown(ctl, e, &k, only, ns))
@@ -228,9 +229,9 @@ int ctl_events_k8s(struct ctl *ctl, FILE *f, bool table, const char *ns, const c
 		emit_list(&em);
 	}
 	for (uint64_t s = events_first(&ctl->node->events); !none && s < ctl->node->events.next; s++) {
-		const struct event *e = events_get(&ctl->node->events, s);
+		struct event got, *e = &got;
 		struct kev k;
-		if (!shown(ctl, e, &k, only, ns))
+		if (!events_get(&ctl->node->events, s, e) || !shown(ctl, e, &k, only, ns))
 			continue;
 		if (table)
 			table_row(&em, e, &k, node);

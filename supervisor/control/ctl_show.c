@@ -231,8 +231,8 @@ void ctl_cmd_describe(struct ctl_client *cl, const struct ctl_cmd *cmd, const st
 		pod_ready(p) ? "True" : "False");
 	fprintf(f, "Events:\n  %-8s %-22s %-10s %s\n", "Type", "Reason", "Age", "Message");
 	for (uint64_t s = events_first(&ctl->node->events); s < ctl->node->events.next; s++) {
-		const struct event *e = events_get(&ctl->node->events, s);
-		if (!event_of(e, p))
+		struct event got, *e = &got;
+		if (!events_get(&ctl->node->events, s, e) || !event_of(e, p))
 			continue;
 		char age[16];
 		status_age(&e->when, age, sizeof age);
@@ -333,8 +333,10 @@ void ctl_cmd_events(struct ctl_client *cl, const struct ctl_cmd *cmd, const stru
 	if (follow && ctl_followers_full(cl))
 		return;
 	cl->json = fmt != NULL;
+	struct event e;
 	for (uint64_t s = events_first(&ctl->node->events); s < ctl->node->events.next; s++)
-		ctl_send_event(cl, events_get(&ctl->node->events, s));
+		if (events_get(&ctl->node->events, s, &e))
+			ctl_send_event(cl, &e);
 	if (!follow) {
 		ctl_exit(cl, 0);
 		return;
