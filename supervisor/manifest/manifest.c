@@ -69,24 +69,17 @@ static void check_unique(const struct mf_file *f, struct diag_list *dl)
 		}
 }
 
-int mf_parse(const char *buf, size_t len, struct mf_file *out, struct diag_list *dl)
+static int decode_all(const struct yt_file *yf, struct mf_file *out, struct diag_list *dl)
 {
-	struct yt_file yf;
-	arena_init(&out->arena, LIM_ARENA_BYTES);
-	out->objs = NULL;
-	out->n = 0;
-	int rc = yt_load(buf, len, &out->arena, dl, &yf);
-	if (rc)
-		return rc;
-	out->objs = arena_alloc(&out->arena, (yf.ndocs ? yf.ndocs : 1) * sizeof *out->objs);
+	out->objs = arena_alloc(&out->arena, (yf->ndocs ? yf->ndocs : 1) * sizeof *out->objs);
 	if (!out->objs)
 		return diag_error(dl, 0, 0, "out of memory");
-	for (unsigned i = 0; i < yf.ndocs; i++) {
-		if (!yf.docs[i])
+	for (unsigned i = 0; i < yf->ndocs; i++) {
+		if (!yf->docs[i])
 			continue; /* an empty document, as after a trailing --- */
 		struct mf_object *o = &out->objs[out->n];
 		unsigned before = dl->errors;
-		if (mf_decode(yf.docs[i], &out->arena, dl, o) == 0 && dl->errors == before) {
+		if (mf_decode(yf->docs[i], &out->arena, dl, o) == 0 && dl->errors == before) {
 			/* cross-field rules need every field decoded */
 			mf_check(o, dl);
 			out->n++;
@@ -95,6 +88,24 @@ int mf_parse(const char *buf, size_t len, struct mf_file *out, struct diag_list 
 	if (!dl->errors)
 		check_unique(out, dl);
 	return dl->errors ? -EINVAL : 0;
+}
+
+/* The tree is read into an arena of its own, freed once decoded: the
+ * objects keep only the scalars' text (in the file's arena). A pod's file
+ * kept its nodes and document list (6 KB) for as long as it ran before. */
+int mf_parse(const char *buf, size_t len, struct mf_file *out, struct diag_list *dl)
+{
+	struct yt_file yf;
+	struct arena tree;
+	arena_init(&tree, LIM_ARENA_BYTES);
+	arena_init(&out->arena, LIM_ARENA_BYTES);
+	out->objs = NULL;
+	out->n = 0;
+	int rc = yt_load(buf, len, &tree, &out->arena, dl, &yf);
+	if (!rc)
+		rc = decode_all(&yf, out, dl);
+	arena_free(&tree);
+	return rc;
 }
 
 int mf_read(const char *path, char **text, size_t *len, struct diag_list *dl)

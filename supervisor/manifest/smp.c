@@ -396,7 +396,7 @@ static const struct yt_node *one_doc(struct smp *m, const char *text, size_t len
 {
 	struct yt_file f;
 	diag_init(dl, what);
-	if (yt_load(text, len, m->a, dl, &f)) {
+	if (yt_load(text, len, m->a, m->a, dl, &f)) {
 		char line[300];
 		const struct diag_entry *d = dl->n ? &dl->e[0] : NULL;
 		snprintf(line, sizeof line, "%s:%u:%u: %.200s", what, d ? d->line : 0, d ? d->col : 0, d ? d->text : "invalid");

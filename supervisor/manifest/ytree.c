@@ -19,7 +19,8 @@ struct anchor {
 };
 
 struct loader {
-	struct arena *a;
+	struct arena *a;    /* nodes, anchors, the document list */
+	struct arena *text; /* scalars */
 	struct diag_list *dl;
 	struct yt_node **kids; /* pending kids of open collections */
 	unsigned nkids, nodes;
@@ -216,7 +217,7 @@ static int on_scalar(struct loader *L, yaml_event_t *ev)
 	struct yt_node *n = new_node(L, YT_SCALAR, m);
 	if (!n)
 		return -EINVAL;
-	n->s = arena_strndup(L->a, (const char *)ev->data.scalar.value, ev->data.scalar.length);
+	n->s = arena_strndup(L->text, (const char *)ev->data.scalar.value, ev->data.scalar.length);
 	if (!n->s)
 		return -ENOMEM;
 	if (strlen(n->s) != ev->data.scalar.length)
@@ -378,7 +379,7 @@ static int run(struct loader *L, yaml_parser_t *p, struct yt_file *out)
 	}
 }
 
-int yt_load(const char *buf, size_t len, struct arena *a, struct diag_list *dl,
+int yt_load(const char *buf, size_t len, struct arena *a, struct arena *text, struct diag_list *dl,
 	    struct yt_file *out)
 {
 	out->ndocs = 0;
@@ -392,6 +393,7 @@ int yt_load(const char *buf, size_t len, struct arena *a, struct diag_list *dl,
 	if (!out->docs || !L || !kids)
 		goto out_free;
 	L->a = a;
+	L->text = text;
 	L->dl = dl;
 	L->kids = kids;
 	L->buf = buf;

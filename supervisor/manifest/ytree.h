@@ -34,9 +34,11 @@ struct yt_file {
 	unsigned ndocs;
 };
 
-/* Parses buf (len bytes) into out. Every problem is added to dl; returns 0
- * or -EINVAL (syntax error or a limit exceeded) or -ENOMEM. */
-int yt_load(const char *buf, size_t len, struct arena *a, struct diag_list *dl,
+/* Parses buf (len bytes) into out. The nodes go to arena a, the scalars'
+ * text to arena text (which may be a): a caller that keeps only what it
+ * decoded frees a once done and keeps text. Every problem is added to dl;
+ * returns 0 or -EINVAL (syntax error or a limit exceeded) or -ENOMEM. */
+int yt_load(const char *buf, size_t len, struct arena *a, struct arena *text, struct diag_list *dl,
 	    struct yt_file *out);
 
 /* Resolution helpers for scalars. */

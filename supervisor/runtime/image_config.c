@@ -253,7 +253,7 @@ int image_config_decode(char *buf, size_t len, struct arena *a, struct diag_list
 	struct yt_file yf;
 	arena_init(&tree, IMAGE_TREE_BYTES);
 	unsigned before = dl->errors;
-	int rc = yt_load(buf, len, &tree, dl, &yf);
+	int rc = yt_load(buf, len, &tree, &tree, dl, &yf);
 	if (rc)
 		goto out_tree;
 	if (yf.ndocs != 1 || !yf.docs[0]) {

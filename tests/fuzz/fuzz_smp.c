@@ -35,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct yt_file yf;
 		arena_init(&a, LIM_ARENA_BYTES);
 		diag_init(&dl, "merged");
-		if (yt_load(out, len, &a, &dl, &yf) == -EINVAL || (yf.ndocs == 1 && yf.docs[0] && yf.docs[0]->kind != YT_MAP))
+		if (yt_load(out, len, &a, &a, &dl, &yf) == -EINVAL || (yf.ndocs == 1 && yf.docs[0] && yf.docs[0]->kind != YT_MAP))
 			__builtin_trap(); /* what was written is not one map */
 		arena_free(&a);
 	}

@@ -20,7 +20,7 @@ static int load(struct fixture *fx, const char *text)
 {
 	arena_init(&fx->a, LIM_ARENA_BYTES);
 	diag_init(&fx->dl, "t.yaml");
-	return yt_load(text, strlen(text), &fx->a, &fx->dl, &fx->f);
+	return yt_load(text, strlen(text), &fx->a, &fx->a, &fx->dl, &fx->f);
 }
 
 static int setup(void **state)
