@@ -1,23 +1,22 @@
 /* logbuf.c - ring buffer addressed by absolute byte positions.
  * Invariant: the ring holds positions [total - min(total, size), total).
- * It starts at LOGBUF_FIRST bytes and doubles (realloc) as output comes,
- * up to max; it wraps only once it is that large, so while it grows every
- * byte held is at its own position and realloc keeps them. */
+ * It has no bytes until the first write, then LOGBUF_FIRST, and doubles
+ * (realloc) as output comes, up to max; it wraps only once it is that
+ * large, so while it grows every byte held is at its own position and
+ * realloc keeps them. Without memory (size 0) writes only count. */
 #include "logbuf.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-int logbuf_init(struct logbuf *lb, size_t size)
+void logbuf_init(struct logbuf *lb, size_t size)
 {
 	lb->max = size ? size : 1;
-	lb->size = lb->max < LOGBUF_FIRST ? lb->max : LOGBUF_FIRST;
-	lb->buf = malloc(lb->size);
+	lb->size = 0;
+	lb->buf = NULL;
 	lb->total = 0;
 	lb->nmarks = 0;
-	return lb->buf ? 0 : -ENOMEM;
 }
 
 /* Room for len more bytes without wrapping, as far as max allows; a
@@ -26,7 +25,7 @@ static void grow(struct logbuf *lb, size_t len)
 {
 	if (lb->size >= lb->max || lb->total + len <= lb->size)
 		return;
-	size_t want = lb->size;
+	size_t want = lb->size ? lb->size : LOGBUF_FIRST;
 	while (want < lb->total + len && want < lb->max)
 		want *= 2;
 	if (want > lb->max)
@@ -44,6 +43,7 @@ void logbuf_fini(struct logbuf *lb)
 {
 	free(lb->buf);
 	lb->buf = NULL;
+	lb->size = 0;
 }
 
 void logbuf_reset(struct logbuf *lb)
@@ -65,6 +65,10 @@ void logbuf_write_at(struct logbuf *lb, const char *data, size_t len, int64_t ns
 		return;
 	lb->marks[lb->nmarks++ % LOGBUF_MARKS] = (struct logbuf_mark){lb->total, ns};
 	grow(lb, len);
+	if (!lb->size) { /* no memory for any: counted, not kept */
+		lb->total += len;
+		return;
+	}
 	if (len > lb->size) { /* only the last size bytes survive */
 		lb->total += len - lb->size;
 		data += len - lb->size;

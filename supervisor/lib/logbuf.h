@@ -1,9 +1,11 @@
 /* logbuf.h - a bounded ring of a container's output bytes.
  *
- * It starts small (LOGBUF_FIRST) and grows as output comes, up to the size
- * given at creation; from then on the oldest bytes are overwritten. So a
- * quiet container holds a few KiB, not the whole bound. Readers name a position by the total count of bytes ever
- * written, so a follower (podctl logs -f) can tell what it missed.
+ * It holds no memory until the first output, then LOGBUF_FIRST bytes, and
+ * grows as output comes, up to the size given at creation; from then on
+ * the oldest bytes are overwritten. So a quiet container holds nothing and
+ * a chatty one the bound. Readers name a position by the total count of
+ * bytes ever written, so a follower (podctl logs -f) can tell what it
+ * missed.
  *
  * Time: each write is marked with the wall clock at that moment, in a
  * small ring of marks of its own (the last LOGBUF_MARKS writes), so a line
@@ -21,8 +23,8 @@
 #define LOGBUF_FIRST 4096
 
 struct logbuf {
-	char *buf;
-	size_t size;    /* now */
+	char *buf;      /* NULL until the first write */
+	size_t size;    /* now (0 with no buf) */
 	size_t max;     /* at most */
 	uint64_t total; /* bytes ever written */
 	struct logbuf_mark {
@@ -32,7 +34,8 @@ struct logbuf {
 	unsigned nmarks; /* marks ever made: the newest is (nmarks - 1) % LOGBUF_MARKS */
 };
 
-int logbuf_init(struct logbuf *lb, size_t size);
+/* An empty ring of at most size bytes; it allocates on the first write. */
+void logbuf_init(struct logbuf *lb, size_t size);
 void logbuf_fini(struct logbuf *lb);
 void logbuf_reset(struct logbuf *lb);
 void logbuf_write(struct logbuf *lb, const char *data, size_t len);

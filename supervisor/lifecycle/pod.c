@@ -124,15 +124,8 @@ static void ctr_try_start(struct container *c)
 		c->prev_log = c->log;
 		c->log = t;
 		c->has_prev_log = true;
-		if (!c->log.buf && logbuf_init(&c->log, p->node->cfg->log_bytes) < 0) {
-			c->log = c->prev_log; /* no memory: reuse the old ring */
-			c->has_prev_log = false;
-		}
 		logbuf_reset(&c->log);
 		c->restart_count++;
-	} else if (!c->log.buf && logbuf_init(&c->log, p->node->cfg->log_bytes) < 0) {
-		ctr_event(c, true, "Failed", "out of memory for the log buffer");
-		return;
 	}
 	c->term_sent = false;
 	c->start_error[0] = 0;

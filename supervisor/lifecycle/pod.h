@@ -104,7 +104,6 @@ struct pod {
 				  * PID namespace; its pidfd names that namespace */
 	struct cg cg;
 	bool cg_live;
-	char dir[PATH_MAX]; /* RUN/pods/NAME */
 	struct timespec created, start_time;
 	struct timespec deletion; /* terminating: when the grace period ends (deletionTimestamp) */
 	unsigned grace_s;         /* and its length (deletionGracePeriodSeconds) */
@@ -121,6 +120,7 @@ struct pod {
 	char setup_error[200];
 	unsigned mem_tmpfs; /* emptyDir medium Memory mounts made, to undo */
 	uint64_t unhealthy_since; /* critical pods: since when (watchdog.c), 0 = healthy */
+	char dir[]; /* RUN/pods/NAME, allocated to its length (PATH_MAX was 4 KB a pod) */
 };
 
 /* Creates the pod's sandbox (namespaces, cgroup, volumes, files) and

@@ -53,7 +53,13 @@ static bool alloc_actions(struct container *ctrs, const struct mf_pod_spec *s)
 struct pod *pod_create(struct node *node, struct mset *set, const struct mf_pod *spec, uint64_t hash)
 {
 	const struct mf_pod_spec *s = &spec->spec;
-	struct pod *p = calloc(1, sizeof *p);
+	int dir_len = snprintf(NULL, 0, "%s/pods/%s", node->cfg->run, spec->meta.name.s);
+	if (dir_len < 0 || dir_len >= PATH_MAX) {
+		events_add(&node->events, true, spec->meta.name.s, "FailedCreate",
+			   "its directory under %s would be longer than %d bytes", node->cfg->run, PATH_MAX - 1);
+		return NULL;
+	}
+	struct pod *p = calloc(1, sizeof *p + (size_t)dir_len + 1);
 	unsigned n = s->init_containers.n + s->containers.n;
 	if (!p || !(p->ctrs = calloc(n, sizeof *p->ctrs)) || !alloc_actions(p->ctrs, s)) {
 		if (p)
@@ -76,7 +82,7 @@ struct pod *pod_create(struct node *node, struct mset *set, const struct mf_pod 
 	p->grace_timer.cb = pod_on_grace;
 	uuid4(p->uid);
 	clock_gettime(CLOCK_REALTIME, &p->created);
-	snprintf(p->dir, sizeof p->dir, "%s/pods/%s", node->cfg->run, p->name);
+	snprintf(p->dir, (size_t)dir_len + 1, "%s/pods/%s", node->cfg->run, p->name);
 	for (unsigned i = 0; i < n; i++) {
 		struct container *c = &p->ctrs[i];
 		bool init = i < p->ninit;
@@ -90,6 +96,8 @@ struct pod *pod_create(struct node *node, struct mset *set, const struct mf_pod 
 		c->log_watch.fd = c->err_watch.fd = -1;
 		c->timer.cb = ctr_on_timer;
 		logfile_init(&c->file);
+		logbuf_init(&c->log, node->cfg->log_bytes);
+		logbuf_init(&c->prev_log, node->cfg->log_bytes);
 		struct ctr_actions *a = c->act;
 		if (!a)
 			continue;
