@@ -3,6 +3,7 @@
  * its time with --timestamps (RFC 3339 with nanoseconds, as the kubelet
  * writes it), and -f, which follows the container across restarts until
  * its pod goes. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,9 +66,9 @@ static int64_t since_of(const char *since, const char *since_time)
 {
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
-	int64_t d;
-	if (since)
-		return dur_parse(since, &d) && d >= 0 ? (int64_t)now.tv_sec * 1000000000 + now.tv_nsec - d : -1;
+	int64_t d, now_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+	if (since) /* longer ago than the epoch: every line */
+		return dur_parse(since, &d) && d >= 0 ? (d < now_ns ? now_ns - d : 0) : -1;
 	if (!since_time)
 		return 0;
 	struct tm tm = {0};
@@ -82,7 +83,13 @@ static int64_t since_of(const char *since, const char *since_time)
 	}
 	if (strcmp(rest, "Z"))
 		return -1;
-	return (int64_t)timegm(&tm) * 1000000000 + frac;
+	/* in ns from the epoch: before it every line, past 2262 (int64) none */
+	time_t t = timegm(&tm);
+	if (t <= 0)
+		return 0;
+	if (t >= INT64_MAX / 1000000000 - 1)
+		return INT64_MAX;
+	return (int64_t)t * 1000000000 + frac;
 }
 
 void ctl_cmd_logs(struct ctl_client *cl, const struct ctl_cmd *cmd, const struct ctl_args *a)

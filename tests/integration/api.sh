@@ -374,6 +374,8 @@ EOF
 	expect_eq "logs --since=1h: every line" "$(kc logs lp -c main --since=1h)" $'one\ntwo\nthree'
 	expect_eq "logs --since-time before them" "$(kc logs lp -c main --since-time=2000-01-01T00:00:00Z)" $'one\ntwo\nthree'
 	expect_eq "logs --since-time after them: none" "$(kc logs lp -c main --since-time=2999-01-01T00:00:00Z)" ""
+	expect_eq "logs --since longer ago than 1970: all" "$(kc logs lp -c main --since=600000h)" $'one\ntwo\nthree'
+	expect_eq "logs --since-time before 1970: all" "$(kc logs lp -c main --since-time=1960-01-01T00:00:00Z)" $'one\ntwo\nthree'
 	# -f: a new line arrives; the pod deleted ends it, kubectl exits 0
 	local f=$TD/follow.out
 	kc logs -f lp -c main >"$f" 2>&1 &
