@@ -37,6 +37,26 @@ void http_reset(struct http_req *r)
 	r->len = len - used;
 }
 
+/* The pointers into the buffer once the head is parsed: its target,
+ * query, body and headers. */
+#define HTTP_PTRS (3 + 2 * HTTP_HEADERS_MAX)
+static unsigned ptrs_of(struct http_req *r, const char **p[HTTP_PTRS])
+{
+	unsigned n = 0;
+	p[n++] = &r->target;
+	p[n++] = &r->query;
+	p[n++] = &r->body;
+	for (unsigned i = 0; i < r->nh; i++) {
+		p[n++] = &r->h[i].name;
+		p[n++] = &r->h[i].value;
+	}
+	return n;
+}
+
+/* Room for need bytes. Once the head is parsed, its target, query and
+ * headers point into the buffer: they move with it, as offsets taken
+ * before (a body larger than what came with the head reallocates it,
+ * and they dangled). */
 static int grow(struct http_req *r, size_t need)
 {
 	if (need <= r->cap)
@@ -44,11 +64,22 @@ static int grow(struct http_req *r, size_t need)
 	size_t cap = r->cap ? r->cap : 1024;
 	while (cap < need)
 		cap *= 2;
+	const char **p[HTTP_PTRS];
+	size_t off[HTTP_PTRS];
+	unsigned n = r->buf ? ptrs_of(r, p) : 0;
+	for (unsigned i = 0; i < n; i++) {
+		/* "" for no query is not in the buffer */
+		bool in = *p[i] && *p[i] >= r->buf && *p[i] <= r->buf + r->len;
+		off[i] = in ? (size_t)(*p[i] - r->buf) : SIZE_MAX;
+	}
 	char *b = realloc(r->buf, cap);
 	if (!b)
 		return -ENOMEM;
 	r->buf = b;
 	r->cap = cap;
+	for (unsigned i = 0; i < n; i++)
+		if (off[i] != SIZE_MAX)
+			*p[i] = b + off[i];
 	return 0;
 }
 
