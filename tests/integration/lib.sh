@@ -197,6 +197,14 @@ cg_setup() {
 	done </proc/self/cgroup
 }
 
+# Until no process is left in the case's groups (bounded): after a power cut
+# nothing of the old boot runs, but the kernel tears a killed PID
+# namespace down after its init is reaped, so a podinit started at once
+# would find its predecessor's groups still busy.
+wait_procs_gone() {
+	wait_for '[[ -z $(cat /dev/null $(for d in "${CG_DIRS[@]}"; do find "$d" -mindepth 2 -name cgroup.procs; done 2>/dev/null) 2>/dev/null) ]]' 5
+}
+
 # Groups left below the case's own ones (podinit's base and pods)
 cg_leftovers() {
 	local d

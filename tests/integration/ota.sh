@@ -446,6 +446,7 @@ one_cut() {
 	kill_podinit
 	wait "$UNSHARE" 2>/dev/null
 	[[ -n $writer ]] && wait "$writer"
+	wait_procs_gone # the power went: nothing of the old boot runs
 	SETTLE=$settle ota_start >/dev/null || return 1
 	local got="" st=""
 	wait_for "st=\$(ota state); [[ \$st == committed || \$st == rejected || \$st == rolled-back ]] && got=\$(running_set) && [[ \$got == '$want_a' || \$got == '$want_b' ]]" 15
