@@ -5,6 +5,7 @@
 #include "arena.h"
 
 #include <stdalign.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,24 +48,18 @@ void *arena_alloc(struct arena *a, size_t size)
 	struct arena_chunk *c = a->head;
 	if (!c || c->size - c->off < size) {
 		size_t next = c ? (c->size < CHUNK_MAX / 2 ? c->size * 2 : CHUNK_MAX) : CHUNK_FIRST;
-		if (c && size >= next / 2) {
-			/* As large as half the next chunk: a chunk of its own,
-			 * behind the head, whose free space stays in use. A new
-			 * head for each such request (a pod's list of containers,
-			 * 2.9 KB each) left 10 of a 2-container pod's 21 KB empty. */
-			struct arena_chunk *own = new_chunk(a, size);
-			if (!own)
-				return NULL;
-			own->off = size;
-			own->next = c->next;
-			c->next = own;
-			memset(own->mem, 0, size);
-			return own->mem;
-		}
-		if (!(c = new_chunk(a, size > next ? size : next)))
+		/* As large as half the next chunk: a chunk of its own, behind
+		 * the head, whose free space stays in use. A new head for each
+		 * such request (a pod's list of containers, 2.9 KB each) left
+		 * 10 of a 2-container pod's 21 KB empty. */
+		bool own = c && size >= next / 2;
+		struct arena_chunk *n = new_chunk(a, own || size > next ? size : next);
+		if (!n)
 			return NULL;
-		c->next = a->head;
-		a->head = c;
+		struct arena_chunk **after = own ? &c->next : &a->head;
+		n->next = *after;
+		*after = n;
+		c = n;
 	}
 	void *p = c->mem + c->off;
 	c->off += size;

@@ -33,31 +33,38 @@ static void text_get(const struct events *ev, uint64_t at, char *dst, size_t n)
 	memcpy(dst + first, ev->text, n - first);
 }
 
+/* Copies s into rec at off, cut to cap - 1 bytes, with its NUL; the
+ * bytes taken. */
+static size_t pack(char *rec, size_t off, const char *s, size_t cap)
+{
+	size_t n = strnlen(s, cap - 1);
+	memcpy(rec + off, s, n);
+	rec[off + n] = 0;
+	return n + 1;
+}
+
 void events_add(struct events *ev, bool warning, const char *object, const char *reason,
 		const char *fmt, ...)
 {
-	struct event e = {.seq = ev->next, .warning = warning};
-	clock_gettime(CLOCK_REALTIME, &e.when);
-	snprintf(e.object, sizeof e.object, "%s", object);
-	snprintf(e.reason, sizeof e.reason, "%s", reason);
+	/* packed: object NUL reason NUL message NUL, each cut to its size
+	 * in struct event (at most 381 bytes) */
+	struct timespec when;
+	clock_gettime(CLOCK_REALTIME, &when);
+	char rec[EVENT_OBJECT + EVENT_REASON + EVENT_MESSAGE];
+	size_t at_why = pack(rec, 0, object, EVENT_OBJECT);
+	size_t at_msg = at_why + pack(rec, at_why, reason, EVENT_REASON);
+	const char *obj = rec, *why = rec + at_why, *msg = rec + at_msg;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(e.message, sizeof e.message, fmt, ap);
+	vsnprintf(rec + at_msg, EVENT_MESSAGE, fmt, ap);
 	va_end(ap);
-
-	/* packed: object NUL reason NUL message NUL (at most 381 bytes) */
-	char rec[sizeof e.object + sizeof e.reason + sizeof e.message];
-	size_t lo = strlen(e.object) + 1, lr = strlen(e.reason) + 1, lm = strlen(e.message) + 1;
-	memcpy(rec, e.object, lo);
-	memcpy(rec + lo, e.reason, lr);
-	memcpy(rec + lo + lr, e.message, lm);
-	size_t len = lo + lr + lm;
+	size_t len = at_msg + strlen(msg) + 1;
 	while (ev->first < ev->next &&
 	       (ev->next - ev->first >= EVENTS_MAX ||
 		ev->text_end + len - ev->slot[ev->first % EVENTS_MAX].at > EVENTS_TEXT))
 		ev->first++;
 	ev->slot[ev->next % EVENTS_MAX] = (struct event_slot){
-		.at = ev->text_end, .when = e.when, .len = (uint16_t)len, .warning = warning};
+		.at = ev->text_end, .when = when, .len = (uint16_t)len, .warning = warning};
 	text_put(ev, ev->text_end, rec, len);
 	ev->text_end += len;
 	ev->next++;
@@ -65,7 +72,7 @@ void events_add(struct events *ev, bool warning, const char *object, const char 
 	if (ev->echo) {
 		char line[512];
 		int n = snprintf(line, sizeof line, "podinit: %s %s %s: %s\n",
-				 warning ? "Warning" : "Normal", e.object, e.reason, e.message);
+				 warning ? "Warning" : "Normal", obj, why, msg);
 		if (n > 0)
 			ev->echo(ev->echo_ctx, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 	}
@@ -81,7 +88,7 @@ bool events_get(const struct events *ev, uint64_t seq, struct event *out)
 	if (seq < ev->first || seq >= ev->next)
 		return false;
 	const struct event_slot *s = &ev->slot[seq % EVENTS_MAX];
-	char rec[sizeof out->object + sizeof out->reason + sizeof out->message];
+	char rec[EVENT_OBJECT + EVENT_REASON + EVENT_MESSAGE];
 	text_get(ev, s->at, rec, s->len);
 	/* the three strings were cut to these sizes when added */
 	size_t lo = strlen(rec) + 1, lr = strlen(rec + lo) + 1;

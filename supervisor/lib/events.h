@@ -17,14 +17,18 @@
 #define EVENTS_MAX 256
 #define EVENTS_TEXT 24576 /* about 96 B an event when full; typical ones are 60-90 */
 
+#define EVENT_OBJECT 96   /* pod/NAME or pod/NAME/CONTAINER or manifest FILE */
+#define EVENT_REASON 32   /* Kubernetes' reason: Created, Started, Killing, BackOff ... */
+#define EVENT_MESSAGE 256 /* each with its NUL */
+
 /* One event as events_get copies it out. */
 struct event {
 	uint64_t seq;
 	struct timespec when; /* CLOCK_REALTIME */
 	bool warning;
-	char object[96];  /* pod/NAME or pod/NAME/CONTAINER or manifest FILE */
-	char reason[32];  /* Kubernetes' reason: Created, Started, Killing, BackOff ... */
-	char message[256];
+	char object[EVENT_OBJECT];
+	char reason[EVENT_REASON];
+	char message[EVENT_MESSAGE];
 };
 
 struct events {
